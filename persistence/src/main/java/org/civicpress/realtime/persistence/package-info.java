@@ -1,0 +1,2 @@
+/** Journal and snapshot wiring, schema creation, serializers. */
+package org.civicpress.realtime.persistence;

@@ -1,0 +1,2 @@
+/** Pure-Java, Yjs-compatible CRDT engine. Knows nothing of Pekko. */
+package org.civicpress.ycrdt;
