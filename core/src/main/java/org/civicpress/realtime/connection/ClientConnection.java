@@ -1,0 +1,172 @@
+package org.civicpress.realtime.connection;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.civicpress.realtime.CborSerializable;
+import org.civicpress.realtime.errors.CloseCodes;
+import org.civicpress.realtime.room.Room;
+import org.civicpress.realtime.room.RoomSettings;
+
+/**
+ * One actor per WebSocket. It joins its room (through sharding), forwards the socket's frames to the
+ * room incarnation that answered {@link Joined}, writes what the room sends to the socket, and watches
+ * the incarnation: when it stops (passivation, persist failure, rebalance) the connection joins again;
+ * the new incarnation sends its SyncStep1 so the y-websocket client sends back whatever the room lacks.
+ * Frames arriving while no incarnation is known are queued (bounded) and forwarded after the join.
+ */
+public final class ClientConnection extends AbstractBehavior<ClientConnection.Command> {
+
+    public sealed interface Command extends CborSerializable {}
+
+    /** From the room: this incarnation accepted the join. */
+    public record Joined(ActorRef<Room.Command> incarnation) implements Command {}
+
+    /** From the room: write this frame to the socket. */
+    public record Send(byte[] message) implements Command {}
+
+    /** From the room: close the socket with this code and stop. */
+    public record CloseWith(int code, String reason) implements Command {}
+
+    /** From the flow: one binary frame the client sent. */
+    public record FromSocket(byte[] message) implements Command {}
+
+    /** From the flow: the client closed the socket. */
+    public record SocketClosed() implements Command {}
+
+    /** From the flow: the socket failed. */
+    public record SocketFailed(Throwable cause) implements Command {}
+
+    private record RoomTerminated(ActorRef<Room.Command> incarnation) implements Command {}
+
+    private enum Tick implements Command { RETRY_JOIN }
+
+    /** How long to wait for {@link Joined} before asking again (the room may be starting elsewhere). */
+    static final Duration JOIN_RETRY = Duration.ofSeconds(3);
+
+    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress,
+                                           ActorRef<SocketOut> socket, RoomSettings settings) {
+        return create(roomId, connectionId, remoteAddress, null, socket, settings, null);
+    }
+
+    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
+                                           ActorRef<SocketOut> socket, RoomSettings settings) {
+        return create(roomId, connectionId, remoteAddress, userId, socket, settings, null);
+    }
+
+    /** {@code locator} null = cluster sharding of this ActorSystem. */
+    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
+                                           ActorRef<SocketOut> socket, RoomSettings settings, RoomLocator locator) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
+                connectionId, remoteAddress, userId, socket, settings,
+                locator != null ? locator : RoomLocator.sharding(ctx.getSystem()))));
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final String roomId;
+    private final String connectionId;
+    private final String remoteAddress;
+    private final String userId;
+    private final ActorRef<SocketOut> socket;
+    private final RoomLocator locator;
+    private final long maxQueuedBytes;
+
+    private ActorRef<Room.Command> incarnation;
+    private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+    private long queuedBytes;
+
+    private ClientConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId,
+                             String connectionId, String remoteAddress, String userId, ActorRef<SocketOut> socket,
+                             RoomSettings settings, RoomLocator locator) {
+        super(ctx);
+        this.timers = timers;
+        this.roomId = roomId;
+        this.connectionId = connectionId;
+        this.remoteAddress = remoteAddress;
+        this.userId = userId;
+        this.socket = socket;
+        this.locator = locator;
+        this.maxQueuedBytes = 2L * settings.maxMessageBytes();
+        join();
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(FromSocket.class, this::onFromSocket)
+                .onMessage(Joined.class, this::onJoined)
+                .onMessage(Send.class, send -> {
+                    socket.tell(new SocketOut.Frame(send.message()));
+                    return this;
+                })
+                .onMessage(CloseWith.class, close -> {
+                    socket.tell(new SocketOut.CloseSocket(close.code(), close.reason()));
+                    return Behaviors.stopped();
+                })
+                .onMessage(RoomTerminated.class, this::onRoomTerminated)
+                .onMessageEquals(Tick.RETRY_JOIN, this::onRetryJoin)
+                .onMessage(SocketClosed.class, closed -> leave("socket closed"))
+                .onMessage(SocketFailed.class, failed -> leave("socket failed: " + failed.cause()))
+                .build();
+    }
+
+    private void join() {
+        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId));
+        timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
+    }
+
+    private Behavior<Command> onFromSocket(FromSocket frame) {
+        if (incarnation != null) {
+            incarnation.tell(new Room.FromClient(connectionId, frame.message()));
+            return this;
+        }
+        queuedBytes += frame.message().length;
+        if (queuedBytes > maxQueuedBytes) {
+            getContext().getLog().warn("connection {} ({}): room {} unavailable and {} bytes queued, closing",
+                    connectionId, remoteAddress, roomId, queuedBytes);
+            socket.tell(new SocketOut.CloseSocket(CloseCodes.SERVICE_RESTART.code(), "room unavailable, reconnect"));
+            return leave("queue overflow");
+        }
+        queued.add(frame.message());
+        return this;
+    }
+
+    private Behavior<Command> onJoined(Joined joined) {
+        timers.cancel(Tick.RETRY_JOIN);
+        if (!joined.incarnation().equals(incarnation)) {
+            if (incarnation != null) getContext().unwatch(incarnation);
+            incarnation = joined.incarnation();
+            getContext().watchWith(incarnation, new RoomTerminated(incarnation));
+        }
+        while (!queued.isEmpty()) incarnation.tell(new Room.FromClient(connectionId, queued.poll()));
+        queuedBytes = 0;
+        return this;
+    }
+
+    private Behavior<Command> onRoomTerminated(RoomTerminated terminated) {
+        if (!terminated.incarnation().equals(incarnation)) return this;
+        getContext().getLog().info("connection {}: room {} incarnation stopped, joining again", connectionId, roomId);
+        incarnation = null;
+        join();
+        return this;
+    }
+
+    private Behavior<Command> onRetryJoin() {
+        if (incarnation == null) join();
+        return this;
+    }
+
+    private Behavior<Command> leave(String why) {
+        getContext().getLog().debug("connection {} ({}) leaving room {}: {}", connectionId, remoteAddress, roomId, why);
+        RecipientRef<Room.Command> room = incarnation != null ? incarnation : locator.locate(roomId);
+        room.tell(new Room.Leave(connectionId));
+        return Behaviors.stopped();
+    }
+}

@@ -1,0 +1,106 @@
+package org.civicpress.realtime.errors;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Base of every typed error of the realtime module. Carries a stable machine code, the HTTP status
+ * and WebSocket close code to answer with, a correlation id (to find the log line from a client report)
+ * and a details map. Details must not contain secrets: they are sent to clients.
+ */
+public class RealtimeError extends RuntimeException {
+    private final String code;
+    private final int httpStatus;
+    private final CloseCodes closeCode;
+    private final String correlationId;
+    private final Map<String, Object> details;
+
+    public RealtimeError(String message) {
+        this("REALTIME_ERROR", 500, CloseCodes.INTERNAL_ERROR, message, null, null, null);
+    }
+
+    public RealtimeError(String message, Throwable cause) {
+        this("REALTIME_ERROR", 500, CloseCodes.INTERNAL_ERROR, message, null, null, cause);
+    }
+
+    public RealtimeError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
+        this("REALTIME_ERROR", 500, CloseCodes.INTERNAL_ERROR, message, details, correlationId, cause);
+    }
+
+    protected RealtimeError(String code, int httpStatus, CloseCodes closeCode, String message,
+                            Map<String, ?> details, String correlationId, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.closeCode = closeCode;
+        this.correlationId = correlationId == null || correlationId.isBlank()
+                ? UUID.randomUUID().toString() : correlationId;
+        this.details = details == null || details.isEmpty()
+                ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public CloseCodes closeCode() {
+        return closeCode;
+    }
+
+    /** Numeric WebSocket close code, e.g. 4400. */
+    public int wsCloseCode() {
+        return closeCode.code();
+    }
+
+    public String correlationId() {
+        return correlationId;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    /**
+     * Close reasons are limited to 123 UTF-8 bytes by RFC 6455; this gives a short reason that fits,
+     * "CODE: message" truncated.
+     */
+    public String closeReason() {
+        String reason = code + ": " + getMessage();
+        byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= 123) return reason;
+        // Truncate on a char boundary below the byte limit.
+        StringBuilder sb = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int len = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (used + len > 120) break;
+            sb.appendCodePoint(cp);
+            used += len;
+            i += Character.charCount(cp);
+        }
+        return sb.append("...").toString();
+    }
+
+    /** {@code {"error":{"code":..,"message":..,"correlationId":..,"details":{..}}}}. */
+    public String toJson() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", getMessage());
+        body.put("correlationId", correlationId);
+        body.put("details", details);
+        return JsonWriter.write(Map.of("error", body));
+    }
+
+    /** Wraps any throwable as a RealtimeError, keeping typed ones as they are. */
+    public static RealtimeError wrap(Throwable t) {
+        if (t instanceof RealtimeError re) return re;
+        return new RealtimeError("Internal error", t);
+    }
+}

@@ -1,0 +1,597 @@
+package org.civicpress.realtime.room;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
+import org.apache.pekko.persistence.typed.SnapshotFailed;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.civicpress.realtime.CborSerializable;
+import org.civicpress.realtime.connection.ClientConnection;
+import org.civicpress.realtime.errors.CloseCodes;
+import org.civicpress.realtime.hooks.HookEvent;
+import org.civicpress.realtime.hooks.HookEvents;
+import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.protocol.AwarenessProtocol;
+import org.civicpress.realtime.protocol.MessageDecoder;
+import org.civicpress.realtime.protocol.ProtocolException;
+import org.civicpress.realtime.protocol.SyncProtocol;
+import org.civicpress.realtime.protocol.YMessage;
+import org.civicpress.ycrdt.InvalidUpdateException;
+import org.civicpress.ycrdt.Y;
+import org.civicpress.ycrdt.utils.Doc;
+import org.civicpress.ycrdt.utils.Transaction;
+
+/**
+ * One collaborative document: a sharded, event-sourced actor holding a ycrdt {@link Doc}.
+ *
+ * <h2>Durability</h2>
+ * Nothing about an update reaches any client before the journal has it. The room journals and
+ * broadcasts <b>the client's own update bytes</b> (not the doc's re-encoded update): they replay to
+ * the same doc, they keep updates whose dependencies are missing (pending) durable, and re-using them
+ * costs no re-encoding. A client update is validated by applying it to the in-memory doc (ycrdt decodes
+ * the whole update before mutating anything, so a bad update throws and leaves the doc unchanged); the
+ * event handler skips re-applying the batch it was just handed ({@code appliedAhead}) and applies
+ * events normally during recovery.
+ * <ul>
+ *   <li><b>Group commit</b>: while a write is in flight, further validated updates are buffered; when it
+ *   completes, the buffer becomes ONE {@link UpdatesJournaled} event (one journal round trip).</li>
+ *   <li><b>Echo = durable ack</b>: after a write completes, the batch is sent (one merged update frame,
+ *   encoded once) to every joined connection, the senders included.</li>
+ *   <li><b>Duplicates</b>: an update that changes nothing (and leaves nothing pending) is not journaled;
+ *   it is echoed to its sender alone once every write in flight or buffered has completed, so the
+ *   original is journaled before the ack.</li>
+ *   <li><b>No unjournaled state leaks</b>: the doc runs ahead of the journal by the buffered batch, so
+ *   answers derived from the doc (SyncStep2 to a client's SyncStep1, the server's SyncStep1 on join,
+ *   duplicate echoes) wait until the room is <i>quiescent</i> (no write in flight, empty buffer). While
+ *   such an answer waits, new client updates are stashed, so quiescence comes after at most two writes.</li>
+ *   <li>A failed write stops the entity (Pekko's default for persist failures): the un-journaled doc is
+ *   discarded with it, nothing of it was acknowledged, and connections re-join a recovered incarnation.</li>
+ * </ul>
+ *
+ * <h2>Snapshots</h2>
+ * Snapshot = {@code Y.encodeStateAsUpdate(doc)}. Taken when {@code snapshotEveryUpdates} UPDATES (not
+ * events: one event may carry a whole batch) were journaled since the last snapshot, when the sequence
+ * number is a multiple of {@code snapshotEveryUpdates} (Pekko's retention criteria: only those snapshots
+ * delete older events and snapshots), and every {@code snapshotInterval} if there were updates since the
+ * last one (through a {@link SnapshotRequested} marker event). Recovery = snapshot + later events.
+ *
+ * <h2>Other messages</h2>
+ * Awareness is relayed at once to the other connections and never journaled; the room keeps the latest
+ * state per awareness clientID, answers messageQueryAwareness with all of them, and broadcasts a null
+ * state (clock + 1) when the announcing connection leaves or the state is not renewed within
+ * {@code awarenessTimeout}. messageAuth is only ever sent by servers and is ignored. An unknown message
+ * type, a malformed frame or a Yjs update the engine rejects closes that connection with 4400.
+ *
+ * <h2>Lifecycle and hooks</h2>
+ * A room without joined connections passivates after {@code passivateAfterIdle} (sharding's own idle
+ * passivation is switched off for rooms in {@link #init}). {@code realtime:room:created} is emitted for
+ * every incarnation when its recovery completes (data: {@code newDocument}, {@code recoveredSequenceNr})
+ * and {@code realtime:room:destroyed} when it stops, so the pair always balances. When the node already
+ * runs {@code maxRoomsPerNode} rooms, the new incarnation answers its first Join with 4429 and stops.
+ */
+public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, Room.State> {
+
+    // ---------------------------------------------------------------- state
+
+    /** A joined connection. */
+    record Member(String connectionId, ActorRef<ClientConnection.Command> ref, String userId) {}
+
+    /** What must wait until the journal has everything the doc has. */
+    private sealed interface Deferred {}
+
+    private record AnswerSyncStep1(String connectionId, byte[] stateVector) implements Deferred {}
+
+    private record SendServerSyncStep1(String connectionId) implements Deferred {}
+
+    private record EchoToSender(String connectionId, byte[] frame) implements Deferred {}
+
+    /**
+     * Mutable state owned by the room actor. The doc and the counters are rebuilt by recovery; members,
+     * awareness and the group-commit fields describe this incarnation only.
+     */
+    public static final class State {
+        final Doc doc;
+        final Map<String, Member> members = new LinkedHashMap<>();
+        final RoomAwareness awareness = new RoomAwareness();
+        /** A write is in flight (set when persisting, cleared by {@code PERSIST_DONE}). */
+        boolean persisting;
+        /** Validated updates already applied to the doc, waiting for the write in flight. */
+        List<byte[]> buffer = new ArrayList<>();
+        /** The event whose updates the command handler already applied to the doc. */
+        UpdatesJournaled appliedAhead;
+        final List<Deferred> waitingForQuiescence = new ArrayList<>();
+        long updatesSinceSnapshot;
+        /** Did the last applyUpdate change the doc? (what makes Yjs emit an 'update' event) */
+        boolean docChanged;
+
+        State(Doc doc) {
+            this.doc = doc;
+            // Same test as Yjs before emitting 'update', without encoding the update nobody needs.
+            doc.onAfterTransaction(tr -> docChanged |= !tr.deleteSet.clients.isEmpty() || stateChanged(tr));
+        }
+
+        private static boolean stateChanged(Transaction tr) {
+            for (Map.Entry<Long, Long> e : tr.afterState.entrySet()) {
+                if (!e.getValue().equals(tr.beforeState.get(e.getKey()))) return true;
+            }
+            return false;
+        }
+
+        public Doc doc() {
+            return doc;
+        }
+
+        public int memberCount() {
+            return members.size();
+        }
+
+        public long updatesSinceSnapshot() {
+            return updatesSinceSnapshot;
+        }
+
+        boolean quiescent() {
+            return !persisting && buffer.isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    public sealed interface Command extends CborSerializable {}
+
+    /** A connection joins; the room answers {@link ClientConnection.Joined}, its SyncStep1 and awareness. */
+    public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId)
+            implements Command {}
+
+    /** One complete binary y-websocket frame from a joined connection. */
+    public record FromClient(String connectionId, byte[] message) implements Command {}
+
+    public record Leave(String connectionId) implements Command {}
+
+    private record ConnectionTerminated(String connectionId) implements Command {}
+
+    private enum Internal implements Command {
+        PERSIST_DONE, IDLE_TIMEOUT, AWARENESS_SWEEP, SNAPSHOT_TICK, STOP
+    }
+
+    // ---------------------------------------------------------------- events and snapshot
+
+    public sealed interface Event {}
+
+    /** One journal write: the client update bytes of one group commit, in arrival order. */
+    public record UpdatesJournaled(List<byte[]> updates) implements Event {
+        public UpdatesJournaled {
+            updates = List.copyOf(updates);
+        }
+    }
+
+    /** Marker persisted by the interval timer so that a snapshot is taken. */
+    public record SnapshotRequested() implements Event {}
+
+    /** The snapshot as stored: the whole document as one Yjs v1 update. */
+    public record Snapshot(byte[] encodedState) {}
+
+    // ---------------------------------------------------------------- sharding key and init
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "room");
+
+    /** Registers rooms with cluster sharding. Call once per ActorSystem. */
+    public static void init(ActorSystem<?> system, RoomSettings settings, HookSystem hooks) {
+        ClusterSharding.get(system).init(
+                Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, hooks, ctx.getShard()))
+                        .withStopMessage(Internal.STOP)
+                        // rooms decide themselves: connected-but-silent clients must keep them alive
+                        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+    }
+
+    /**
+     * The room behaviour. {@code shard} may be null outside sharding (tests): the room then stops
+     * itself instead of asking the shard to passivate it.
+     */
+    public static Behavior<Command> create(String roomId, RoomSettings settings, HookSystem hooks,
+                                           ActorRef<ClusterSharding.ShardCommand> shard) {
+        return Behaviors.setup(ctx -> {
+            RoomRegistry registry = RoomRegistry.get(ctx.getSystem());
+            if (!registry.tryAcquire(settings.maxRoomsPerNode())) {
+                ctx.getLog().warn("room {} refused: {} rooms already live on this node", roomId,
+                        registry.liveRooms());
+                return refusing();
+            }
+            return Behaviors.withTimers(timers -> new Room(roomId, settings, hooks, shard, ctx, timers, registry));
+        });
+    }
+
+    private static Behavior<Command> refusing() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Join.class, join -> {
+                    join.connection().tell(new ClientConnection.CloseWith(CloseCodes.RATE_LIMITED.code(),
+                            "max rooms per node reached"));
+                    return Behaviors.stopped();
+                })
+                .onAnyMessage(any -> Behaviors.stopped())
+                .build();
+    }
+
+    // ---------------------------------------------------------------- behaviour
+
+    private static final Object RECOVERY_ORIGIN = "recovery";
+    private static final Object SNAPSHOT_ORIGIN = "snapshot";
+
+    private final String roomId;
+    private final RoomSettings settings;
+    private final HookSystem hooks;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final RoomRegistry registry;
+
+    private Room(String roomId, RoomSettings settings, HookSystem hooks, ActorRef<ClusterSharding.ShardCommand> shard,
+                 ActorContext<Command> ctx, TimerScheduler<Command> timers, RoomRegistry registry) {
+        super(PersistenceId.of(TYPE_KEY.name(), roomId));
+        this.roomId = roomId;
+        this.settings = settings;
+        this.hooks = hooks;
+        this.shard = shard;
+        this.ctx = ctx;
+        this.timers = timers;
+        this.registry = registry;
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(new Doc());
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        if (!settings.snapshotsEnabled()) return RetentionCriteria.disabled();
+        var criteria = RetentionCriteria.snapshotEvery(settings.snapshotEveryUpdates(), 2);
+        return settings.deleteEventsOnSnapshot() ? criteria.withDeleteEventsOnSnapshot() : criteria;
+    }
+
+    @Override
+    public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+        if (!settings.snapshotsEnabled()) return false;
+        return event instanceof SnapshotRequested || state.updatesSinceSnapshot >= settings.snapshotEveryUpdates();
+    }
+
+    @Override
+    public SnapshotAdapter<State> snapshotAdapter() {
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(State state) {
+                return new Snapshot(Y.encodeStateAsUpdate(state.doc));
+            }
+
+            @Override
+            public State fromJournal(Object from) {
+                State state = emptyState();
+                Y.applyUpdate(state.doc, ((Snapshot) from).encodedState(), SNAPSHOT_ORIGIN);
+                return state;
+            }
+        };
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(UpdatesJournaled.class, this::onUpdatesJournaled)
+                .onEvent(SnapshotRequested.class, (state, marker) -> state)
+                .build();
+    }
+
+    @Override
+    public CommandHandler<Command, Event, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Join.class, this::onJoin)
+                .onCommand(FromClient.class, this::onFromClient)
+                .onCommand(Leave.class, (state, leave) -> removeMember(state, leave.connectionId(), "left"))
+                .onCommand(ConnectionTerminated.class,
+                        (state, t) -> removeMember(state, t.connectionId(), "connection terminated"))
+                .onCommand(Internal.class, this::onInternal)
+                .build();
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
+                .onSignal(RecoveryFailed.class, (state, failed) ->
+                        ctx.getLog().error("room {} recovery failed", roomId, failed.getFailure()))
+                .onSignal(SnapshotCompleted.class, (state, done) -> {
+                    state.updatesSinceSnapshot = 0;
+                    hooks.emit(HookEvent.ofRoom(HookEvents.SNAPSHOT_SAVED, roomId, settings.nodeName(),
+                            Map.of("sequenceNr", done.metadata().sequenceNr())));
+                })
+                .onSignal(SnapshotFailed.class, (state, failed) ->
+                        ctx.getLog().warn("room {} snapshot failed", roomId, failed.getFailure()))
+                .onSignal(PostStop.instance(), state -> {
+                    registry.release();
+                    hooks.emit(HookEvent.ofRoom(HookEvents.ROOM_DESTROYED, roomId, settings.nodeName(), Map.of()));
+                })
+                .build();
+    }
+
+    // ---------------------------------------------------------------- event handler
+
+    private State onUpdatesJournaled(State state, UpdatesJournaled event) {
+        if (state.appliedAhead == event) {
+            state.appliedAhead = null;
+        } else {
+            for (byte[] update : event.updates()) {
+                try {
+                    Y.applyUpdate(state.doc, update, RECOVERY_ORIGIN);
+                } catch (InvalidUpdateException e) {
+                    // Journaled updates were validated when written; if an engine upgrade rejects one,
+                    // a room that never recovers helps nobody: skip it loudly.
+                    ctx.getLog().error("room {}: journaled update rejected on replay, skipped", roomId, e);
+                }
+            }
+        }
+        state.updatesSinceSnapshot += event.updates().size();
+        return state;
+    }
+
+    // ---------------------------------------------------------------- command handlers
+
+    private void onRecoveryCompleted(State state) {
+        long seqNr = lastSequenceNumber(ctx);
+        ctx.getLog().debug("room {} recovered at sequence number {}", roomId, seqNr);
+        hooks.emit(HookEvent.ofRoom(HookEvents.ROOM_CREATED, roomId, settings.nodeName(),
+                Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr)));
+        Duration sweep = settings.awarenessTimeout().dividedBy(10);
+        timers.startTimerWithFixedDelay(Internal.AWARENESS_SWEEP, Internal.AWARENESS_SWEEP,
+                sweep.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : sweep);
+        if (settings.snapshotsEnabled()) {
+            timers.startTimerWithFixedDelay(Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK, settings.snapshotInterval());
+        }
+        if (state.members.isEmpty()) startIdleTimer();
+    }
+
+    private Effect<Event, State> onJoin(State state, Join join) {
+        Member previous = state.members.put(join.connectionId(),
+                new Member(join.connectionId(), join.connection(), join.userId()));
+        if (previous == null || !previous.ref().equals(join.connection())) {
+            if (previous != null) ctx.unwatch(previous.ref());
+            ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));
+        }
+        timers.cancel(Internal.IDLE_TIMEOUT);
+        join.connection().tell(new ClientConnection.Joined(ctx.getSelf()));
+        if (previous == null) {
+            hooks.emit(HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, roomId, settings.nodeName(),
+                    join.connectionId(), join.userId(), Map.of("connections", state.members.size())));
+        }
+        // Like the y-websocket server: our SyncStep1 makes the client send what we lack.
+        if (state.quiescent()) {
+            join.connection().tell(new ClientConnection.Send(
+                    SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc))));
+        } else {
+            state.waitingForQuiescence.add(new SendServerSyncStep1(join.connectionId()));
+        }
+        if (!state.awareness.isEmpty()) {
+            join.connection().tell(new ClientConnection.Send(
+                    AwarenessProtocol.encodeMessage(state.awareness.knownStates())));
+        }
+        return Effect().none();
+    }
+
+    private Effect<Event, State> onFromClient(State state, FromClient command) {
+        Member member = state.members.get(command.connectionId());
+        if (member == null) {
+            ctx.getLog().debug("room {}: frame from unknown connection {} dropped", roomId, command.connectionId());
+            return Effect().none();
+        }
+        YMessage message;
+        try {
+            message = MessageDecoder.decode(command.message());
+        } catch (ProtocolException e) {
+            return reject(state, member, e.getMessage());
+        }
+        if (message instanceof YMessage.SyncStep2 step2) {
+            return onClientUpdate(state, member, step2.update());
+        } else if (message instanceof YMessage.SyncUpdate update) {
+            return onClientUpdate(state, member, update.update());
+        } else if (message instanceof YMessage.SyncStep1 step1) {
+            if (state.quiescent()) return answerSyncStep1(state, member, step1.stateVector());
+            state.waitingForQuiescence.add(new AnswerSyncStep1(member.connectionId(), step1.stateVector()));
+            return Effect().none();
+        } else if (message instanceof YMessage.Awareness awareness) {
+            state.awareness.apply(member.connectionId(), awareness.entries(), System.nanoTime());
+            byte[] frame = AwarenessProtocol.wrapUpdate(awareness.update());
+            for (Member other : state.members.values()) {
+                if (other != member) other.ref().tell(new ClientConnection.Send(frame));
+            }
+            return Effect().none();
+        } else if (message instanceof YMessage.QueryAwareness) {
+            member.ref().tell(new ClientConnection.Send(AwarenessProtocol.encodeMessage(state.awareness.knownStates())));
+            return Effect().none();
+        } else {
+            // messageAuth: servers send it, clients never do; nothing to act on.
+            ctx.getLog().debug("room {}: ignoring auth message from {}", roomId, member.connectionId());
+            return Effect().none();
+        }
+    }
+
+    private Effect<Event, State> onClientUpdate(State state, Member member, byte[] update) {
+        if (!state.waitingForQuiescence.isEmpty()) {
+            // An answer is waiting for the journal to catch up with the doc: don't move the doc further.
+            return Effect().stash();
+        }
+        state.docChanged = false;
+        try {
+            Y.applyUpdate(state.doc, update, member.connectionId());
+        } catch (InvalidUpdateException e) {
+            return reject(state, member, "invalid Yjs update: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Not a validation error: the doc may be half-applied. Recovery from the journal restores it.
+            ctx.getLog().error("room {}: engine failed applying an update from {}", roomId, member.connectionId(), e);
+            member.ref().tell(new ClientConnection.CloseWith(CloseCodes.INTERNAL_ERROR.code(), "internal error"));
+            throw e;
+        }
+        if (!state.docChanged && !state.doc.hasPending()) {
+            byte[] echo = SyncProtocol.encodeUpdate(update);
+            if (state.quiescent()) {
+                member.ref().tell(new ClientConnection.Send(echo));
+            } else {
+                state.waitingForQuiescence.add(new EchoToSender(member.connectionId(), echo));
+            }
+            return Effect().none();
+        }
+        state.buffer.add(update);
+        return state.persisting ? Effect().none() : persistBuffer(state);
+    }
+
+    private Effect<Event, State> persistBuffer(State state) {
+        List<byte[]> batch = state.buffer;
+        state.buffer = new ArrayList<>();
+        UpdatesJournaled event = new UpdatesJournaled(batch);
+        state.appliedAhead = event;
+        state.persisting = true;
+        return Effect().persist(event).thenRun(journaled -> {
+            broadcastBatch(journaled, event.updates());
+            ctx.getSelf().tell(Internal.PERSIST_DONE);
+        });
+    }
+
+    private Effect<Event, State> onInternal(State state, Internal signal) {
+        if (signal != Internal.AWARENESS_SWEEP) ctx.getLog().debug("room {}: {}", roomId, signal);
+        switch (signal) {
+            case PERSIST_DONE:
+                state.persisting = false;
+                if (!state.buffer.isEmpty()) return persistBuffer(state);
+                runDeferred(state);
+                return Effect().unstashAll();
+            case IDLE_TIMEOUT:
+                if (!state.members.isEmpty()) return Effect().none();
+                if (shard != null) {
+                    ctx.getLog().debug("room {} idle, passivating", roomId);
+                    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+                    return Effect().none();
+                }
+                return stop(state);
+            case STOP:
+                return stop(state);
+            case AWARENESS_SWEEP:
+                long timeout = settings.awarenessTimeout().toNanos();
+                broadcastAwareness(state, state.awareness.expire(System.nanoTime(), timeout));
+                return Effect().none();
+            case SNAPSHOT_TICK:
+                if (state.updatesSinceSnapshot > 0 && state.quiescent()) return Effect().persist(new SnapshotRequested());
+                return Effect().none();
+            default:
+                throw new IllegalStateException("unhandled " + signal);
+        }
+    }
+
+    private Effect<Event, State> stop(State state) {
+        // Finish the journal work first: buffered updates were validated and must not be dropped silently.
+        if (!state.quiescent()) return Effect().stash();
+        return Effect().stop();
+    }
+
+    private Effect<Event, State> answerSyncStep1(State state, Member member, byte[] stateVector) {
+        byte[] update;
+        try {
+            update = Y.encodeStateAsUpdate(state.doc, stateVector);
+        } catch (InvalidUpdateException e) {
+            return reject(state, member, "invalid state vector: " + e.getMessage());
+        }
+        member.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep2(update)));
+        return Effect().none();
+    }
+
+    private void runDeferred(State state) {
+        List<Deferred> deferred = new ArrayList<>(state.waitingForQuiescence);
+        state.waitingForQuiescence.clear();
+        for (Deferred d : deferred) {
+            if (d instanceof AnswerSyncStep1 a) {
+                Member m = state.members.get(a.connectionId());
+                if (m != null) answerSyncStep1(state, m, a.stateVector());
+            } else if (d instanceof SendServerSyncStep1 s) {
+                Member m = state.members.get(s.connectionId());
+                if (m != null) {
+                    m.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc))));
+                }
+            } else if (d instanceof EchoToSender e) {
+                Member m = state.members.get(e.connectionId());
+                if (m != null) m.ref().tell(new ClientConnection.Send(e.frame()));
+            }
+        }
+    }
+
+    private void broadcastBatch(State state, List<byte[]> batch) {
+        for (byte[] frame : outgoingFrames(batch)) {
+            ClientConnection.Send send = new ClientConnection.Send(frame);
+            for (Member m : state.members.values()) m.ref().tell(send);
+        }
+    }
+
+    /** One frame per batch, encoded once and shared by every connection. */
+    private List<byte[]> outgoingFrames(List<byte[]> batch) {
+        if (batch.size() == 1) return List.of(SyncProtocol.encodeUpdate(batch.get(0)));
+        try {
+            return List.of(SyncProtocol.encodeUpdate(Y.mergeUpdates(batch)));
+        } catch (RuntimeException e) {
+            // Every update was accepted by applyUpdate, so this is an engine bug: still deliver, one frame each.
+            ctx.getLog().error("room {}: merging a batch of {} updates failed", roomId, batch.size(), e);
+            List<byte[]> frames = new ArrayList<>(batch.size());
+            for (byte[] update : batch) frames.add(SyncProtocol.encodeUpdate(update));
+            return frames;
+        }
+    }
+
+    private Effect<Event, State> reject(State state, Member member, String reason) {
+        ctx.getLog().info("room {}: closing connection {}: {}", roomId, member.connectionId(), reason);
+        member.ref().tell(new ClientConnection.CloseWith(CloseCodes.INVALID_MESSAGE.code(), truncate(reason)));
+        return removeMember(state, member.connectionId(), "rejected");
+    }
+
+    private Effect<Event, State> removeMember(State state, String connectionId, String why) {
+        Member member = state.members.remove(connectionId);
+        if (member == null) return Effect().none();
+        ctx.unwatch(member.ref());
+        broadcastAwareness(state, state.awareness.removeConnection(connectionId, System.nanoTime()));
+        hooks.emit(HookEvent.ofClient(HookEvents.CLIENT_DISCONNECTED, roomId, settings.nodeName(), connectionId,
+                member.userId(), Map.of("reason", why, "connections", state.members.size())));
+        if (state.members.isEmpty()) startIdleTimer();
+        return Effect().none();
+    }
+
+    private void broadcastAwareness(State state, Collection<AwarenessProtocol.Entry> removed) {
+        if (removed.isEmpty()) return;
+        ClientConnection.Send send = new ClientConnection.Send(AwarenessProtocol.encodeMessage(removed));
+        for (Member m : state.members.values()) m.ref().tell(send);
+    }
+
+    private void startIdleTimer() {
+        timers.startSingleTimer(Internal.IDLE_TIMEOUT, Internal.IDLE_TIMEOUT, settings.passivateAfterIdle());
+    }
+
+    /** WebSocket close reasons are limited to 123 bytes. */
+    private static String truncate(String reason) {
+        return reason.length() <= 100 ? reason : reason.substring(0, 100);
+    }
+}

@@ -1,0 +1,90 @@
+package org.civicpress.realtime.room;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.civicpress.realtime.protocol.AwarenessProtocol.Entry;
+
+/**
+ * The server's view of a room's awareness (y-protocols Awareness without a local state): latest
+ * state per awareness clientID, its clock and when it was last renewed, and which connection
+ * announced which clientIDs (so they can be removed when that connection leaves).
+ * Mutable, owned by one room actor.
+ */
+final class RoomAwareness {
+    private record Meta(long clock, long lastSeenNanos) {}
+
+    private final Map<Long, String> states = new LinkedHashMap<>();
+    private final Map<Long, Meta> meta = new HashMap<>();
+    private final Map<String, Set<Long>> byConnection = new HashMap<>();
+
+    /** Applies an update from {@code connectionId} with y-protocols' clock rules. */
+    void apply(String connectionId, List<Entry> entries, long nowNanos) {
+        Set<Long> controlled = byConnection.computeIfAbsent(connectionId, k -> new LinkedHashSet<>());
+        for (Entry e : entries) {
+            Meta m = meta.get(e.clientId());
+            long currentClock = m == null ? 0 : m.clock();
+            boolean newer = currentClock < e.clock();
+            boolean removalAtSameClock = currentClock == e.clock() && e.isRemoval() && states.containsKey(e.clientId());
+            if (!newer && !removalAtSameClock) continue;
+            if (e.isRemoval()) {
+                states.remove(e.clientId());
+                controlled.remove(e.clientId());
+            } else {
+                states.put(e.clientId(), e.stateJson());
+                controlled.add(e.clientId());
+            }
+            meta.put(e.clientId(), new Meta(e.clock(), nowNanos));
+        }
+    }
+
+    /** Removes every state announced by {@code connectionId}; returns the null-state entries to broadcast. */
+    List<Entry> removeConnection(String connectionId, long nowNanos) {
+        Set<Long> controlled = byConnection.remove(connectionId);
+        if (controlled == null) return List.of();
+        List<Entry> removed = new ArrayList<>();
+        for (Long clientId : controlled) {
+            Entry e = remove(clientId, nowNanos);
+            if (e != null) removed.add(e);
+        }
+        return removed;
+    }
+
+    /** Removes states not renewed for {@code timeoutNanos}; returns the null-state entries to broadcast. */
+    List<Entry> expire(long nowNanos, long timeoutNanos) {
+        List<Long> outdated = new ArrayList<>();
+        for (Long clientId : states.keySet()) {
+            Meta m = meta.get(clientId);
+            if (m != null && nowNanos - m.lastSeenNanos() >= timeoutNanos) outdated.add(clientId);
+        }
+        List<Entry> removed = new ArrayList<>(outdated.size());
+        for (Long clientId : outdated) {
+            removed.add(remove(clientId, nowNanos));
+            byConnection.values().forEach(s -> s.remove(clientId));
+        }
+        return removed;
+    }
+
+    /** Every live (non-null) state with its clock, as a newly joined client must receive them. */
+    List<Entry> knownStates() {
+        List<Entry> out = new ArrayList<>(states.size());
+        states.forEach((clientId, json) -> out.add(new Entry(clientId, meta.get(clientId).clock(), json)));
+        return out;
+    }
+
+    boolean isEmpty() {
+        return states.isEmpty();
+    }
+
+    /** Like removeAwarenessStates: clock + 1, state null. */
+    private Entry remove(long clientId, long nowNanos) {
+        if (states.remove(clientId) == null) return null;
+        long clock = meta.get(clientId).clock() + 1;
+        meta.put(clientId, new Meta(clock, nowNanos));
+        return new Entry(clientId, clock, "null");
+    }
+}

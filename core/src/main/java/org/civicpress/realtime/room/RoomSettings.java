@@ -1,0 +1,87 @@
+package org.civicpress.realtime.room;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-node settings of room entities (built from the realtime configuration).
+ *
+ * @param snapshotEveryUpdates a snapshot after this many journaled updates (and every this many events)
+ * @param snapshotInterval     a snapshot after this much time if there were updates since the last one
+ * @param snapshotsEnabled     false: never snapshot, recovery replays the whole journal
+ * @param deleteEventsOnSnapshot delete events older than the retained snapshots
+ * @param passivateAfterIdle   a room with no joined connection stops after this long
+ * @param maxRoomsPerNode      live room incarnations allowed on one node
+ * @param awarenessTimeout     awareness states not renewed for this long are removed
+ * @param maxMessageBytes      largest frame accepted (enforced by the http layer)
+ * @param nodeName             reported in hook events
+ */
+public record RoomSettings(
+        int snapshotEveryUpdates,
+        Duration snapshotInterval,
+        boolean snapshotsEnabled,
+        boolean deleteEventsOnSnapshot,
+        Duration passivateAfterIdle,
+        int maxRoomsPerNode,
+        Duration awarenessTimeout,
+        int maxMessageBytes,
+        String nodeName) {
+
+    public RoomSettings {
+        List<String> problems = new ArrayList<>();
+        if (snapshotEveryUpdates <= 0) problems.add("snapshotEveryUpdates must be > 0, was " + snapshotEveryUpdates);
+        if (!positive(snapshotInterval)) problems.add("snapshotInterval must be > 0, was " + snapshotInterval);
+        if (!positive(passivateAfterIdle)) problems.add("passivateAfterIdle must be > 0, was " + passivateAfterIdle);
+        if (maxRoomsPerNode <= 0) problems.add("maxRoomsPerNode must be > 0, was " + maxRoomsPerNode);
+        if (!positive(awarenessTimeout)) problems.add("awarenessTimeout must be > 0, was " + awarenessTimeout);
+        if (maxMessageBytes <= 0) problems.add("maxMessageBytes must be > 0, was " + maxMessageBytes);
+        if (!problems.isEmpty()) throw new IllegalArgumentException("invalid room settings: " + String.join("; ", problems));
+        if (nodeName == null || nodeName.isBlank()) nodeName = "local";
+    }
+
+    /** The documented defaults of the realtime module. */
+    public static RoomSettings defaults() {
+        return new RoomSettings(100, Duration.ofSeconds(300), true, true, Duration.ofSeconds(3600), 100,
+                Duration.ofSeconds(30), 16 * 1024 * 1024, "local");
+    }
+
+    public RoomSettings withSnapshotEveryUpdates(int n) {
+        return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, passivateAfterIdle,
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+    }
+
+    public RoomSettings withSnapshotInterval(Duration d) {
+        return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, passivateAfterIdle,
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+    }
+
+    public RoomSettings withSnapshotsEnabled(boolean enabled) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, enabled, deleteEventsOnSnapshot,
+                passivateAfterIdle, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+    }
+
+    public RoomSettings withPassivateAfterIdle(Duration d) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, d,
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+    }
+
+    public RoomSettings withMaxRoomsPerNode(int n) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
+                passivateAfterIdle, n, awarenessTimeout, maxMessageBytes, nodeName);
+    }
+
+    public RoomSettings withAwarenessTimeout(Duration d) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
+                passivateAfterIdle, maxRoomsPerNode, d, maxMessageBytes, nodeName);
+    }
+
+    public RoomSettings withNodeName(String name) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
+                passivateAfterIdle, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+}

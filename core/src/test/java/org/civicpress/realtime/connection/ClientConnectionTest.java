@@ -1,0 +1,127 @@
+package org.civicpress.realtime.connection;
+
+import static org.civicpress.realtime.protocol.YjsFixtures.*;
+import static org.civicpress.realtime.room.RoomTestKit.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.protocol.MessageDecoder;
+import org.civicpress.realtime.protocol.SyncProtocol;
+import org.civicpress.realtime.protocol.YMessage;
+import org.civicpress.realtime.room.Room;
+import org.civicpress.realtime.room.RoomSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClientConnectionTest {
+    private static ActorTestKit kit;
+
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create("ClientConnectionTest", config());
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    @Test
+    void queuesUntilJoinedForwardsBothWaysAndRejoinsWhenTheIncarnationStops() {
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<Room.Command> room1 = kit.createTestProbe();
+        TestProbe<Room.Command> room2 = kit.createTestProbe();
+        AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1",
+                socket.getRef(), fastSettings(), roomId -> current.get()));
+
+        Room.Join join = room1.expectMessageClass(Room.Join.class, WAIT);
+        assertEquals("c1", join.connectionId());
+        assertEquals("u1", join.userId());
+        assertEquals(conn, join.connection());
+
+        conn.tell(new ClientConnection.FromSocket(FRAME_STEP1_A));
+        room1.expectNoMessage(QUIET);
+        conn.tell(new ClientConnection.Joined(room1.getRef()));
+        assertArrayEquals(FRAME_STEP1_A, room1.expectMessageClass(Room.FromClient.class, WAIT).message());
+        conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
+        assertArrayEquals(FRAME_UPDATE_U1, room1.expectMessageClass(Room.FromClient.class, WAIT).message());
+
+        conn.tell(new ClientConnection.Send(FRAME_UPDATE_U1));
+        assertArrayEquals(FRAME_UPDATE_U1, socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+
+        current.set(room2.getRef());
+        room1.stop();
+        assertEquals("c1", room2.expectMessageClass(Room.Join.class, WAIT).connectionId());
+        conn.tell(new ClientConnection.Joined(room2.getRef()));
+
+        conn.tell(new ClientConnection.SocketClosed());
+        assertEquals("c1", room2.expectMessageClass(Room.Leave.class, WAIT).connectionId());
+        kit.createTestProbe().expectTerminated(conn, WAIT);
+    }
+
+    @Test
+    void closeFromTheRoomClosesTheSocketAndStops() {
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<Room.Command> room = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null,
+                socket.getRef(), fastSettings(), roomId -> room.getRef()));
+        room.expectMessageClass(Room.Join.class, WAIT);
+        conn.tell(new ClientConnection.CloseWith(4400, "invalid Yjs update"));
+        SocketOut.CloseSocket close = socket.expectMessageClass(SocketOut.CloseSocket.class, WAIT);
+        assertEquals(4400, close.code());
+        assertEquals("invalid Yjs update", close.reason());
+        kit.createTestProbe().expectTerminated(conn, WAIT);
+    }
+
+    @Test
+    void unansweredJoinIsRetried() {
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<Room.Command> room = kit.createTestProbe();
+        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, socket.getRef(), fastSettings(),
+                roomId -> room.getRef()));
+        room.expectMessageClass(Room.Join.class, WAIT);
+        room.expectMessageClass(Room.Join.class, WAIT);
+    }
+
+    /** A real room behind the connection: echo after journaling, and resync after the room dies. */
+    @Test
+    void withARealRoomUpdatesAreEchoedAndAFailedRoomIsRejoinedAndResynced() {
+        PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
+        RoomSettings settings = fastSettings();
+        HookSystem hooks = HookSystem.inProcess();
+        AtomicReference<ActorRef<Room.Command>> current =
+                new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, hooks, null)));
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-real", "c4", "127.0.0.1",
+                null, socket.getRef(), settings, roomId -> current.get()));
+
+        assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
+        conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
+        YMessage.SyncUpdate echo = assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket));
+        assertArrayEquals(U1, echo.update());
+
+        ActorRef<Room.Command> first = current.get();
+        journal.failNextPersisted("room|doc-real");
+        conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeUpdate(U2)));
+        kit.createTestProbe().expectTerminated(first, WAIT);
+        current.set(kit.spawn(Room.create("doc-real", settings, hooks, null)));
+
+        // the connection joins the new incarnation (retrying if its first join hit the dead one)
+        YMessage.SyncStep1 resync = assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
+        assertArrayEquals(hex("010105"), resync.stateVector(), "U1 survived, the failed U2 was never acknowledged");
+        conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U2)));
+        assertArrayEquals(U2, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
+        journal.clearAll();
+    }
+
+    private static YMessage nextFrom(TestProbe<SocketOut> socket) {
+        return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+    }
+}

@@ -1,0 +1,57 @@
+package org.civicpress.realtime.room;
+
+import static org.civicpress.realtime.room.RoomTestKit.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.civicpress.realtime.connection.ClientConnection;
+import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.room.RoomTestKit.FakeClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Own ActorSystem: the live-room count is per node. */
+class MaxRoomsTest {
+    private static ActorTestKit kit;
+
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create("MaxRoomsTest", config());
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    @Test
+    void roomsBeyondTheLimitRefuseJoinsWith4429AndStop() {
+        RoomSettings settings = fastSettings().withMaxRoomsPerNode(1).withPassivateAfterIdle(Duration.ofMillis(200));
+        HookSystem hooks = HookSystem.inProcess();
+        RoomRegistry registry = RoomRegistry.get(kit.system());
+
+        ActorRef<Room.Command> first = kit.spawn(Room.create("max-1", settings, hooks, null));
+        FakeClient a = new FakeClient(kit, "a");
+        a.join(first);
+        assertEquals(1, registry.liveRooms());
+
+        ActorRef<Room.Command> second = kit.spawn(Room.create("max-2", settings, hooks, null));
+        FakeClient b = new FakeClient(kit, "b");
+        second.tell(new Room.Join("b", b.probe.getRef(), null));
+        ClientConnection.CloseWith refused = b.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT);
+        assertEquals(4429, refused.code());
+        kit.createTestProbe().expectTerminated(second, WAIT);
+        assertEquals(1, registry.liveRooms());
+
+        first.tell(new Room.Leave("a"));
+        kit.createTestProbe().expectTerminated(first, WAIT);
+        awaitCondition("slot released", () -> registry.liveRooms() == 0);
+
+        ActorRef<Room.Command> third = kit.spawn(Room.create("max-2", settings, hooks, null));
+        new FakeClient(kit, "c").join(third);
+        assertEquals(1, registry.liveRooms());
+    }
+}

@@ -1,0 +1,42 @@
+package org.civicpress.realtime.http;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.Map;
+import org.civicpress.realtime.config.RealtimeConfig;
+import org.civicpress.realtime.persistence.DatabaseSettings;
+import org.civicpress.realtime.persistence.PersistenceConfig;
+
+/**
+ * Builds the ActorSystem configuration. Strongest first: JVM system properties (-Dpekko...), values
+ * derived from the realtime configuration, the database's persistence files, application.conf (or
+ * -Dconfig.resource) from cluster-config, then every library's reference.conf.
+ */
+final class PekkoConfigFactory {
+    private PekkoConfigFactory() {
+    }
+
+    static Config build(RealtimeConfig config, DatabaseSettings database) {
+        Map<String, Object> derived = new HashMap<>();
+        RealtimeConfig.Cluster cluster = config.cluster();
+        derived.put("pekko.remote.artery.canonical.hostname", cluster.canonicalHost());
+        derived.put("pekko.remote.artery.canonical.port", cluster.canonicalPort());
+        derived.put("pekko.cluster.seed-nodes", cluster.seedNodes());
+        derived.put("realtime.websocket.max-message-bytes", config.websocket().maxMessageBytes());
+        derived.put("pekko.http.server.websocket.periodic-keep-alive-max-idle",
+                config.websocket().pingInterval().toMillis() + "ms");
+        Config fromRealtime = ConfigFactory.parseMap(derived, "realtime.yml / REALTIME_* environment");
+
+        String resource = System.getProperty("config.resource", "application.conf");
+        Config application = ConfigFactory.parseResources(PekkoConfigFactory.class.getClassLoader(), resource);
+        if (application.isEmpty()) {
+            throw new IllegalStateException("configuration resource " + resource + " not found on the classpath");
+        }
+        Config layered = fromRealtime
+                .withFallback(PersistenceConfig.forDatabase(database))
+                .withFallback(application);
+        // load(): system properties on top, reference.conf below, then resolve substitutions once.
+        return ConfigFactory.load(layered);
+    }
+}

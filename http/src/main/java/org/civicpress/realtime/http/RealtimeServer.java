@@ -1,0 +1,190 @@
+package org.civicpress.realtime.http;
+
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.civicpress.realtime.config.RealtimeConfig;
+import org.civicpress.realtime.config.RealtimeConfigManager;
+import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.persistence.DatabaseKind;
+import org.civicpress.realtime.persistence.DatabaseSettings;
+import org.civicpress.realtime.persistence.SchemaCreator;
+import org.civicpress.realtime.room.Room;
+import org.civicpress.realtime.room.RoomSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Main class of the realtime server. Start order: configuration, database schema, actor system
+ * (cluster, self-join when there are no seed nodes), room sharding, management endpoint, HTTP.
+ * Each step is logged; a failing step is logged with the reason and the process exits with status 1.
+ */
+public final class RealtimeServer {
+    private static final Logger log = LoggerFactory.getLogger(RealtimeServer.class);
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+    public static final Path DEFAULT_DATA_DIR = Path.of(".system-data");
+
+    private RealtimeServer() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            ActorSystem<Void> system = start(System.getenv());
+            // Whatever stops the system (SIGTERM, the cluster downing this node) also ends the process.
+            system.getWhenTerminated().thenRun(() -> {
+                Thread exit = new Thread(() -> System.exit(0), "realtime-exit");
+                exit.setDaemon(true);
+                exit.start();
+            });
+        } catch (RuntimeException e) {
+            log.error("Realtime server did not start: {}", e.getMessage(), e);
+            // Logback flushes on exit through its shutdown hook; the exit code tells supervisors it failed.
+            System.exit(1);
+        }
+    }
+
+    /** Starts every layer; returns the running system (tests and embedders may terminate it). */
+    public static ActorSystem<Void> start(Map<String, String> env) {
+        RealtimeConfig config = step("configuration", () -> RealtimeConfigManager.load(DEFAULT_DATA_DIR, env));
+        log.info("Configuration loaded: data dir {}, listen {}:{}{}", config.dataDir().toAbsolutePath(),
+                config.host(), config.port(), config.path());
+
+        DatabaseSettings database = step("database", () -> {
+            Files.createDirectories(config.dataDir());
+            DatabaseSettings db = databaseSettings(config);
+            SchemaCreator.ensureSchema(db);
+            return db;
+        });
+
+        Config pekkoConfig = step("pekko configuration", () -> PekkoConfigFactory.build(config, database));
+        ActorSystem<Void> system = step("actor system",
+                () -> ActorSystem.create(Behaviors.empty(), "realtime", pekkoConfig));
+        try {
+            startServices(system, config);
+            return system;
+        } catch (RuntimeException e) {
+            system.terminate();
+            awaitQuietly(system);
+            throw e;
+        }
+    }
+
+    private static void startServices(ActorSystem<Void> system, RealtimeConfig config) {
+        step("cluster membership", () -> {
+            joinCluster(system, config);
+            return null;
+        });
+        RoomSettings roomSettings = RoomSettingsFactory.from(config);
+        step("room sharding", () -> {
+            Room.init(system, roomSettings, HookSystem.inProcess());
+            return null;
+        });
+        step("management endpoint", () -> {
+            var uri = PekkoManagement.get(system).start().toCompletableFuture()
+                    .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            log.info("Management endpoint on {}", uri);
+            return null;
+        });
+
+        AtomicBoolean ready = new AtomicBoolean(false);
+        int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
+        RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, ready::get);
+        ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
+                Http.get(system).newServerAt(config.host(), config.port()).bind(routes.route())
+                        .toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "not-ready",
+                () -> {
+                    ready.set(false);
+                    int asked = routes.openSockets().closeAllForRestart();
+                    log.info("Shutting down: asked {} WebSocket clients to reconnect (1012)", asked);
+                    return awaitSocketsClosed(routes.openSockets());
+                });
+        ready.set(true);
+        log.info("Realtime server ready: ws://{}:{}/{}/<roomId> (node {})", config.host(),
+                binding.localAddress().getPort(), config.path().replaceAll("^/+", ""), config.cluster().nodeName());
+    }
+
+    /** Gives clients up to 5 s to answer the close frames, so that rooms see them leave before sharding stops. */
+    private static java.util.concurrent.CompletionStage<Done> awaitSocketsClosed(OpenSockets sockets) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (sockets.size() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return Done.getInstance();
+        });
+    }
+
+    /** No seed nodes: form a one-node cluster by joining ourselves, and wait until we are Up. */
+    private static void joinCluster(ActorSystem<Void> system, RealtimeConfig config) throws InterruptedException {
+        Cluster cluster = Cluster.get(system);
+        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (cluster.selfMember().status() != MemberStatus.up()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("this node did not become Up within " + STEP_TIMEOUT.toSeconds()
+                        + " s (status " + cluster.selfMember().status() + "); check the seed nodes");
+            }
+            Thread.sleep(50);
+        }
+        log.info("Cluster member {} is Up", cluster.selfMember().address());
+    }
+
+    static DatabaseSettings databaseSettings(RealtimeConfig config) {
+        RealtimeConfig.Database db = config.database();
+        if (db.url() == null || db.url().isBlank()) {
+            if (db.type() == RealtimeConfig.DatabaseType.POSTGRES) {
+                throw new IllegalArgumentException("database.type is postgres but no url is set (REALTIME_DB_URL)");
+            }
+            return DatabaseSettings.h2In(config.dataDir());
+        }
+        return new DatabaseSettings(DatabaseKind.fromJdbcUrl(db.url()), db.url(), db.user(), db.password());
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T step(String name, Step<T> step) {
+        log.info("Starting: {}", name);
+        try {
+            return step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(name, e);
+        } catch (Exception e) {
+            throw new StartupException(name, e);
+        }
+    }
+
+    private static void awaitQuietly(ActorSystem<Void> system) {
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Actor system did not terminate cleanly: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+// A y-websocket editor: types unique markers "[name:seq]" into the Y.Text "content" and records which
+// of them the server confirmed, i.e. echoed back as a sync Update message (the server echoes an update
+// to its sender only after journaling it).
+//   node editor.mjs --url ws://127.0.0.1:3001/realtime --room r1 --name a [--interval 50] [--timeout 240000]
+// stdin commands: "start" (begin typing), "stop" (stop typing), "report" (print state),
+//   "disconnect" / "connect" (go offline and back, typing goes on offline), "quit".
+// stdout: {"event":"synced"}, {"event":"report",...}, {"event":"closed","code":..} lines.
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+import * as decoding from 'lib0/decoding'
+import { emit, onCommand, hardTimeout, parseArgs, toUint8 } from './common.mjs'
+
+const args = parseArgs(process.argv.slice(2))
+const name = args.name || 'editor'
+const interval = Number(args.interval || 50)
+hardTimeout(Number(args.timeout || 240000), 'editor ' + name)
+
+const doc = new Y.Doc()
+const text = doc.getText('content')
+const confirmedClocks = new Set() // own clocks seen in echoed updates
+const typed = [] // { marker, start, end } in own clock units
+
+const markConfirmed = (update) => {
+  for (const struct of Y.decodeUpdate(update).structs) {
+    if (struct.id.client !== doc.clientID || struct.constructor.name === 'Skip') continue
+    for (let c = struct.id.clock; c < struct.id.clock + struct.length; c++) confirmedClocks.add(c)
+  }
+}
+
+// Reads every message the server sends before y-websocket handles it: sync Update (0, 2) = echo/broadcast.
+class TappedWebSocket extends WebSocket {
+  constructor (...a) {
+    super(...a)
+    this.addEventListener('message', (event) => {
+      try {
+        const decoder = decoding.createDecoder(toUint8(event.data))
+        if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 2) {
+          markConfirmed(decoding.readVarUint8Array(decoder))
+        }
+      } catch (e) { emit({ event: 'tap-error', message: String(e) }) }
+    })
+    this.addEventListener('close', (event) => emit({ event: 'closed', code: event.code, reason: event.reason }))
+  }
+}
+
+const provider = new WebsocketProvider(args.url, args.room, doc, {
+  WebSocketPolyfill: TappedWebSocket, maxBackoffTime: 500, resyncInterval: -1
+})
+provider.awareness.setLocalStateField('user', { name })
+let syncedOnce = false
+provider.on('sync', (synced) => {
+  if (synced && !syncedOnce) { syncedOnce = true; emit({ event: 'synced' }) }
+})
+
+let seq = 0
+let timer = null
+const typeOne = () => {
+  const marker = `[${name}:${seq++}]`
+  const start = Y.getState(doc.store, doc.clientID)
+  // Insert only after a "]" (or at 0): markers are never split by other markers.
+  const s = text.toString()
+  const boundaries = [0]
+  for (let i = 0; i < s.length; i++) if (s[i] === ']') boundaries.push(i + 1)
+  text.insert(boundaries[Math.floor(Math.random() * boundaries.length)], marker)
+  typed.push({ marker, start, end: start + marker.length })
+}
+
+const isConfirmed = ({ start, end }) => {
+  for (let c = start; c < end; c++) if (!confirmedClocks.has(c)) return false
+  return true
+}
+
+onCommand((command) => {
+  if (command === 'start' && timer === null) timer = setInterval(typeOne, interval)
+  else if (command === 'stop') { clearInterval(timer); timer = null; emit({ event: 'stopped', typed: typed.length }) }
+  else if (command === 'disconnect') { provider.disconnect(); emit({ event: 'disconnected' }) }
+  else if (command === 'connect') { provider.connect(); emit({ event: 'connecting' }) }
+  else if (command === 'report') {
+    const users = []
+    provider.awareness.getStates().forEach((state, clientID) => {
+      if (clientID !== doc.clientID && state.user) users.push(state.user.name)
+    })
+    emit({
+      event: 'report',
+      name,
+      connected: provider.wsconnected,
+      synced: provider.synced,
+      text: text.toString(),
+      typed: typed.map(t => t.marker),
+      confirmed: typed.filter(isConfirmed).map(t => t.marker),
+      users: users.sort()
+    })
+  } else if (command === 'quit') {
+    provider.destroy()
+    doc.destroy()
+    setTimeout(() => process.exit(0), 100)
+  }
+})

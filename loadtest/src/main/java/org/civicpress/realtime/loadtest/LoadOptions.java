@@ -1,0 +1,124 @@
+package org.civicpress.realtime.loadtest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Command-line parameters of one load run; {@link #parse} rejects anything unknown or out of range. */
+public record LoadOptions(
+        String urlTemplate,
+        WireProtocol protocol,
+        String protocolName,
+        String scenario,
+        String serverLabel,
+        int rooms,
+        int clientsPerRoom,
+        int writersPerRoom,
+        double updatesPerSecond,
+        double warmupSeconds,
+        double durationSeconds,
+        double connectRate,
+        double syncTimeoutSeconds,
+        List<Long> serverPids,
+        int ioClients,
+        String client) {
+
+    public static final String USAGE = """
+            usage: java -jar realtime-loadtest.jar --url ws://127.0.0.1:3001/realtime/{room} [options]
+              --url TEMPLATE        WebSocket URL; {room} is replaced by the room id (omit it for Hocuspocus)
+              --protocol NAME       y-websocket (default) | hocuspocus
+              --rooms R             rooms (default 1)
+              --clients C           clients per room (default 10)
+              --writers W           writers per room (default 1; 0 = idle connections)
+              --rate U              updates per second per writer (default 5)
+              --warmup S            seconds of load before measuring (default 5)
+              --duration S          measured seconds (default 20)
+              --connect-rate N      new connections per second during ramp-up (default 200)
+              --sync-timeout S      seconds to wait for every client to be synced (default 120)
+              --server-pid P[,P2]   server process(es) to read CPU (with descendants) and RSS (first pid)
+              --scenario NAME       label in the report (default custom)
+              --server NAME         server label in the report (default unknown)
+              --client nio|jdk      socket implementation: one-thread NIO loop (default) or java.net.http
+              --io-clients N        with --client jdk: java.net.http clients sharing the sockets (default 2)
+            """;
+
+    public static LoadOptions parse(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i];
+            if (!key.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value, got '" + key + "'");
+            }
+            m.put(key.substring(2), args[++i]);
+        }
+        List<String> known = List.of("url", "protocol", "rooms", "clients", "writers", "rate", "warmup", "duration",
+                "connect-rate", "sync-timeout", "server-pid", "scenario", "server", "io-clients", "client");
+        for (String k : m.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("unknown option --" + k);
+            }
+        }
+        String url = m.get("url");
+        if (url == null || !(url.startsWith("ws://") || url.startsWith("wss://"))) {
+            throw new IllegalArgumentException("--url ws://... is required");
+        }
+        String protocolName = m.getOrDefault("protocol", "y-websocket");
+        int rooms = intIn(m, "rooms", 1, 1, 100_000);
+        int clients = intIn(m, "clients", 10, 1, 100_000);
+        int writers = intIn(m, "writers", 1, 0, clients);
+        String client = m.getOrDefault("client", "nio");
+        if (!client.equals("nio") && !client.equals("jdk")) {
+            throw new IllegalArgumentException("--client must be nio or jdk, got '" + client + "'");
+        }
+        List<Long> pids = new ArrayList<>();
+        for (String p : m.getOrDefault("server-pid", "").split(",")) {
+            if (!p.isBlank()) {
+                try {
+                    pids.add(Long.parseLong(p.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--server-pid takes comma-separated process ids, got '" + p + "'");
+                }
+            }
+        }
+        return new LoadOptions(url, WireProtocol.named(protocolName), protocolName,
+                m.getOrDefault("scenario", "custom"), m.getOrDefault("server", "unknown"),
+                rooms, clients, writers,
+                doubleIn(m, "rate", 5, 0.01, 10_000), doubleIn(m, "warmup", 5, 0, 3_600),
+                doubleIn(m, "duration", 20, 0.1, 86_400), doubleIn(m, "connect-rate", 200, 1, 100_000),
+                doubleIn(m, "sync-timeout", 120, 1, 3_600), List.copyOf(pids), intIn(m, "io-clients", 2, 1, 64), client);
+    }
+
+    public int totalClients() {
+        return rooms * clientsPerRoom;
+    }
+
+    public String urlFor(String room) {
+        return urlTemplate.replace("{room}", room);
+    }
+
+    private static int intIn(Map<String, String> m, String key, int dflt, int min, int max) {
+        double v = doubleIn(m, key, dflt, min, max);
+        if (v != Math.rint(v)) {
+            throw new IllegalArgumentException("--" + key + " must be an integer, got " + m.get(key));
+        }
+        return (int) v;
+    }
+
+    private static double doubleIn(Map<String, String> m, String key, double dflt, double min, double max) {
+        String raw = m.get(key);
+        if (raw == null) {
+            return dflt;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a number, got '" + raw + "'");
+        }
+        if (!(v >= min && v <= max)) {
+            throw new IllegalArgumentException("--" + key + " must be within [" + min + ", " + max + "], got " + raw);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,267 @@
+package org.civicpress.realtime.loadtest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scenario against one server: ramp up the connections (rate limited), wait until every client
+ * is synced, run the writers through warm-up, then measure for the configured window.
+ */
+public final class LoadRun {
+    private static final Logger log = LoggerFactory.getLogger(LoadRun.class);
+    private static final int MAX_PENDING_HANDSHAKES = 64;
+    private static final long JDK_WRITER_TICK_MILLIS = 2;
+
+    private final LoadOptions options;
+    private final DeliveryLedger ledger = new DeliveryLedger();
+    private final LoadCounters counters = new LoadCounters();
+    private final ProcStats proc = new ProcStats();
+    private final List<LoadClient> clients = new ArrayList<>();
+
+    public LoadRun(LoadOptions options) {
+        this.options = options;
+    }
+
+    /** How sockets are opened, and which thread drives the writers. */
+    private interface Connector extends AutoCloseable {
+        void connect(URI uri, LoadClient client, Consumer<Throwable> done);
+
+        void startTicker(Runnable tick);
+
+        @Override
+        void close();
+    }
+
+    public LoadReport run() throws InterruptedException, IOException {
+        long serverPid = options.serverPids().isEmpty() ? -1 : options.serverPids().get(0);
+        long rssBefore = serverPid > 0 ? proc.rssKib(serverPid) : -1;
+        try (Connector connector = options.client().equals("jdk") ? jdkConnector() : nioConnector()) {
+            try {
+                return measure(connector, serverPid, rssBefore);
+            } finally {
+                closeAll();
+            }
+        }
+    }
+
+    private LoadReport measure(Connector connector, long serverPid, long rssBefore) throws InterruptedException {
+        connectAll(connector);
+        int connected = (int) counters.opened.sum();
+        boolean allSynced = await(() -> clients.stream().allMatch(c -> c.isSynced() || c.isGone()),
+                options.syncTimeoutSeconds());
+        int synced = (int) clients.stream().filter(LoadClient::isSynced).count();
+        log.info("{} of {} clients connected, {} synced{}", connected, clients.size(), synced,
+                allSynced ? "" : " (sync timeout)");
+
+        WriterClock writers = new WriterClock(clients.stream().filter(LoadClient::isWriter).toList(),
+                options.updatesPerSecond());
+        if (options.writersPerRoom() > 0) {
+            connector.startTicker(writers::tick);
+        }
+        sleepSeconds(options.warmupSeconds());
+
+        List<Long> pids = options.serverPids();
+        List<Long> self = List.of(ProcessHandle.current().pid());
+        double cpu0 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
+        double self0 = proc.cpuSeconds(self);
+        long start = System.nanoTime();
+        long windowNanos = (long) (options.durationSeconds() * 1e9);
+        ledger.openWindow(start, start + windowNanos);
+        log.info("measuring for {} s", options.durationSeconds());
+        sleepUntil(start + windowNanos);
+        double cpu1 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
+        double self1 = proc.cpuSeconds(self);
+        writers.stop();
+        long rssAfter = serverPid > 0 ? proc.rssKib(serverPid) : -1;
+
+        LogLinearHistogram h = ledger.latencyMicros();
+        return new LoadReport(options.scenario(), options.serverLabel(), options.protocolName(),
+                options.rooms(), options.clientsPerRoom(), options.writersPerRoom(), options.updatesPerSecond(),
+                options.durationSeconds(), connected, synced, counters.connectFailures.sum(),
+                counters.closedByServer.sum(), counters.errors.sum(), counters.protocolErrors.sum(),
+                ledger.sentInWindow(), ledger.deliveredInWindow(), ledger.echoes(),
+                h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
+                cpu1 - cpu0, self1 - self0, rssBefore, rssAfter, counters.closeReasons());
+    }
+
+    private void connectAll(Connector connector) throws InterruptedException {
+        String prefix = "bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        for (int r = 0; r < options.rooms(); r++) {
+            String room = prefix + "-" + r;
+            for (int c = 0; c < options.clientsPerRoom(); c++) {
+                clients.add(new LoadClient(clients.size(), room, c < options.writersPerRoom(), options.protocol(),
+                        ledger, counters));
+            }
+        }
+        // Rate-limited ramp, and a cap on handshakes in flight, so thousands of connects don't storm.
+        Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
+        long interval = (long) (1e9 / options.connectRate());
+        long next = System.nanoTime();
+        log.info("connecting {} clients at {}/s to {} ({} client)", clients.size(), options.connectRate(),
+                options.urlFor(clients.get(0).room()), options.client());
+        for (LoadClient client : clients) {
+            sleepUntil(next);
+            next += interval;
+            pending.acquire();
+            connector.connect(URI.create(options.urlFor(client.room())), client, error -> {
+                pending.release();
+                if (error != null) {
+                    client.markConnectFailed();
+                    counters.connectFailures.increment();
+                    counters.noteCloseReason("connect failed: " + rootMessage(error));
+                }
+            });
+        }
+        if (!pending.tryAcquire(MAX_PENDING_HANDSHAKES, 60, TimeUnit.SECONDS)) {
+            log.warn("some handshakes did not finish within 60 s");
+        }
+    }
+
+    /** Each writer sends at a fixed rate from a random phase; {@link #tick} runs on one thread. */
+    private static final class WriterClock {
+        private final List<LoadClient> writers;
+        private final long period;
+        private final long[] due;
+        private volatile boolean stopped;
+
+        WriterClock(List<LoadClient> writers, double updatesPerSecond) {
+            this.writers = writers;
+            this.period = (long) (1e9 / updatesPerSecond);
+            this.due = new long[writers.size()];
+            long now = System.nanoTime();
+            for (int i = 0; i < due.length; i++) {
+                due[i] = now + ThreadLocalRandom.current().nextLong(Math.max(1, period));
+            }
+        }
+
+        void tick() {
+            if (stopped) {
+                return;
+            }
+            long t = System.nanoTime();
+            for (int i = 0; i < due.length; i++) {
+                // Catch up without bursting when the thread was descheduled for a while.
+                if (due[i] <= t) {
+                    writers.get(i).sendMarkedInsert();
+                    due[i] = Math.max(due[i] + period, t - period);
+                }
+            }
+        }
+
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    private Connector nioConnector() throws IOException {
+        NioWebSocketLoop loop = new NioWebSocketLoop();
+        return new Connector() {
+            @Override
+            public void connect(URI uri, LoadClient client, Consumer<Throwable> done) {
+                loop.connect(uri, client, done);
+            }
+
+            @Override
+            public void startTicker(Runnable tick) {
+                loop.setTicker(tick);
+            }
+
+            @Override
+            public void close() {
+                loop.close();
+            }
+        };
+    }
+
+    private Connector jdkConnector() {
+        ExecutorService listenerPool = Executors.newFixedThreadPool(2, daemon("ws-listener"));
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(daemon("writers"));
+        List<HttpClient> http = new ArrayList<>();
+        for (int i = 0; i < options.ioClients(); i++) {
+            http.add(HttpClient.newBuilder().executor(listenerPool).connectTimeout(Duration.ofSeconds(30)).build());
+        }
+        return new Connector() {
+            private int n;
+
+            @Override
+            public void connect(URI uri, LoadClient client, Consumer<Throwable> done) {
+                http.get(n++ % http.size()).newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
+                        .buildAsync(uri, new JdkTransport(client))
+                        .whenComplete((ws, e) -> done.accept(e));
+            }
+
+            @Override
+            public void startTicker(Runnable tick) {
+                clock.scheduleAtFixedRate(tick, 0, JDK_WRITER_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void close() {
+                clock.shutdownNow();
+                listenerPool.shutdownNow();
+            }
+        };
+    }
+
+    private void closeAll() {
+        List<CompletableFuture<Void>> closing = clients.stream().map(LoadClient::close).toList();
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("not every close completed: {}", rootMessage(e));
+        }
+    }
+
+    private static boolean await(BooleanSupplier condition, double timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    private static void sleepSeconds(double seconds) throws InterruptedException {
+        sleepUntil(System.nanoTime() + (long) (seconds * 1e9));
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

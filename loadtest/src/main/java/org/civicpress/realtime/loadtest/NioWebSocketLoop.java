@@ -1,0 +1,123 @@
+package org.civicpress.realtime.loadtest;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-threaded NIO event loop driving many client WebSockets (option {@code --client nio}, the
+ * default). Everything that touches a connection runs on this thread: socket I/O, the load clients'
+ * protocol handling and the writers' clock ({@link #setTicker}), so there are no locks on the hot path
+ * and the load tool fits on one pinned core.
+ */
+final class NioWebSocketLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NioWebSocketLoop.class);
+
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile Runnable ticker = () -> { };
+    private volatile boolean running = true;
+
+    NioWebSocketLoop() throws IOException {
+        selector = Selector.open();
+        thread = new Thread(this::loop, "nio-websockets");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs {@code task} on the loop thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Called on the loop thread about every millisecond. */
+    void setTicker(Runnable ticker) {
+        this.ticker = ticker;
+    }
+
+    /** Opens a WebSocket to {@code uri} for {@code client}; {@code done} gets null or the failure. */
+    void connect(URI uri, LoadClient client, Consumer<Throwable> done) {
+        execute(() -> {
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                int port = uri.getPort() > 0 ? uri.getPort() : 80;
+                NioWebSocket ws = new NioWebSocket(this, channel, uri, client, done);
+                SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, ws);
+                ws.attach(key);
+                if (channel.connect(new InetSocketAddress(uri.getHost(), port))) {
+                    ws.onConnectable();
+                }
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(channel);
+                done.accept(e);
+            }
+        });
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                selector.select(1);
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    task.run();
+                }
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    NioWebSocket ws = (NioWebSocket) key.attachment();
+                    ws.onReady(key);
+                }
+                ticker.run();
+            } catch (IOException | RuntimeException e) {
+                log.warn("event loop: {}", e.toString(), e);
+            }
+        }
+    }
+
+    static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already closed: nothing left to release
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(5_000);
+            for (SelectionKey key : selector.keys()) {
+                closeQuietly((SocketChannel) key.channel());
+            }
+            selector.close();
+        } catch (IOException e) {
+            log.debug("closing the selector: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
