@@ -4,7 +4,9 @@
 # y-websocket 1.5.4 server (in memory), each pinned to CPU 0, driven by the Java load tool on CPU 1.
 # Scenarios: c) 2,000 idle connections (RSS per connection; runs first, on a fresh server),
 #            a) 200 rooms x 10 clients, 2 writers/room at 5 updates/s, b) 1 room x 200 clients, 5 writers at 10/s.
-#   scripts/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N]
+#   scripts/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
+# --nice N runs servers, PostgreSQL and the load tool under `nice -n N` (negative needs root): on a shared
+# machine other processes otherwise steal the pinned cores and inflate latencies.
 # Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (extra JVM flags of our server).
 # Prints the progress on stderr and a markdown report on stdout; raw results in target/bench-server/.
 # Needs: java 17, node 20 (npm ci --prefix bench is run if needed), taskset, PostgreSQL binaries under
@@ -14,11 +16,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 quick=0
 servers="ours-h2,ours-pg,hocuspocus,y-websocket"
 repeat=""
+nice_level=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --servers) servers="$2"; shift ;;
     --repeat) repeat="$2"; shift ;;
+    --nice) nice_level="$2"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -66,6 +70,9 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 else
   log "WARNING: fewer than 2 CPUs or no taskset: server and load tool are not pinned"
   pin_server=(); pin_load=()
+fi
+if [ -n "$nice_level" ]; then
+  pin_server=(nice -n "$nice_level" "${pin_server[@]}"); pin_load=(nice -n "$nice_level" "${pin_load[@]}")
 fi
 
 free_port() {
@@ -158,7 +165,7 @@ stop_server() {
 load() { # scenario run rooms clients writers rate warmup duration
   local scenario="$1" run="$2"
   log "  $scenario run $run: $3 rooms x $4 clients, $5 writers at $6/s"
-  "${pin_load[@]}" java -Xms512m -Xmx2g -XX:+UseParallelGC -jar "$load_jar" \
+  "${pin_load[@]}" java -Xms1g -Xmx2g -XX:+UseSerialGC -jar "$load_jar" \
     --url "$url" --protocol "$protocol" --server "$current" --scenario "$scenario" \
     --rooms "$3" --clients "$4" --writers "$5" --rate "$6" --warmup "$7" --duration "$8" \
     --connect-rate "$connect_rate" --server-pid "$server_pid$extra_pids" \
@@ -189,6 +196,6 @@ log "done in $((SECONDS - start_time)) s; raw results in $results"
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
 echo "Load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine inflates latencies)"
-echo "Java: $(java -version 2>&1 | head -1); node: $(node -v); mode: $([ "$quick" = 1 ] && echo quick || echo full), $repeat run(s) of a and b, ${duration} s measured after ${warmup} s warm-up"
+echo "Java: $(java -version 2>&1 | head -1); node: $(node -v); mode: $([ "$quick" = 1 ] && echo quick || echo full)${nice_level:+, nice $nice_level}, $repeat run(s) of a and b, ${duration} s measured after ${warmup} s warm-up"
 echo
 node "$root/bench/summarize.mjs" "$results"

@@ -26,7 +26,7 @@ echo "== Yjs (node)" >&2
 node --expose-gc "$root/js/bench/bench.mjs" "$updates" "$runs" "$warmups" | tee "$out/yjs.json" >&2
 
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Java: $(java -version 2>&1 | head -1); node: $(node -v); yjs $(node -p "require('$root/js/node_modules/yjs/package.json').version")"
 echo
 node "$root/js/bench/report.mjs" "$out/ycrdt.json" "$out/yjs.json"

@@ -17,7 +17,7 @@ const EMBEDS = [{ image: 'a.png' }, { formula: 'x^2' }, { mention: { id: 7, name
 // fresh copies on every use: Yjs keeps (and mutates: insertText adds key: null) the objects it is given
 const attrs = (r) => structuredClone(r.pick(ATTR_SETS))
 const embed = (r) => structuredClone(r.pick(EMBEDS))
-const MAP_KEYS = ['a', 'b', 'c', 'key', 'ünï', '', 'x y', '10', '2']
+const MAP_KEYS = ['a', 'b', 'c', 'key', 'ünï', '', 'x y', '10', '2', '😀k']
 const XML_NAMES = ['p', 'h1', 'li', 'span']
 const XML_ATTRS = ['class', 'id', 'data-x', 'title']
 
@@ -28,10 +28,13 @@ export const randomAny = (r, depth = 0) => {
     case 1: return -r.range(1, 100000)
     case 2: return r.pick([2147483647, 2147483648, -2147483649, 4294967296, 9007199254740991, -9007199254740991, 1073741824])
     case 3: return r.pick([0.5, -3.25, 1.1, 1e-7, 1e21, 123456.789, 3.4028234663852886e38, 0.1])
-    case 4: return r.pick(['', 'str', 'émoji 😀', 'line\nbreak', 'quote " and \\ slash', '\u0001ctl', '中'])
+    case 4: return r.bool(0.1) ? 'long ' + 'abcdefghij😀'.repeat(r.range(11, 40)) : r.pick(['', 'str', 'émoji 😀', 'line\nbreak', 'quote " and \\ slash', '\u0001ctl', '中'])
     case 5: return r.bool()
     case 6: return null
-    case 7: return { $bin: b64(r.int(3) === 0 ? new Uint8Array([]) : new Uint8Array([r.int(256), r.int(256), 0, 255])) }
+    case 7: {
+      if (r.bool(0.1)) return { $bin: b64(new Uint8Array(r.range(128, 300)).map((_, i) => (i * 7 + 3) & 255)) } // multi-byte length
+      return { $bin: b64(r.int(3) === 0 ? new Uint8Array([]) : new Uint8Array([r.int(256), r.int(256), 0, 255])) }
+    }
     case 8: return r.pick(['k', 'v', 'w'])
     case 9: {
       const o = {}
@@ -40,7 +43,7 @@ export const randomAny = (r, depth = 0) => {
       return o
     }
     default: {
-      const n = r.int(4)
+      const n = r.bool(0.05) ? r.range(128, 200) : r.int(4) // sometimes a multi-byte element count
       const a = []
       for (let i = 0; i < n; i++) a.push(randomAny(r, depth + 1))
       return a

@@ -72,7 +72,8 @@ export const generate = (seed) => {
       Y.applyUpdate(rep.doc, updates[id].v1, REMOTE)
     }
   }
-  const steps = big ? r.range(60, 120) : r.range(4, 25)
+  const huge = seed % 50 === 49 // and every fiftieth a long one
+  const steps = huge ? r.range(250, 400) : big ? r.range(60, 120) : r.range(4, 25)
   for (let s = 0; s < steps; s++) {
     const rep = r.pick(replicas)
     if (r.bool(0.3) && updates.length > 0) { // sync: a random subset of what others made, in random order

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,7 +16,9 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.civicpress.ycrdt.lib0.Encoder;
 import org.civicpress.ycrdt.lib0.Json;
+import org.civicpress.ycrdt.lib0.Undefined;
 import org.civicpress.ycrdt.utils.Doc;
+import org.civicpress.ycrdt.utils.UpdateEncoderV2;
 import org.civicpress.ycrdt.utils.Updates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,35 @@ class BadInputTest {
     e.writeVarUint(1);
     e.writeVarUint(0);
     rejected(e.toUint8Array(), false);
+  }
+
+  /** V2 update with one root-level item of content ref 5 (embed) or 6 (format) carrying {@code value}. */
+  static byte[] v2JsonItem(int ref, Object value) {
+    UpdateEncoderV2 enc = new UpdateEncoderV2();
+    enc.restEncoder.writeVarUint(1);
+    enc.restEncoder.writeVarUint(1);
+    enc.writeClient(1);
+    enc.restEncoder.writeVarUint(0);
+    enc.writeInfo(ref);
+    enc.writeParentInfo(true);
+    enc.writeString("t");
+    if (ref == 6) {
+      enc.writeKey("bold");
+    }
+    enc.writeJSON(value);
+    enc.restEncoder.writeVarUint(0);
+    return enc.toUint8Array();
+  }
+
+  @Test
+  void v2JsonValuesThatV1CannotCarry() {
+    Doc ok = new Doc();
+    Y.applyUpdateV2(ok, v2JsonItem(5, Map.of("img", "x.png")), null);
+    assertEquals(1, ok.getText("t").toDelta().size());
+    rejected(v2JsonItem(5, Undefined.INSTANCE), true); // T's seed-98 finding: embed of undefined
+    rejected(v2JsonItem(5, Map.of("n", BigInteger.TEN)), true);
+    rejected(v2JsonItem(6, Undefined.INSTANCE), true);
+    rejected(v2JsonItem(6, List.of(BigInteger.ONE)), true);
   }
 
   @Test

@@ -26,7 +26,8 @@ public record RealtimeConfig(
         List<Webhook> webhooks,
         Database database,
         Cluster cluster,
-        Websocket websocket) {
+        Websocket websocket,
+        Api api) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -35,13 +36,22 @@ public record RealtimeConfig(
     public RealtimeConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         webhooks = List.copyOf(webhooks);
+        if (api == null) api = Api.DEFAULTS;
+    }
+
+    /** Without an {@code api} section (the constructor before the CivicPress API integration). */
+    public RealtimeConfig(boolean enabled, int port, String host, String path, Path dataDir, Rooms rooms,
+                          Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
+                          Database database, Cluster cluster, Websocket websocket) {
+        this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
+                websocket, Api.DEFAULTS);
     }
 
     /** The configuration used when there is no realtime.yml and no environment override. */
     public static RealtimeConfig defaults(Path dataDir) {
         return new RealtimeConfig(true, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
                 Rooms.DEFAULTS, Snapshots.DEFAULTS, RateLimiting.DEFAULTS, Auth.DEFAULTS, List.of(),
-                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS);
+                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS);
     }
 
     /** Directory of the durable webhook outbox. */
@@ -131,5 +141,29 @@ public record RealtimeConfig(
         public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
         public static final Websocket DEFAULTS =
                 new Websocket(DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    /**
+     * {@code api.*}: the CivicPress API the rooms talk to. Off by default (both URLs unset).
+     * URL templates may be absolute or relative to {@code baseUrl}; {@code {roomId}} is replaced by the
+     * URL-encoded room id. {@code token} is sent as {@code Authorization: Bearer} and never logged.
+     */
+    public record Api(String baseUrl, String token, String initialContentUrl, String snapshotPushUrl,
+                      Duration connectTimeout, Duration requestTimeout, int maxAttempts, Duration initialBackoff) {
+        public static final Api DEFAULTS = new Api(null, null, null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(10), 5, Duration.ofMillis(500));
+
+        /** True when rooms have anything to ask or tell the API. */
+        public boolean enabled() {
+            return initialContentUrl != null || snapshotPushUrl != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Api[baseUrl=" + baseUrl + ", token=" + Secrets.mask(token) + ", initialContentUrl="
+                    + initialContentUrl + ", snapshotPushUrl=" + snapshotPushUrl + ", connectTimeout=" + connectTimeout
+                    + ", requestTimeout=" + requestTimeout + ", maxAttempts=" + maxAttempts + ", initialBackoff="
+                    + initialBackoff + "]";
+        }
     }
 }

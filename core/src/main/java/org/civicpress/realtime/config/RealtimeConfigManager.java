@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.civicpress.realtime.config.RealtimeConfig.Api;
 import org.civicpress.realtime.config.RealtimeConfig.Auth;
 import org.civicpress.realtime.config.RealtimeConfig.Cluster;
 import org.civicpress.realtime.config.RealtimeConfig.Database;
@@ -264,9 +265,46 @@ public final class RealtimeConfigManager {
                         Duration.ofHours(1)));
         ws.rejectUnknownKeys();
 
+        Api api = api(s.child("api"));
+
         s.rejectUnknownKeys();
         return new RealtimeConfig(enabled, port, host, path, dataDir, rooms, snapshots, rate, auth, webhooks,
-                database, cluster, websocket);
+                database, cluster, websocket, api);
+    }
+
+    private static Api api(ConfigSection a) {
+        Api d = Api.DEFAULTS;
+        String baseUrl = a.string("base_url", null, false);
+        if (baseUrl != null) checkHttpUrl(a, "base_url", baseUrl);
+        String token = a.string("token", null, true);
+        String initial = a.string("initial_content_url", null, false);
+        String push = a.string("snapshot_push_url", null, false);
+        for (String[] key : new String[][] {{"initial_content_url", initial}, {"snapshot_push_url", push}}) {
+            if (key[1] == null) continue;
+            if (key[1].startsWith("/")) {
+                if (baseUrl == null) a.problemAt(key[0], "is a relative path, so api.base_url must be set");
+            } else {
+                checkHttpUrl(a, key[0], key[1].replace("{roomId}", "room"));
+            }
+        }
+        Api api = new Api(baseUrl, token, initial, push,
+                a.duration("connect_timeout", d.connectTimeout(), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                a.duration("request_timeout", d.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                a.integer("max_attempts", d.maxAttempts(), 1, 100),
+                a.duration("initial_backoff", d.initialBackoff(), Duration.ofMillis(10), Duration.ofMinutes(10)));
+        a.rejectUnknownKeys();
+        return api;
+    }
+
+    private static void checkHttpUrl(ConfigSection s, String key, String url) {
+        try {
+            URI uri = new URI(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                s.problemAt(key, "must be an absolute http(s) URL, got '" + url + "'");
+            }
+        } catch (URISyntaxException e) {
+            s.problemAt(key, "not a valid URL: " + e.getReason());
+        }
     }
 
     private static Webhook webhook(ConfigSection w) {

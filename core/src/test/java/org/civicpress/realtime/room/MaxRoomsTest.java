@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.room.RoomTestKit.FakeClient;
@@ -53,5 +54,27 @@ class MaxRoomsTest {
         ActorRef<Room.Command> third = kit.spawn(Room.create("max-2", settings, hooks, null));
         new FakeClient(kit, "c").join(third);
         assertEquals(1, registry.liveRooms());
+    }
+
+    @Test
+    void roomsThatFailReleaseTheirSlot() {
+        RoomSettings settings = fastSettings();
+        HookSystem hooks = HookSystem.inProcess();
+        RoomRegistry registry = RoomRegistry.get(kit.system());
+        PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
+        int before = registry.liveRooms();
+
+        ActorRef<Room.Command> failingWrite = kit.spawn(Room.create("fail-1", settings, hooks, null));
+        FakeClient a = new FakeClient(kit, "a");
+        a.join(failingWrite);
+        journal.failNextPersisted("room|fail-1");
+        a.sendUpdate(failingWrite, org.civicpress.realtime.protocol.YjsFixtures.U1);
+        kit.createTestProbe().expectTerminated(failingWrite, WAIT);
+        awaitCondition("slot released after a failed write", () -> registry.liveRooms() == before);
+
+        journal.failNextRead("room|fail-2");
+        ActorRef<Room.Command> failingRecovery = kit.spawn(Room.create("fail-2", settings, hooks, null));
+        kit.createTestProbe().expectTerminated(failingRecovery, WAIT);
+        awaitCondition("slot released after a failed recovery", () -> registry.liveRooms() == before);
     }
 }

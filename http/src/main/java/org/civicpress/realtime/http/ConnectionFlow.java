@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.scaladsl.model.ws.Message;
@@ -24,6 +25,7 @@ import org.apache.pekko.util.ByteString;
 import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.connection.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
+import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RoomSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +49,21 @@ final class ConnectionFlow {
     /** Returns the handler flow; the connection actor is spawned now, once per accepted upgrade. */
     static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
                                                   RoomSettings settings, int outgoingBufferMessages,
-                                                  OpenSockets openSockets) {
+                                                  OpenSockets openSockets, RealtimeMetrics metrics) {
+        return create(system, roomId, remoteAddress, settings, outgoingBufferMessages, openSockets, metrics,
+                (connectionId, socket) -> ClientConnection.create(roomId, connectionId, remoteAddress, socket, settings));
+    }
+
+    /** What runs behind the socket: {@link ClientConnection} in production, a scripted actor in tests. */
+    @FunctionalInterface
+    interface ConnectionFactory {
+        Behavior<ClientConnection.Command> create(String connectionId, ActorRef<SocketOut> socket);
+    }
+
+    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
+                                                  RoomSettings settings, int outgoingBufferMessages,
+                                                  OpenSockets openSockets, RealtimeMetrics metrics,
+                                                  ConnectionFactory connectionFactory) {
         String connectionId = UUID.randomUUID().toString();
         Materializer materializer = Materializer.matFromSystem(system);
 
@@ -56,10 +72,10 @@ final class ConnectionFlow {
                 .preMaterialize(materializer);
         ActorRef<SocketOut> socket = outgoing.first();
         openSockets.opened(socket);
+        metrics.connectionOpened();
         // A typed system's user guardian cannot be asked to spawn from outside: connections live under /system.
         ActorRef<ClientConnection.Command> connection = system.systemActorOf(
-                ConnectionGuardian.create(
-                        ClientConnection.create(roomId, connectionId, remoteAddress, socket, settings), socket),
+                ConnectionGuardian.create(connectionFactory.create(connectionId, socket), socket),
                 "connection-" + connectionId, Props.empty());
         log.debug("WebSocket {} from {} opened for room {}", connectionId, remoteAddress, roomId);
 
@@ -90,6 +106,7 @@ final class ConnectionFlow {
                     // Whatever ended the socket, the connection actor must learn it (a notice after it stopped is harmless).
                     done.whenComplete((ok, error) -> {
                         openSockets.closed(socket);
+                        metrics.connectionClosed();
                         connection.tell(error == null
                                 ? new ClientConnection.SocketClosed() : new ClientConnection.SocketFailed(error));
                     });

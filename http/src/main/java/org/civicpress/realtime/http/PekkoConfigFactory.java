@@ -9,12 +9,20 @@ import org.civicpress.realtime.persistence.DatabaseSettings;
 import org.civicpress.realtime.persistence.PersistenceConfig;
 
 /**
- * Builds the ActorSystem configuration. Strongest first: JVM system properties (-Dpekko...), values
- * derived from the realtime configuration, the database's persistence files, application.conf (or
- * -Dconfig.resource) from cluster-config, then every library's reference.conf.
+ * Builds the ActorSystem configuration. Strongest first: JVM system properties (-Dpekko...), the file
+ * named by -Dconfig.resource if any (e.g. local1.conf), values derived from the realtime configuration,
+ * the database's persistence files, application.conf from cluster-config, every library's reference.conf.
  */
 final class PekkoConfigFactory {
     private PekkoConfigFactory() {
+    }
+
+    private static Config resource(String name) {
+        Config config = ConfigFactory.parseResources(PekkoConfigFactory.class.getClassLoader(), name);
+        if (config.isEmpty()) {
+            throw new IllegalStateException("configuration resource " + name + " not found on the classpath");
+        }
+        return config;
     }
 
     static Config build(RealtimeConfig config, DatabaseSettings database) {
@@ -28,14 +36,13 @@ final class PekkoConfigFactory {
                 config.websocket().pingInterval().toMillis() + "ms");
         Config fromRealtime = ConfigFactory.parseMap(derived, "realtime.yml / REALTIME_* environment");
 
-        String resource = System.getProperty("config.resource", "application.conf");
-        Config application = ConfigFactory.parseResources(PekkoConfigFactory.class.getClassLoader(), resource);
-        if (application.isEmpty()) {
-            throw new IllegalStateException("configuration resource " + resource + " not found on the classpath");
-        }
-        Config layered = fromRealtime
-                .withFallback(PersistenceConfig.forDatabase(database))
-                .withFallback(application);
+        // -Dconfig.resource=local1.conf (a node of the local cluster) is explicit: it wins over derived values.
+        String explicit = System.getProperty("config.resource");
+        Config application = resource("application.conf");
+        Config layered = explicit == null
+                ? fromRealtime.withFallback(PersistenceConfig.forDatabase(database)).withFallback(application)
+                : resource(explicit).withFallback(fromRealtime).withFallback(PersistenceConfig.forDatabase(database))
+                        .withFallback(application);
         // load(): system properties on top, reference.conf below, then resolve substitutions once.
         return ConfigFactory.load(layered);
     }

@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.separateOnSlashes;
 
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.Logging;
@@ -12,6 +11,8 @@ import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -21,12 +22,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
 import org.civicpress.realtime.errors.RealtimeError;
+import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RoomSettings;
 
 /**
  * HTTP surface of a node: {@code GET <path>/{roomId}} (WebSocket, y-websocket protocol),
  * {@code GET /health} and {@code /ready} (200 when serving, 503 while starting or shutting down),
- * {@code GET /alive} (200 while the process runs).
+ * {@code GET /alive} (200 while the process runs), {@code GET /metrics} (Prometheus text format).
  */
 final class RealtimeRoutes extends AllDirectives {
     private final ActorSystem<?> system;
@@ -37,9 +39,11 @@ final class RealtimeRoutes extends AllDirectives {
     private final WebSocketSettings webSocketSettings;
     private final LoggingAdapter wsLog;
     private final OpenSockets openSockets = new OpenSockets();
+    private final RealtimeMetrics metrics;
 
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
-                   BooleanSupplier ready) {
+                   BooleanSupplier ready, RealtimeMetrics metrics) {
+        this.metrics = metrics;
         this.system = system;
         this.path = trimSlashes(path);
         this.roomSettings = roomSettings;
@@ -47,11 +51,6 @@ final class RealtimeRoutes extends AllDirectives {
         this.ready = ready;
         this.webSocketSettings = ServerSettings.apply(system.settings().config()).websocketSettings();
         this.wsLog = Logging.getLogger(system.classicSystem(), "org.civicpress.realtime.http.WebSocket");
-    }
-
-    static RealtimeRoutes alwaysReady(ActorSystem<?> system, String path, RoomSettings settings, int buffer) {
-        AtomicBoolean ready = new AtomicBoolean(true);
-        return new RealtimeRoutes(system, path, settings, buffer, ready::get);
     }
 
     OpenSockets openSockets() {
@@ -63,7 +62,9 @@ final class RealtimeRoutes extends AllDirectives {
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), this::room)),
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
-                path("ready", () -> get(this::readiness)));
+                path("ready", () -> get(this::readiness)),
+                path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
+                        ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8), metrics.scrape())))));
     }
 
     private Route readiness() {
@@ -83,7 +84,8 @@ final class RealtimeRoutes extends AllDirectives {
             }
             String remote = remoteAddress(request);
             return complete(CustomCloseFrames.serve(lowLevel,
-                    ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages, openSockets),
+                    ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages, openSockets,
+                            metrics),
                     webSocketSettings, wsLog));
         });
     }

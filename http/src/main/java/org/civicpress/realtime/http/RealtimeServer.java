@@ -20,6 +20,10 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.services.RealtimeServices;
+import org.civicpress.realtime.services.ServiceContainer;
+import org.civicpress.realtime.services.ServiceKeys;
 import org.civicpress.realtime.persistence.DatabaseKind;
 import org.civicpress.realtime.persistence.DatabaseSettings;
 import org.civicpress.realtime.persistence.SchemaCreator;
@@ -29,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Main class of the realtime server. Start order: configuration, database schema, actor system
- * (cluster, self-join when there are no seed nodes), room sharding, management endpoint, HTTP.
+ * Main class of the realtime server. Start order: configuration, database schema, actor system,
+ * services (hooks, webhooks, metrics), cluster membership (self-join when there are no seed nodes),
+ * room sharding, management endpoint, HTTP.
  * Each step is logged; a failing step is logged with the reason and the process exits with status 1.
  */
 public final class RealtimeServer {
@@ -84,13 +89,23 @@ public final class RealtimeServer {
     }
 
     private static void startServices(ActorSystem<Void> system, RealtimeConfig config) {
+        ServiceContainer services = step("services (hooks, webhooks, metrics)", () -> {
+            ServiceContainer container = new ServiceContainer();
+            RealtimeServices.registerRealtimeServices(container, config);
+            RealtimeServices.startBackgroundServices(container);
+            return container;
+        });
+        // Webhook outbox and other services are closed after the actor system is gone.
+        system.getWhenTerminated().thenRun(services::close);
+        HookSystem hooks = services.resolve(ServiceKeys.HOOKS, HookSystem.class);
+        RealtimeMetrics metrics = services.resolve(ServiceKeys.METRICS, RealtimeMetrics.class);
         step("cluster membership", () -> {
             joinCluster(system, config);
             return null;
         });
         RoomSettings roomSettings = RoomSettingsFactory.from(config);
         step("room sharding", () -> {
-            Room.init(system, roomSettings, HookSystem.inProcess());
+            Room.init(system, roomSettings, hooks);
             return null;
         });
         step("management endpoint", () -> {
@@ -102,7 +117,8 @@ public final class RealtimeServer {
 
         AtomicBoolean ready = new AtomicBoolean(false);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
-        RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, ready::get);
+        RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, ready::get,
+                metrics);
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port()).bind(routes.route())
                         .toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));

@@ -28,6 +28,9 @@ class H2ServerIT extends RealtimeServerScenarios {
         ServerProcess server = startServer(ServerProcess.freePort(), "errors");
         assertEquals(200, server.get("/health").statusCode());
         assertEquals(200, server.get("/alive").statusCode());
+        HttpResponse<String> metrics = server.get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("realtime_connections_active"), metrics.body());
 
         HttpResponse<String> badId = server.get("/realtime/bad%20id");
         assertEquals(400, badId.statusCode());
@@ -44,6 +47,18 @@ class H2ServerIT extends RealtimeServerScenarios {
         editor.await("synced", SYNC);
         server.close(); // SIGTERM: graceful shutdown
         assertEquals(1012, editor.await("closed", SYNC).path("code").asInt(), "clients are told to reconnect");
+    }
+
+    @Test
+    void aFailingStartStepEndsTheProcessWithItsReason() throws Exception {
+        try (ServerProcess server = ServerProcess.launch(dataDir, ServerProcess.freePort(), Map.of(
+                "REALTIME_DATABASE_TYPE", "postgres", "REALTIME_DB_URL", "jdbc:postgresql://127.0.0.1:1/none",
+                "REALTIME_DB_USER", "nobody", "REALTIME_DB_PASSWORD", "do-not-log-me"), "h2-failing-start")) {
+            assertEquals(1, server.awaitExit(ServerProcess.START_TIMEOUT));
+            String log = server.logTail();
+            assertTrue(log.contains("Realtime server did not start: database failed"), log);
+            assertTrue(!log.contains("do-not-log-me"), "the password must not be logged");
+        }
     }
 
     private int probe(ServerProcess server, String mode, int bytes) throws Exception {

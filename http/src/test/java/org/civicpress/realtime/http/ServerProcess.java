@@ -38,6 +38,19 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server and waits until {@code GET /health} answers 200. */
     static ServerProcess start(Path dataDir, int port, Map<String, String> extraEnv, String logName)
             throws IOException, InterruptedException {
+        ServerProcess server = launch(dataDir, port, extraEnv, logName);
+        try {
+            server.awaitHealthy();
+        } catch (AssertionError | IOException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Starts the server without waiting for it (for start failures). */
+    static ServerProcess launch(Path dataDir, int port, Map<String, String> extraEnv, String logName)
+            throws IOException {
         Path log = ItPaths.logDir().resolve(logName + ".log");
         int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
@@ -54,14 +67,15 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().put("REALTIME_HOST", "127.0.0.1");
         builder.environment().put("REALTIME_DATA_DIR", dataDir.toString());
         builder.environment().putAll(extraEnv);
-        ServerProcess server = new ServerProcess(builder.start(), port, log);
-        try {
-            server.awaitHealthy();
-        } catch (AssertionError | IOException | InterruptedException e) {
-            server.close();
-            throw e;
+        return new ServerProcess(builder.start(), port, log);
+    }
+
+    /** Waits for the process to end by itself; returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            fail("server still running after " + timeout.toSeconds() + " s; log " + log + ":\n" + logTail());
         }
-        return server;
+        return process.exitValue();
     }
 
     int port() {

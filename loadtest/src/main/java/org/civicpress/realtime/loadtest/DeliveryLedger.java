@@ -44,11 +44,12 @@ public final class DeliveryLedger {
             unknownIds.increment();
             return;
         }
-        if (sentBy.get(slot) == receiver) {
-            echoes.increment();
+        if (!inWindow(nanoTime)) {
             return;
         }
-        if (inWindow(nanoTime)) {
+        if (sentBy.get(slot) == receiver) {
+            echoes.increment();
+        } else {
             deliveredInWindow.increment();
             latencyMicros.record((nanoTime - sent) / 1_000);
         }

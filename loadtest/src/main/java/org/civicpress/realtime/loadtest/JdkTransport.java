@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@link Transport} over {@code java.net.http.WebSocket} (option {@code --client jdk}). Simple but
- * costly per message (about 35 us of CPU here), hence the NIO client is the default.
+ * costly per message (about twice the CPU of {@link NioWebSocket}), hence NIO is the default.
  */
 final class JdkTransport implements Transport, WebSocket.Listener {
     private final LoadClient client;

@@ -87,7 +87,13 @@ public final class LoadRun {
         double cpu1 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
         double self1 = proc.cpuSeconds(self);
         writers.stop();
+        if (options.writersPerRoom() > 0) {
+            writers.logStats();
+        }
         long rssAfter = serverPid > 0 ? proc.rssKib(serverPid) : -1;
+        if (ledger.unknownIds() > 0) {
+            log.warn("{} received markers match no update this run sent", ledger.unknownIds());
+        }
 
         LogLinearHistogram h = ledger.latencyMicros();
         return new LoadReport(options.scenario(), options.serverLabel(), options.protocolName(),
@@ -138,6 +144,9 @@ public final class LoadRun {
         private final long period;
         private final long[] due;
         private volatile boolean stopped;
+        private long lastTick;
+        private volatile long maxTickGapNanos;
+        private volatile long skipped;
 
         WriterClock(List<LoadClient> writers, double updatesPerSecond) {
             this.writers = writers;
@@ -154,13 +163,27 @@ public final class LoadRun {
                 return;
             }
             long t = System.nanoTime();
+            if (lastTick != 0) {
+                maxTickGapNanos = Math.max(maxTickGapNanos, t - lastTick);
+            }
+            lastTick = t;
             for (int i = 0; i < due.length; i++) {
                 // Catch up without bursting when the thread was descheduled for a while.
                 if (due[i] <= t) {
                     writers.get(i).sendMarkedInsert();
-                    due[i] = Math.max(due[i] + period, t - period);
+                    long next = due[i] + period;
+                    if (next < t - period) {
+                        skipped += (t - period - next) / period;
+                        next = t - period;
+                    }
+                    due[i] = next;
                 }
             }
+        }
+
+        void logStats() {
+            log.info("writer clock: longest gap between ticks {} ms, {} sends skipped to catch up",
+                    maxTickGapNanos / 1_000_000, skipped);
         }
 
         void stop() {

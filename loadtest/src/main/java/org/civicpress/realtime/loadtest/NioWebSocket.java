@@ -159,8 +159,8 @@ final class NioWebSocket implements Transport {
             throw new IOException("missing or wrong Sec-WebSocket-Accept");
         }
         upgraded = true;
-        connectDone.accept(null);
         client.onOpen(this);
+        connectDone.accept(null);
         return true;
     }
 

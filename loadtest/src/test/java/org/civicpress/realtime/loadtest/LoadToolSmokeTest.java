@@ -76,6 +76,8 @@ class LoadToolSmokeTest {
                 WireProtocol.named("y-websocket").sync("r", WireProtocol.SYNC_STEP1, new byte[] {0}));
         assertThrows(IllegalArgumentException.class, () -> WireProtocol.named("y-websocket").parse(new byte[] {0, 2, 9}));
         assertThrows(IllegalArgumentException.class, () -> WireProtocol.named("socket.io"));
+        // RFC 6455 section 1.3's example handshake
+        assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", NioWebSocket.acceptFor("dGhlIHNhbXBsZSBub25jZQ=="));
     }
 
     @Test
@@ -85,10 +87,13 @@ class LoadToolSmokeTest {
                 () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--clients", "2", "--writers", "3"}));
         assertThrows(IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--bogus", "1"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--server-pid", "abc"}));
         LoadOptions o = LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--rooms", "3", "--server-pid", "7,9"});
         assertEquals("ws://x/r1", o.urlFor("r1"));
         assertEquals(30, o.totalClients());
         assertEquals(List.of(7L, 9L), o.serverPids());
+        assertEquals("nio", o.client());
     }
 
     private static void assertWithin(long expected, long actual) {

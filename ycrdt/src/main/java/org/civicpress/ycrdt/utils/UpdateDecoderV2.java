@@ -1,6 +1,9 @@
 package org.civicpress.ycrdt.utils;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.civicpress.ycrdt.InvalidUpdateException;
 import org.civicpress.ycrdt.lib0.Decoder;
 import org.civicpress.ycrdt.lib0.IntDiffOptRleDecoder;
@@ -8,6 +11,7 @@ import org.civicpress.ycrdt.lib0.Limits;
 import org.civicpress.ycrdt.lib0.RleDecoder;
 import org.civicpress.ycrdt.lib0.StringDecoder;
 import org.civicpress.ycrdt.lib0.UintOptRleDecoder;
+import org.civicpress.ycrdt.lib0.Undefined;
 
 /** UpdateDecoder.js UpdateDecoderV2: reads the column header, then values column by column. */
 public class UpdateDecoderV2 extends DSDecoderV2 implements UpdateDecoder {
@@ -103,9 +107,39 @@ public class UpdateDecoderV2 extends DSDecoderV2 implements UpdateDecoder {
     return restDecoder.readVarUint8Array();
   }
 
+  /**
+   * V2 carries embeds and format values as Any, V1 as JSON text. Values JSON cannot express
+   * (undefined at the top, bigint anywhere) are rejected here: Yjs would accept them and then fail
+   * when the document is encoded as V1 or rendered.
+   */
   @Override
   public Object readJSON() {
-    return restDecoder.readAny();
+    int at = restDecoder.offset();
+    Object value = restDecoder.readAny();
+    if (value == Undefined.INSTANCE || containsBigInt(value)) {
+      throw new InvalidUpdateException("JSON value at byte " + at + " has no JSON form (undefined or bigint)");
+    }
+    return value;
+  }
+
+  private static boolean containsBigInt(Object v) {
+    if (v instanceof BigInteger) {
+      return true;
+    }
+    if (v instanceof Map<?, ?> m) {
+      for (Object o : m.values()) {
+        if (containsBigInt(o)) {
+          return true;
+        }
+      }
+    } else if (v instanceof List<?> l) {
+      for (Object o : l) {
+        if (containsBigInt(o)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override

@@ -372,8 +372,40 @@ class ConformanceTest {
     for (Object e : (List<?>) res.get("errors")) {
       c.fail("Yjs: " + e);
     }
+    javaUpdatesThroughUtilities(js, c);
     c.assertOk();
     assertEquals(true, res.get("ok"));
+  }
+
+  /** Yjs's update utilities on the Java-made updates (delivery order, duplicates included) vs ycrdt's. */
+  private static void javaUpdatesThroughUtilities(JavaScenario js, Checks c) {
+    List<byte[]> delivered = new ArrayList<>();
+    List<Object> b64 = new ArrayList<>();
+    for (int i : js.order()) {
+      delivered.add(js.updatesV1().get(i));
+      b64.add(Scenario.b64(js.updatesV1().get(i)));
+    }
+    Doc half = newDoc(js.gc());
+    for (int i = 0; i < delivered.size() / 2; i++) {
+      Y.applyUpdate(half, delivered.get(i));
+    }
+    byte[] sv = Y.encodeStateVector(half);
+    Map<String, Object> req = new LinkedHashMap<>();
+    req.put("op", "utils");
+    req.put("updates", b64);
+    req.put("sv", Scenario.b64(sv));
+    Map<String, Object> yjs = node.request(req);
+    c.step("utilities on Java-made updates", () -> {
+      byte[] merged = Y.mergeUpdates(delivered);
+      c.bytes("mergeUpdates(Java updates)", Scenario.bytes(yjs.get("merged")), merged);
+      List<byte[]> asV2 = new ArrayList<>();
+      delivered.forEach(u -> asV2.add(Y.convertUpdateFormatV1ToV2(u)));
+      c.bytes("mergeUpdatesV2(Java updates as v2)", Scenario.bytes(yjs.get("mergedV2")), Y.mergeUpdatesV2(asV2));
+      byte[] m = Scenario.bytes(yjs.get("merged"));
+      c.bytes("diffUpdate(merged, sv of the first half)", Scenario.bytes(yjs.get("diff")), Y.diffUpdate(m, sv));
+      c.bytes("encodeStateVectorFromUpdate(merged)", Scenario.bytes(yjs.get("svFromMerged")), Y.encodeStateVectorFromUpdate(m));
+      c.bytes("convertUpdateFormatV1ToV2(merged)", Scenario.bytes(yjs.get("toV2")), Y.convertUpdateFormatV1ToV2(m));
+    });
   }
 
   @SuppressWarnings("unchecked")

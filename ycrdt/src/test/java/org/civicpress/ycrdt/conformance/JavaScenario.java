@@ -27,7 +27,7 @@ import org.civicpress.ycrdt.utils.DocOptions;
 record JavaScenario(long seed, boolean gc, List<byte[]> updatesV1, List<byte[]> updatesV2, List<Integer> order, Doc fullReplica) {
   private static final String REMOTE = "remote";
   private static final String[] TEXT_CHUNKS = {"a", "b", "xy", "hello ", "\n", "é", "€uro", "中文", "😀", "a😀b", "\"q\"\\", "tab\t"};
-  private static final String[] MAP_KEYS = {"a", "b", "c", "key", "ünï", "", "x y", "10", "2"};
+  private static final String[] MAP_KEYS = {"a", "b", "c", "key", "ünï", "", "x y", "10", "2", "😀k"};
   private static final String[] XML_NAMES = {"p", "h1", "li", "span"};
   private static final String[] XML_ATTRS = {"class", "id", "data-x", "title"};
 
@@ -69,7 +69,7 @@ record JavaScenario(long seed, boolean gc, List<byte[]> updatesV1, List<byte[]> 
       });
       replicas.add(rep);
     }
-    int steps = big ? 60 + r.nextInt(61) : 4 + r.nextInt(22);
+    int steps = seed % 50 == 49 ? 250 + r.nextInt(150) : big ? 60 + r.nextInt(61) : 4 + r.nextInt(22);
     for (int s = 0; s < steps; s++) {
       Replica rep = replicas.get(r.nextInt(replicas.size()));
       if (r.nextInt(10) < 3 && !v1.isEmpty()) {
@@ -169,10 +169,23 @@ record JavaScenario(long seed, boolean gc, List<byte[]> updatesV1, List<byte[]> 
       case 1: return (long) -(1 + r.nextInt(100000));
       case 2: return new long[] {2147483647L, 2147483648L, -2147483649L, 4294967296L, 9007199254740991L, -9007199254740991L}[r.nextInt(6)];
       case 3: return new double[] {0.5, -3.25, 1.1, 1e-7, 1e21, 123456.789, 0.1}[r.nextInt(7)];
-      case 4: return new String[] {"", "str", "émoji 😀", "line\nbreak", "quote \" and \\ slash", "\u0001ctl", "中"}[r.nextInt(7)];
+      case 4:
+        if (r.nextInt(10) == 0) {
+          return "long " + "abcdefghij😀".repeat(11 + r.nextInt(30));
+        }
+        return new String[] {"", "str", "émoji 😀", "line\nbreak", "quote \" and \\ slash", "\u0001ctl", "中"}[r.nextInt(7)];
       case 5: return r.nextBoolean();
       case 6: return null;
-      case 7: return new byte[] {(byte) r.nextInt(256), 0, (byte) 255};
+      case 7: {
+        if (r.nextInt(10) == 0) {
+          byte[] big = new byte[128 + r.nextInt(170)];
+          for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 7 + 3);
+          }
+          return big;
+        }
+        return new byte[] {(byte) r.nextInt(256), 0, (byte) 255};
+      }
       case 8: return pick(r, new String[] {"k", "v", "w"});
       case 9: {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -184,7 +197,7 @@ record JavaScenario(long seed, boolean gc, List<byte[]> updatesV1, List<byte[]> 
       }
       default: {
         List<Object> a = new ArrayList<>();
-        int n = r.nextInt(4);
+        int n = r.nextInt(20) == 0 ? 128 + r.nextInt(70) : r.nextInt(4);
         for (int i = 0; i < n; i++) {
           a.add(randomAny(r, depth + 1));
         }
