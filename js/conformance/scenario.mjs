@@ -215,7 +215,7 @@ export const check = (req) => {
 
 /**
  * Updates made by Java replicas, applied in Yjs in the order the Java receiver applied them.
- * req: {gc, updatesV1: [b64], updatesV2: [b64], expected: {json, delta, jsonString}, sv, stateV1, stateV2}
+ * req: {gc, updatesV1: [b64], updatesV2: [b64], expected: {json, delta, jsonString}, sv, pending, stateV1, stateV2}
  */
 export const applyJava = (req) => {
   const errors = []
@@ -233,7 +233,9 @@ export const applyJava = (req) => {
     for (const e of deepEqual(req.expected.delta, v.delta)) errors.push(`${label}: Yjs text delta differs from Java's: ${e}`)
     if (v.jsonString !== req.expected.jsonString) errors.push(`${label}: JSON.stringify(toJSON) ${JSON.stringify(v.jsonString)} != Java toJSONString ${JSON.stringify(req.expected.jsonString)}`)
     for (const e of deepEqual(req.sv, svObject(Y.encodeStateVector(doc)))) errors.push(`${label}: state vector ${e}`)
-    if (hasPending(doc)) errors.push(`${label}: Yjs doc has pending structs/deletes`)
+    // Yjs can leave valid updates pending forever for some delivery orders (its missing-clock bookkeeping
+    // deadlocks); the Java receiver must simply agree
+    if (hasPending(doc) !== req.pending) errors.push(`${label}: Yjs hasPending ${hasPending(doc)}, Java ${req.pending}`)
   }
   if (!bytesEqual(Y.encodeStateAsUpdate(d1), unb64(req.stateV1))) errors.push('encodeStateAsUpdate bytes differ between Yjs and Java receivers')
   if (!bytesEqual(Y.encodeStateAsUpdateV2(d2), unb64(req.stateV2))) errors.push('encodeStateAsUpdateV2 bytes differ between Yjs and Java receivers')

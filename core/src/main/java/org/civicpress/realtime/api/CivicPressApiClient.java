@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *   {@code {"text": "..."}}, inserted into the document's {@code Y.Text} named {@code "content"}; 200 with any
  *   other content type: the body is one Yjs v1 update, used as is. 404 or 204 (or an empty text): the
  *   room starts empty.</li>
- *   <li><b>Snapshot push</b>: {@code POST snapshot_push_url} with the document JSON as body and headers
+ *   <li><b>Snapshot push</b>: {@code POST snapshot_push_url} with the document JSON ({@link DocumentJson}) as body and headers
  *   {@code X-Realtime-Room} and {@code X-Realtime-Sequence-Nr} (retries may deliver an older snapshot after
  *   a newer one: the receiver keeps the highest sequence number).</li>
  *   <li>Both send {@code Authorization: Bearer <api.token>} when a token is set; the token is never logged.
@@ -86,16 +86,29 @@ public final class CivicPressApiClient implements DocumentApi {
     }
 
     @Override
-    public CompletionStage<Boolean> pushSnapshot(String roomId, long sequenceNr, String documentJson) {
+    public CompletionStage<Boolean> pushSnapshot(String roomId, long sequenceNr, byte[] encodedState) {
         if (!pushesSnapshots()) return CompletableFuture.completedFuture(false);
+        return CompletableFuture.supplyAsync(() -> DocumentJson.of(encodedState))
+                .thenCompose(json -> push(roomId, sequenceNr, json))
+                .exceptionally(e -> {
+                    log.error("CivicPress API: snapshot push of room {} failed: {}", roomId, e.toString());
+                    return false;
+                });
+    }
+
+    private CompletionStage<Boolean> push(String roomId, long sequenceNr, String documentJson) {
         HttpRequest request = request(resolve(config.snapshotPushUrl(), roomId))
                 .header("Content-Type", "application/json")
                 .header("X-Realtime-Room", roomId)
                 .header("X-Realtime-Sequence-Nr", Long.toString(sequenceNr))
                 .POST(HttpRequest.BodyPublishers.ofString(documentJson, StandardCharsets.UTF_8)).build();
         return withRetries("snapshot push of room " + roomId, request, HttpResponse.BodyHandlers.discarding(),
-                response -> true)
-                .exceptionally(e -> false);
+                response -> {
+                    if (response.statusCode() < 300) return true;
+                    log.warn("CivicPress API: snapshot push of room {} got HTTP {} ({})", roomId,
+                            response.statusCode(), request.uri());
+                    return false;
+                });
     }
 
     private HttpRequest.Builder request(URI uri) {
@@ -171,7 +184,7 @@ public final class CivicPressApiClient implements DocumentApi {
         try {
             node = JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("invalid JSON initial content", e);
         }
         JsonNode text = node == null ? null : node.get("text");
         if (text == null || !text.isTextual()) throw new IllegalArgumentException("expected {\"text\": \"...\"}");

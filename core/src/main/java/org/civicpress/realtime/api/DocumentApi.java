@@ -22,8 +22,9 @@ public interface DocumentApi {
     CompletionStage<Optional<byte[]>> initialContent(String roomId);
 
     /**
-     * Sends the room's document as JSON ({@code Doc.toJSONString()}) after a snapshot; fire-and-forget
-     * with retries. The stage completes with true when the API accepted it, false when it gave up.
+     * Sends the room's document as JSON (see {@link DocumentJson}) after a snapshot; fire-and-forget with
+     * retries. {@code encodedState} is the snapshot (one Yjs update, never modified): the JSON is built off
+     * the caller's thread. The stage completes with true when the API accepted it, false when it gave up.
      */
-    CompletionStage<Boolean> pushSnapshot(String roomId, long sequenceNr, String documentJson);
+    CompletionStage<Boolean> pushSnapshot(String roomId, long sequenceNr, byte[] encodedState);
 }

@@ -224,9 +224,13 @@ public final class RealtimeConfigManager {
         }
 
         ConfigSection d = s.child("database");
-        DatabaseType dbType = d.enumeration("type", DatabaseType.class, DatabaseType.H2);
+        String dbUrl = d.string("url", null, false, "REALTIME_DB_URL");
+        // Without an explicit type, a PostgreSQL url selects PostgreSQL: REALTIME_DB_URL alone is enough.
+        DatabaseType impliedType = dbUrl != null && dbUrl.startsWith("jdbc:postgresql:")
+                ? DatabaseType.POSTGRES : DatabaseType.H2;
+        DatabaseType dbType = d.enumeration("type", DatabaseType.class, impliedType);
         Database database = new Database(dbType,
-                d.string("url", null, false, "REALTIME_DB_URL"),
+                dbUrl,
                 d.string("user", null, false, "REALTIME_DB_USER"),
                 d.string("password", null, true, "REALTIME_DB_PASSWORD"));
         if (database.url() != null && !database.url().startsWith("jdbc:")) {

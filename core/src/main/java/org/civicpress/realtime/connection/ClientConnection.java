@@ -2,6 +2,7 @@ package org.civicpress.realtime.connection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -19,7 +20,9 @@ import org.civicpress.realtime.room.RoomSettings;
  * One actor per WebSocket. It joins its room (through sharding), forwards the socket's frames to the
  * room incarnation that answered {@link Joined}, writes what the room sends to the socket, and watches
  * the incarnation: when it stops (passivation, persist failure, rebalance) the connection joins again;
- * the new incarnation sends its SyncStep1 so the y-websocket client sends back whatever the room lacks.
+ * that join is flagged {@link Room.Join#rejoin()}, so the new incarnation sends its SyncStep1 (the
+ * y-websocket client sends back whatever the room lacks) and the whole document (whatever the client
+ * missed while the old incarnation stopped).
  * Frames arriving while no incarnation is known are queued (bounded) and forwarded after the join.
  */
 public final class ClientConnection extends AbstractBehavior<ClientConnection.Command> {
@@ -79,6 +82,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final long maxQueuedBytes;
 
     private ActorRef<Room.Command> incarnation;
+    /** True once an incarnation we were joined to stopped, until the next one accepts us. */
+    private boolean rejoining;
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private long queuedBytes;
 
@@ -118,7 +123,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     }
 
     private void join() {
-        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId));
+        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 
@@ -140,6 +145,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
 
     private Behavior<Command> onJoined(Joined joined) {
         timers.cancel(Tick.RETRY_JOIN);
+        rejoining = false;
         if (!joined.incarnation().equals(incarnation)) {
             if (incarnation != null) getContext().unwatch(incarnation);
             incarnation = joined.incarnation();
@@ -152,8 +158,15 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
 
     private Behavior<Command> onRoomTerminated(RoomTerminated terminated) {
         if (!terminated.incarnation().equals(incarnation)) return this;
+        if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
+            // This node is leaving: joining again would start the room here while sharding hands it off.
+            // The client reconnects (to another node) and resyncs.
+            socket.tell(new SocketOut.CloseSocket(CloseCodes.SERVICE_RESTART.code(), "server restarting, reconnect"));
+            return Behaviors.stopped();
+        }
         getContext().getLog().info("connection {}: room {} incarnation stopped, joining again", connectionId, roomId);
         incarnation = null;
+        rejoining = true;
         join();
         return this;
     }

@@ -1,11 +1,14 @@
 package org.civicpress.realtime.room;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,16 +33,20 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.civicpress.realtime.CborSerializable;
+import org.civicpress.realtime.api.DocumentApi;
 import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.protocol.AwarenessProtocol;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.ProtocolException;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
+import org.civicpress.realtime.roomtypes.RoomType;
+import org.civicpress.realtime.roomtypes.UpdateCheck;
 import org.civicpress.ycrdt.InvalidUpdateException;
 import org.civicpress.ycrdt.Y;
 import org.civicpress.ycrdt.utils.Doc;
@@ -86,6 +93,21 @@ import org.civicpress.ycrdt.utils.Transaction;
  * {@code awarenessTimeout}. messageAuth is only ever sent by servers and is ignored. An unknown message
  * type, a malformed frame or a Yjs update the engine rejects closes that connection with 4400.
  *
+ * <h2>Re-joins</h2>
+ * A connection whose room incarnation stopped joins the new one with {@link Join#rejoin()} set. Its
+ * y-websocket client will not send a SyncStep1 again, so the room sends it, once quiescent, its own
+ * SyncStep1 (the client answers with whatever the room lacks) AND a SyncStep2 holding the whole journaled
+ * document (Yjs ignores what the client already has): whatever the old incarnation journaled but did
+ * not broadcast before it stopped reaches the client this way.
+ *
+ * <h2>Room types, metrics, CivicPress API</h2>
+ * The {@link RoomType} of the id (see {@code RoomTypes}) decides whether the room journals a document
+ * (a {@code presence} room relays awareness only) and which client updates it accepts; hook events
+ * carry its name. Rooms feed {@link RealtimeMetrics} (rooms, updates, journal writes, snapshots,
+ * rejections). With a {@link DocumentApi}, a journaled room recovered from an EMPTY journal asks it for
+ * its initial content (off the actor, piped back) and journals and broadcasts that like a client update;
+ * after each snapshot it pushes the snapshotted document (as JSON, built off the actor).
+ *
  * <h2>Lifecycle and hooks</h2>
  * A room without joined connections passivates after {@code passivateAfterIdle} (sharding's own idle
  * passivation is switched off for rooms in {@link #init}). {@code realtime:room:created} is emitted for
@@ -105,7 +127,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private record AnswerSyncStep1(String connectionId, byte[] stateVector) implements Deferred {}
 
-    private record SendServerSyncStep1(String connectionId) implements Deferred {}
+    /** The server's SyncStep1, and on a re-join the whole journaled document as a SyncStep2. */
+    private record Greet(String connectionId, boolean fullState) implements Deferred {}
 
     private record EchoToSender(String connectionId, byte[] frame) implements Deferred {}
 
@@ -125,6 +148,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         UpdatesJournaled appliedAhead;
         final List<Deferred> waitingForQuiescence = new ArrayList<>();
         long updatesSinceSnapshot;
+        /** System.nanoTime() when the write in flight started (journal latency metric). */
+        long writeStartedNanos;
         /** Did the last applyUpdate change the doc? (what makes Yjs emit an 'update' event) */
         boolean docChanged;
 
@@ -162,9 +187,18 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     public sealed interface Command extends CborSerializable {}
 
-    /** A connection joins; the room answers {@link ClientConnection.Joined}, its SyncStep1 and awareness. */
-    public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId)
-            implements Command {}
+    /**
+     * A connection joins; the room answers {@link ClientConnection.Joined}, its SyncStep1 and awareness.
+     * {@code rejoin}: the connection was joined to an incarnation that stopped; the room also sends it the
+     * whole document (see "Re-joins" above).
+     */
+    public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
+                       boolean rejoin) implements Command {
+        /** A first join. */
+        public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId) {
+            this(connectionId, connection, userId, false);
+        }
+    }
 
     /** One complete binary y-websocket frame from a joined connection. */
     public record FromClient(String connectionId, byte[] message) implements Command {}
@@ -172,6 +206,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     public record Leave(String connectionId) implements Command {}
 
     private record ConnectionTerminated(String connectionId) implements Command {}
+
+    /** The API's answer for the initial content (piped back to the actor). */
+    private record InitialContentLoaded(Optional<byte[]> update, Throwable failure) implements Command {}
 
     private enum Internal implements Command {
         PERSIST_DONE, IDLE_TIMEOUT, AWARENESS_SWEEP, SNAPSHOT_TICK, STOP
@@ -198,10 +235,15 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "room");
 
-    /** Registers rooms with cluster sharding. Call once per ActorSystem. */
+    /** Registers rooms with cluster sharding (default room types, private metrics, no API). */
     public static void init(ActorSystem<?> system, RoomSettings settings, HookSystem hooks) {
+        init(system, settings, RoomServices.defaults(hooks));
+    }
+
+    /** Registers rooms with cluster sharding. Call once per ActorSystem. */
+    public static void init(ActorSystem<?> system, RoomSettings settings, RoomServices services) {
         ClusterSharding.get(system).init(
-                Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, hooks, ctx.getShard()))
+                Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, services, ctx.getShard()))
                         .withStopMessage(Internal.STOP)
                         // rooms decide themselves: connected-but-silent clients must keep them alive
                         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
@@ -213,20 +255,28 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      */
     public static Behavior<Command> create(String roomId, RoomSettings settings, HookSystem hooks,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
+        return create(roomId, settings, RoomServices.defaults(hooks), shard);
+    }
+
+    /** The room behaviour with explicit services (metrics, room types, API). */
+    public static Behavior<Command> create(String roomId, RoomSettings settings, RoomServices services,
+                                           ActorRef<ClusterSharding.ShardCommand> shard) {
         return Behaviors.setup(ctx -> {
             RoomRegistry registry = RoomRegistry.get(ctx.getSystem());
             if (!registry.tryAcquire(settings.maxRoomsPerNode())) {
                 ctx.getLog().warn("room {} refused: {} rooms already live on this node", roomId,
                         registry.liveRooms());
-                return refusing();
+                return refusing(services.metrics());
             }
-            return Behaviors.withTimers(timers -> new Room(roomId, settings, hooks, shard, ctx, timers, registry));
+            services.metrics().roomStarted();
+            return Behaviors.withTimers(timers -> new Room(roomId, settings, services, shard, ctx, timers, registry));
         });
     }
 
-    private static Behavior<Command> refusing() {
+    private static Behavior<Command> refusing(RealtimeMetrics metrics) {
         return Behaviors.receive(Command.class)
                 .onMessage(Join.class, join -> {
+                    metrics.messageRejected(RejectReason.ROOM_LIMIT);
                     join.connection().tell(new ClientConnection.CloseWith(CloseCodes.RATE_LIMITED.code(),
                             "max rooms per node reached"));
                     return Behaviors.stopped();
@@ -239,21 +289,36 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private static final Object RECOVERY_ORIGIN = "recovery";
     private static final Object SNAPSHOT_ORIGIN = "snapshot";
+    private static final Object API_ORIGIN = "api";
+    /** A SyncStep2 with nothing in it: what a room without a document answers to SyncStep1. */
+    private static final byte[] EMPTY_SYNC_STEP2 = SyncProtocol.encodeSyncStep2(Y.encodeStateAsUpdate(new Doc()));
+
+    /** A snapshot being saved: the encoded document (pushed to the API after it is saved). */
+    private record SnapshotInFlight(byte[] encodedState) {}
 
     private final String roomId;
     private final RoomSettings settings;
     private final HookSystem hooks;
+    private final RealtimeMetrics metrics;
+    private final RoomType type;
+    private final DocumentApi api;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final RoomRegistry registry;
+    /** Snapshots handed to the store, oldest first (completions arrive in order). */
+    private final ArrayDeque<SnapshotInFlight> snapshotsInFlight = new ArrayDeque<>();
 
-    private Room(String roomId, RoomSettings settings, HookSystem hooks, ActorRef<ClusterSharding.ShardCommand> shard,
-                 ActorContext<Command> ctx, TimerScheduler<Command> timers, RoomRegistry registry) {
+    private Room(String roomId, RoomSettings settings, RoomServices services,
+                 ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> ctx,
+                 TimerScheduler<Command> timers, RoomRegistry registry) {
         super(PersistenceId.of(TYPE_KEY.name(), roomId));
         this.roomId = roomId;
         this.settings = settings;
-        this.hooks = hooks;
+        this.hooks = services.hooks();
+        this.metrics = services.metrics();
+        this.type = services.roomTypes().forRoom(roomId);
+        this.api = services.api();
         this.shard = shard;
         this.ctx = ctx;
         this.timers = timers;
@@ -283,7 +348,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         return new SnapshotAdapter<>() {
             @Override
             public Object toJournal(State state) {
-                return new Snapshot(Y.encodeStateAsUpdate(state.doc));
+                byte[] encoded = Y.encodeStateAsUpdate(state.doc);
+                // Taken right after a write completed: the doc is exactly what the journal holds.
+                snapshotsInFlight.add(new SnapshotInFlight(encoded));
+                return new Snapshot(encoded);
             }
 
             @Override
@@ -311,6 +379,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 .onCommand(Leave.class, (state, leave) -> removeMember(state, leave.connectionId(), "left"))
                 .onCommand(ConnectionTerminated.class,
                         (state, t) -> removeMember(state, t.connectionId(), "connection terminated"))
+                .onCommand(InitialContentLoaded.class, this::onInitialContent)
                 .onCommand(Internal.class, this::onInternal)
                 .build();
     }
@@ -321,16 +390,15 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
                 .onSignal(RecoveryFailed.class, (state, failed) ->
                         ctx.getLog().error("room {} recovery failed", roomId, failed.getFailure()))
-                .onSignal(SnapshotCompleted.class, (state, done) -> {
-                    state.updatesSinceSnapshot = 0;
-                    hooks.emit(HookEvent.ofRoom(HookEvents.SNAPSHOT_SAVED, roomId, settings.nodeName(),
-                            Map.of("sequenceNr", done.metadata().sequenceNr())));
+                .onSignal(SnapshotCompleted.class, (state, done) -> onSnapshotSaved(state, done.metadata().sequenceNr()))
+                .onSignal(SnapshotFailed.class, (state, failed) -> {
+                    snapshotsInFlight.poll();
+                    ctx.getLog().warn("room {} snapshot failed", roomId, failed.getFailure());
                 })
-                .onSignal(SnapshotFailed.class, (state, failed) ->
-                        ctx.getLog().warn("room {} snapshot failed", roomId, failed.getFailure()))
                 .onSignal(PostStop.instance(), state -> {
                     registry.release();
-                    hooks.emit(HookEvent.ofRoom(HookEvents.ROOM_DESTROYED, roomId, settings.nodeName(), Map.of()));
+                    metrics.roomStopped();
+                    emit(HookEvents.ROOM_DESTROYED, null, null, Map.of());
                 })
                 .build();
     }
@@ -360,8 +428,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private void onRecoveryCompleted(State state) {
         long seqNr = lastSequenceNumber(ctx);
         ctx.getLog().debug("room {} recovered at sequence number {}", roomId, seqNr);
-        hooks.emit(HookEvent.ofRoom(HookEvents.ROOM_CREATED, roomId, settings.nodeName(),
-                Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr)));
+        emit(HookEvents.ROOM_CREATED, null, null, Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
+        if (seqNr == 0 && type.journaled() && type.loadsInitialContent() && api != null && api.providesInitialContent()) {
+            ctx.getLog().debug("room {} is new: asking the CivicPress API for its initial content", roomId);
+            ctx.pipeToSelf(api.initialContent(roomId), InitialContentLoaded::new);
+        }
         Duration sweep = settings.awarenessTimeout().dividedBy(10);
         timers.startTimerWithFixedDelay(Internal.AWARENESS_SWEEP, Internal.AWARENESS_SWEEP,
                 sweep.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : sweep);
@@ -381,15 +452,17 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         timers.cancel(Internal.IDLE_TIMEOUT);
         join.connection().tell(new ClientConnection.Joined(ctx.getSelf()));
         if (previous == null) {
-            hooks.emit(HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, roomId, settings.nodeName(),
-                    join.connectionId(), join.userId(), Map.of("connections", state.members.size())));
+            emit(HookEvents.CLIENT_CONNECTED, join.connectionId(), join.userId(),
+                    Map.of("connections", state.members.size(), "rejoin", join.rejoin()));
         }
-        // Like the y-websocket server: our SyncStep1 makes the client send what we lack.
-        if (state.quiescent()) {
-            join.connection().tell(new ClientConnection.Send(
-                    SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc))));
-        } else {
-            state.waitingForQuiescence.add(new SendServerSyncStep1(join.connectionId()));
+        if (type.journaled()) {
+            // Like the y-websocket server: our SyncStep1 makes the client send what we lack.
+            Greet greet = new Greet(join.connectionId(), join.rejoin());
+            if (state.quiescent()) {
+                greet(state, greet);
+            } else {
+                state.waitingForQuiescence.add(greet);
+            }
         }
         if (!state.awareness.isEmpty()) {
             join.connection().tell(new ClientConnection.Send(
@@ -408,13 +481,17 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         try {
             message = MessageDecoder.decode(command.message());
         } catch (ProtocolException e) {
-            return reject(state, member, e.getMessage());
+            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), e.getMessage(), RejectReason.PROTOCOL_ERROR);
         }
         if (message instanceof YMessage.SyncStep2 step2) {
             return onClientUpdate(state, member, step2.update());
         } else if (message instanceof YMessage.SyncUpdate update) {
             return onClientUpdate(state, member, update.update());
         } else if (message instanceof YMessage.SyncStep1 step1) {
+            if (!type.journaled()) {
+                member.ref().tell(new ClientConnection.Send(EMPTY_SYNC_STEP2));
+                return Effect().none();
+            }
             if (state.quiescent()) return answerSyncStep1(state, member, step1.stateVector());
             state.waitingForQuiescence.add(new AnswerSyncStep1(member.connectionId(), step1.stateVector()));
             return Effect().none();
@@ -436,22 +513,46 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     private Effect<Event, State> onClientUpdate(State state, Member member, byte[] update) {
+        if (!type.journaled()) {
+            // y-websocket clients send their local doc whatever the room is for; a presence room has none.
+            ctx.getLog().debug("room {} ({}): Yjs update from {} dropped", roomId, type.name(), member.connectionId());
+            return Effect().none();
+        }
         if (!state.waitingForQuiescence.isEmpty()) {
             // An answer is waiting for the journal to catch up with the doc: don't move the doc further.
             return Effect().stash();
         }
+        if (type.checkUpdate(roomId, member.userId(), update) instanceof UpdateCheck.Reject refused) {
+            return reject(state, member, refused.closeCode(), refused.reason(), refused.metricReason());
+        }
+        return applyAndJournal(state, member, update);
+    }
+
+    /** Applies a validated update ({@code member} null: from the server itself) and journals it. */
+    private Effect<Event, State> applyAndJournal(State state, Member member, byte[] update) {
+        Object origin = member != null ? member.connectionId() : API_ORIGIN;
         state.docChanged = false;
         try {
-            Y.applyUpdate(state.doc, update, member.connectionId());
+            Y.applyUpdate(state.doc, update, origin);
         } catch (InvalidUpdateException e) {
-            return reject(state, member, "invalid Yjs update: " + e.getMessage());
+            if (member == null) {
+                metrics.messageRejected(RejectReason.INVALID_UPDATE);
+                ctx.getLog().error("room {}: initial content from the CivicPress API is not a valid Yjs update, "
+                        + "ignored: {}", roomId, e.getMessage());
+                return Effect().none();
+            }
+            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), "invalid Yjs update: " + e.getMessage(),
+                    RejectReason.INVALID_UPDATE);
         } catch (RuntimeException e) {
             // Not a validation error: the doc may be half-applied. Recovery from the journal restores it.
-            ctx.getLog().error("room {}: engine failed applying an update from {}", roomId, member.connectionId(), e);
-            member.ref().tell(new ClientConnection.CloseWith(CloseCodes.INTERNAL_ERROR.code(), "internal error"));
+            ctx.getLog().error("room {}: engine failed applying an update from {}", roomId, origin, e);
+            if (member != null) {
+                member.ref().tell(new ClientConnection.CloseWith(CloseCodes.INTERNAL_ERROR.code(), "internal error"));
+            }
             throw e;
         }
         if (!state.docChanged && !state.doc.hasPending()) {
+            if (member == null) return Effect().none();
             byte[] echo = SyncProtocol.encodeUpdate(update);
             if (state.quiescent()) {
                 member.ref().tell(new ClientConnection.Send(echo));
@@ -470,7 +571,12 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         UpdatesJournaled event = new UpdatesJournaled(batch);
         state.appliedAhead = event;
         state.persisting = true;
+        state.writeStartedNanos = System.nanoTime();
         return Effect().persist(event).thenRun(journaled -> {
+            metrics.journalWrite(Duration.ofNanos(System.nanoTime() - journaled.writeStartedNanos), batch.size());
+            long bytes = 0;
+            for (byte[] u : batch) bytes += u.length;
+            metrics.updatesApplied(batch.size(), bytes);
             broadcastBatch(journaled, event.updates());
             ctx.getSelf().tell(Internal.PERSIST_DONE);
         });
@@ -517,7 +623,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         try {
             update = Y.encodeStateAsUpdate(state.doc, stateVector);
         } catch (InvalidUpdateException e) {
-            return reject(state, member, "invalid state vector: " + e.getMessage());
+            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), "invalid state vector: " + e.getMessage(),
+                    RejectReason.INVALID_UPDATE);
         }
         member.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep2(update)));
         return Effect().none();
@@ -530,11 +637,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             if (d instanceof AnswerSyncStep1 a) {
                 Member m = state.members.get(a.connectionId());
                 if (m != null) answerSyncStep1(state, m, a.stateVector());
-            } else if (d instanceof SendServerSyncStep1 s) {
-                Member m = state.members.get(s.connectionId());
-                if (m != null) {
-                    m.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc))));
-                }
+            } else if (d instanceof Greet g) {
+                greet(state, g);
             } else if (d instanceof EchoToSender e) {
                 Member m = state.members.get(e.connectionId());
                 if (m != null) m.ref().tell(new ClientConnection.Send(e.frame()));
@@ -563,10 +667,60 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
     }
 
-    private Effect<Event, State> reject(State state, Member member, String reason) {
-        ctx.getLog().info("room {}: closing connection {}: {}", roomId, member.connectionId(), reason);
-        member.ref().tell(new ClientConnection.CloseWith(CloseCodes.INVALID_MESSAGE.code(), truncate(reason)));
+    private Effect<Event, State> reject(State state, Member member, int closeCode, String reason, String metricReason) {
+        ctx.getLog().info("room {}: closing connection {} with {}: {}", roomId, member.connectionId(), closeCode, reason);
+        metrics.messageRejected(metricReason);
+        member.ref().tell(new ClientConnection.CloseWith(closeCode, truncate(reason)));
         return removeMember(state, member.connectionId(), "rejected");
+    }
+
+    /** Sends the server's SyncStep1 and, on a re-join, the whole document. Only when quiescent. */
+    private void greet(State state, Greet greet) {
+        Member m = state.members.get(greet.connectionId());
+        if (m == null) return;
+        m.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc))));
+        if (greet.fullState()) {
+            m.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep2(Y.encodeStateAsUpdate(state.doc))));
+        }
+    }
+
+    private Effect<Event, State> onInitialContent(State state, InitialContentLoaded loaded) {
+        if (loaded.failure() != null) {
+            ctx.getLog().warn("room {}: no initial content from the CivicPress API ({}); the room starts empty",
+                    roomId, loaded.failure().getMessage());
+            return Effect().none();
+        }
+        if (loaded.update().isEmpty()) {
+            ctx.getLog().debug("room {}: the CivicPress API has no initial content", roomId);
+            return Effect().none();
+        }
+        // Same path as a client update, so that it is journaled before anyone sees it.
+        if (!state.waitingForQuiescence.isEmpty()) return Effect().stash();
+        ctx.getLog().info("room {}: initial content loaded from the CivicPress API ({} bytes)", roomId,
+                loaded.update().get().length);
+        return applyAndJournal(state, null, loaded.update().get());
+    }
+
+    private void onSnapshotSaved(State state, long sequenceNr) {
+        state.updatesSinceSnapshot = 0;
+        SnapshotInFlight saved = snapshotsInFlight.poll();
+        if (saved != null) {
+            metrics.snapshotSaved(saved.encodedState().length);
+            if (api != null && api.pushesSnapshots()) api.pushSnapshot(roomId, sequenceNr, saved.encodedState());
+        }
+        emit(HookEvents.SNAPSHOT_SAVED, null, null, Map.of("sequenceNr", sequenceNr));
+    }
+
+    /** A hook event of this room, carrying its type. */
+    private void emit(String event, String clientId, String userId, Map<String, Object> data) {
+        Map<String, Object> extra = type.hookData(roomId);
+        Map<String, Object> all = data;
+        if (!extra.isEmpty()) {
+            all = new LinkedHashMap<>(extra);
+            all.putAll(data);
+        }
+        hooks.emit(new HookEvent(event, Instant.now(), roomId, type.name(), settings.nodeName(), clientId, userId,
+                null, all));
     }
 
     private Effect<Event, State> removeMember(State state, String connectionId, String why) {
@@ -574,8 +728,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         if (member == null) return Effect().none();
         ctx.unwatch(member.ref());
         broadcastAwareness(state, state.awareness.removeConnection(connectionId, System.nanoTime()));
-        hooks.emit(HookEvent.ofClient(HookEvents.CLIENT_DISCONNECTED, roomId, settings.nodeName(), connectionId,
-                member.userId(), Map.of("reason", why, "connections", state.members.size())));
+        emit(HookEvents.CLIENT_DISCONNECTED, connectionId, member.userId(),
+                Map.of("reason", why, "connections", state.members.size()));
         if (state.members.isEmpty()) startIdleTimer();
         return Effect().none();
     }

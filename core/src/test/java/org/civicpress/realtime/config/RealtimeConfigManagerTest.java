@@ -172,6 +172,10 @@ class RealtimeConfigManagerTest {
         assertFalse(c.snapshots().enabled());
         assertEquals(new RealtimeConfig.Database(DatabaseType.POSTGRES, "jdbc:postgresql://db/rt", "u", "p"), c.database());
 
+        // A PostgreSQL url alone selects PostgreSQL.
+        RealtimeConfig urlOnly = RealtimeConfigManager.load(dir, Map.of("REALTIME_DB_URL", "jdbc:postgresql://db/rt"));
+        assertEquals(DatabaseType.POSTGRES, urlOnly.database().type());
+
         // REALTIME_DATA_DIR moves both the data dir and the file that is read (none there: defaults).
         RealtimeConfig moved = RealtimeConfigManager.load(dir, Map.of("REALTIME_DATA_DIR", other.toString()));
         assertEquals(other, moved.dataDir());

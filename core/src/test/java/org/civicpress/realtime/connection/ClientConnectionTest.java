@@ -116,6 +116,8 @@ class ClientConnectionTest {
         // the connection joins the new incarnation (retrying if its first join hit the dead one)
         YMessage.SyncStep1 resync = assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         assertArrayEquals(hex("010105"), resync.stateVector(), "U1 survived, the failed U2 was never acknowledged");
+        YMessage.SyncStep2 fullState = assertInstanceOf(YMessage.SyncStep2.class, nextFrom(socket), "re-join: whole doc");
+        assertEquals("hello", textOf(fullState.update()));
         conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U2)));
         assertArrayEquals(U2, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
         journal.clearAll();

@@ -28,6 +28,7 @@ import org.civicpress.realtime.persistence.DatabaseKind;
 import org.civicpress.realtime.persistence.DatabaseSettings;
 import org.civicpress.realtime.persistence.SchemaCreator;
 import org.civicpress.realtime.room.Room;
+import org.civicpress.realtime.room.RoomServices;
 import org.civicpress.realtime.room.RoomSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ public final class RealtimeServer {
         });
         RoomSettings roomSettings = RoomSettingsFactory.from(config);
         step("room sharding", () -> {
-            Room.init(system, roomSettings, hooks);
+            Room.init(system, roomSettings, RoomServices.from(config, hooks, metrics));
             return null;
         });
         step("management endpoint", () -> {

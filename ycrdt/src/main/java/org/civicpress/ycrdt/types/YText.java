@@ -574,7 +574,7 @@ public class YText extends AbstractType {
    *
    * @return how many format items were removed
    */
-  public static int cleanupYTextFormatting(YText type) {
+  public static int cleanupYTextFormatting(AbstractType type) {
     int[] res = {0};
     type.doc.transact(transaction -> {
       Item start = type._start;
@@ -648,10 +648,9 @@ public class YText extends AbstractType {
         }
       }
       // a formatting item was inserted: clean the whole type
+      // Yjs cleans any parent here, also an untyped top-level type (not yet re-typed by getText)
       for (AbstractType yText : needFullCleanup) {
-        if (yText instanceof YText yt) {
-          cleanupYTextFormatting(yt);
-        }
+        cleanupYTextFormatting(yText);
       }
     });
   }

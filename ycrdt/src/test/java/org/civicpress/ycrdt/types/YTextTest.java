@@ -191,4 +191,19 @@ class YTextTest {
         + "6cc62a002a01016b046e756c6cc62a062a010162046e756c6cc42a072a010158c62a082a01016b0131c62a092a0101620474727565"
         + "00", hex(Y.encodeStateAsUpdate(d)));
   }
+
+  @Test
+  void remoteFormattingCleanupAlsoRunsOnAnUntypedTopLevelText() {
+    // Yjs 13.6.33: two clients bold the same range concurrently; the receiver never called getText("text"),
+    // yet the cleanup (triggered by formatting in an existing nested YText) deletes the duplicate format
+    Doc b = doc(3);
+    Y.applyUpdate(b, TypesTestSupport.unhex("01030100040104746578740b68656c6c6f20776f726c642701016d016e020400010b0361626300"));
+    Y.applyUpdate(b, TypesTestSupport.unhex("0202020046010004626f6c640474727565c60104010504626f6c64046e756c6c04010f46010004"
+        + "626f6c640474727565c60104010504626f6c64046e756c6c46010c01690474727565c6010d010e0169046e756c6c00"));
+    assertEquals("0202020046010004626f6c640474727565c60104010504626f6c64046e756c6c090100040104746578740568656c6c6f840104"
+        + "0620776f726c642701016d016e020400010b02616284010d016341010001c60104010504626f6c64046e756c6c46010c01690474"
+        + "727565c6010d010e0169046e756c6c0101010f01", hex(Y.encodeStateAsUpdate(b)));
+    assertEquals("[{\"insert\":\"hello\",\"attributes\":{\"bold\":true}},{\"insert\":\" world\"}]",
+        Json.stringify(b.getText("text").toDelta()));
+  }
 }
