@@ -2,6 +2,9 @@
 // of them the server confirmed, i.e. echoed back as a sync Update message (the server echoes an update
 // to its sender only after journaling it).
 //   node editor.mjs --url ws://127.0.0.1:3001/realtime --room r1 --name a [--interval 50] [--timeout 240000]
+//     [--fallback-urls ws://127.0.0.1:3002/realtime,ws://127.0.0.1:3003/realtime]
+//   With fallback urls (cluster tests), every closed connection moves on to the next url in the ring
+//   url, fallback1, fallback2, ...: a client of a killed or leaving node reconnects to another node.
 // stdin commands: "start" (begin typing), "stop" (stop typing), "report" (print state),
 //   "disconnect" / "connect" (go offline and back, typing goes on offline), "quit".
 // stdout: {"event":"synced"}, {"event":"report",...}, {"event":"closed","code":..} lines.
@@ -16,6 +19,8 @@ const name = args.name || 'editor'
 const interval = Number(args.interval || 50)
 hardTimeout(Number(args.timeout || 240000), 'editor ' + name)
 
+const urls = [args.url, ...(args['fallback-urls'] || '').split(',').filter(u => u.length > 0)]
+let urlIndex = 0
 const doc = new Y.Doc()
 const text = doc.getText('content')
 const confirmedClocks = new Set() // own clocks seen in echoed updates
@@ -40,7 +45,13 @@ class TappedWebSocket extends WebSocket {
         }
       } catch (e) { emit({ event: 'tap-error', message: String(e) }) }
     })
-    this.addEventListener('close', (event) => emit({ event: 'closed', code: event.code, reason: event.reason }))
+    this.addEventListener('close', (event) => {
+      emit({ event: 'closed', code: event.code, reason: event.reason })
+      if (urls.length > 1) {
+        urlIndex = (urlIndex + 1) % urls.length
+        provider.serverUrl = urls[urlIndex] // y-websocket builds provider.url from serverUrl on each reconnect
+      }
+    })
   }
 }
 
@@ -85,6 +96,7 @@ onCommand((command) => {
       event: 'report',
       name,
       connected: provider.wsconnected,
+      url: provider.url,
       synced: provider.synced,
       text: text.toString(),
       typed: typed.map(t => t.marker),

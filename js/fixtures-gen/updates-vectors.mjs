@@ -38,6 +38,7 @@ function record (name, updatesV1, updatesV2, extra = {}) {
     c.diffV2 = hex(Y.diffUpdateV2(mergedV2, extra.diffSv))
   }
   const d = new Y.Doc(); Y.applyUpdate(d, merged); c.json = JSON.stringify(d.toJSON())
+  d.getText('t'); d.getMap('m'); d.getArray('a'); d.getXmlFragment('x'); c.typedJson = JSON.stringify(d.toJSON())
   cases.push(c)
 }
 

@@ -2,6 +2,8 @@ package org.civicpress.realtime.connection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -67,9 +69,26 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     /** {@code locator} null = cluster sharding of this ActorSystem. */
     public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
                                            ActorRef<SocketOut> socket, RoomSettings settings, RoomLocator locator) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
-                connectionId, remoteAddress, userId, socket, settings,
-                locator != null ? locator : RoomLocator.sharding(ctx.getSystem()))));
+        return create(roomId, connectionId, remoteAddress, userId, null, socket, settings, locator);
+    }
+
+    /**
+     * {@code correlationId}: the id the HTTP layer gave the upgrade request (null = none); it goes into
+     * the MDC of every log line of this connection, with roomId, clientId (= connectionId), userId, node.
+     */
+    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
+                                           String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
+                                           RoomLocator locator) {
+        Map<String, String> mdc = new HashMap<>();
+        mdc.put("roomId", roomId);
+        mdc.put("clientId", connectionId);
+        mdc.put("node", settings.nodeName());
+        if (userId != null) mdc.put("userId", userId);
+        if (correlationId != null) mdc.put("correlationId", correlationId);
+        return Behaviors.withMdc(Command.class, Map.copyOf(mdc),
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
+                        connectionId, remoteAddress, userId, socket, settings,
+                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem())))));
     }
 
     private final TimerScheduler<Command> timers;

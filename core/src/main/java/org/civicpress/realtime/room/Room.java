@@ -261,7 +261,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     /** The room behaviour with explicit services (metrics, room types, API). */
     public static Behavior<Command> create(String roomId, RoomSettings settings, RoomServices services,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
-        return Behaviors.setup(ctx -> {
+        // Every log line of the room (and of code it calls on its thread) carries roomId and node.
+        return Behaviors.withMdc(Command.class, Map.of("roomId", roomId, "node", settings.nodeName()),
+                Behaviors.setup(ctx -> {
             RoomRegistry registry = RoomRegistry.get(ctx.getSystem());
             if (!registry.tryAcquire(settings.maxRoomsPerNode())) {
                 ctx.getLog().warn("room {} refused: {} rooms already live on this node", roomId,
@@ -270,7 +272,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             }
             services.metrics().roomStarted();
             return Behaviors.withTimers(timers -> new Room(roomId, settings, services, shard, ctx, timers, registry));
-        });
+        }));
     }
 
     private static Behavior<Command> refusing(RealtimeMetrics metrics) {
@@ -427,7 +429,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private void onRecoveryCompleted(State state) {
         long seqNr = lastSequenceNumber(ctx);
-        ctx.getLog().debug("room {} recovered at sequence number {}", roomId, seqNr);
+        ctx.getLog().debug("room {} recovered at sequence number {}, {} updates replayed after the last snapshot",
+                roomId, seqNr, state.updatesSinceSnapshot);
         emit(HookEvents.ROOM_CREATED, null, null, Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
         if (seqNr == 0 && type.journaled() && type.loadsInitialContent() && api != null && api.providesInitialContent()) {
             ctx.getLog().debug("room {} is new: asking the CivicPress API for its initial content", roomId);
@@ -615,6 +618,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private Effect<Event, State> stop(State state) {
         // Finish the journal work first: buffered updates were validated and must not be dropped silently.
         if (!state.quiescent()) return Effect().stash();
+        if (settings.snapshotsEnabled() && state.updatesSinceSnapshot > 0) {
+            // Final snapshot (passivation, rebalance, node shutdown): the next incarnation recovers from it
+            // instead of replaying the journal tail. The marker makes shouldSnapshot true.
+            ctx.getLog().info("room {} stopping: final snapshot after {} updates", roomId, state.updatesSinceSnapshot);
+            return Effect().persist(new SnapshotRequested()).thenStop();
+        }
+        ctx.getLog().info("room {} stopped", roomId);
         return Effect().stop();
     }
 

@@ -10,7 +10,7 @@ import org.civicpress.realtime.persistence.PersistenceConfig;
 
 /**
  * Builds the ActorSystem configuration. Strongest first: JVM system properties (-Dpekko...), the file
- * named by -Dconfig.resource if any (e.g. local1.conf), values derived from the realtime configuration,
+ * named by -Dconfig.resource or -Dconfig.file if any (e.g. local1.conf), values derived from the realtime configuration,
  * the database's persistence files, application.conf from cluster-config, every library's reference.conf.
  */
 final class PekkoConfigFactory {
@@ -25,6 +25,22 @@ final class PekkoConfigFactory {
         return config;
     }
 
+    private static Config explicitFile() {
+        String resourceName = System.getProperty("config.resource");
+        if (resourceName != null) {
+            return resource(resourceName);
+        }
+        String fileName = System.getProperty("config.file");
+        if (fileName == null) {
+            return null;
+        }
+        java.io.File file = new java.io.File(fileName);
+        if (!file.isFile()) {
+            throw new IllegalStateException("configuration file " + fileName + " (-Dconfig.file) not found");
+        }
+        return ConfigFactory.parseFile(file);
+    }
+
     static Config build(RealtimeConfig config, DatabaseSettings database) {
         Map<String, Object> derived = new HashMap<>();
         RealtimeConfig.Cluster cluster = config.cluster();
@@ -36,13 +52,14 @@ final class PekkoConfigFactory {
                 config.websocket().pingInterval().toMillis() + "ms");
         Config fromRealtime = ConfigFactory.parseMap(derived, "realtime.yml / REALTIME_* environment");
 
-        // -Dconfig.resource=local1.conf (a node of the local cluster) is explicit: it wins over derived values.
-        String explicit = System.getProperty("config.resource");
+        // -Dconfig.resource=local1.conf or -Dconfig.file=node1.conf (a node of a local cluster) is explicit:
+        // it wins over derived values.
         Config application = resource("application.conf");
-        Config layered = explicit == null
-                ? fromRealtime.withFallback(PersistenceConfig.forDatabase(database)).withFallback(application)
-                : resource(explicit).withFallback(fromRealtime).withFallback(PersistenceConfig.forDatabase(database))
-                        .withFallback(application);
+        Config layered = fromRealtime.withFallback(PersistenceConfig.forDatabase(database)).withFallback(application);
+        Config explicit = explicitFile();
+        if (explicit != null) {
+            layered = explicit.withFallback(layered);
+        }
         // load(): system properties on top, reference.conf below, then resolve substitutions once.
         return ConfigFactory.load(layered);
     }

@@ -3,8 +3,11 @@ package org.civicpress.realtime.http;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.separateOnSlashes;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
@@ -20,10 +23,20 @@ import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
+import org.apache.pekko.http.scaladsl.model.ws.Message;
 import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
+import org.apache.pekko.stream.ThrottleMode;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.civicpress.realtime.config.RealtimeConfig;
+import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.errors.RealtimeError;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.room.RejectReason;
 import org.civicpress.realtime.room.RoomSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP surface of a node: {@code GET <path>/{roomId}} (WebSocket, y-websocket protocol),
@@ -31,6 +44,7 @@ import org.civicpress.realtime.room.RoomSettings;
  * {@code GET /alive} (200 while the process runs), {@code GET /metrics} (Prometheus text format).
  */
 final class RealtimeRoutes extends AllDirectives {
+    private static final Logger log = LoggerFactory.getLogger(RealtimeRoutes.class);
     private final ActorSystem<?> system;
     private final String path;
     private final RoomSettings roomSettings;
@@ -40,9 +54,27 @@ final class RealtimeRoutes extends AllDirectives {
     private final LoggingAdapter wsLog;
     private final OpenSockets openSockets = new OpenSockets();
     private final RealtimeMetrics metrics;
+    private final ConnectionLimiter connectionLimiter;
+    private final int messagesPerSecond;
 
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
                    BooleanSupplier ready, RealtimeMetrics metrics) {
+        this(system, path, roomSettings, outgoingBufferMessages, ready, metrics, RealtimeConfig.RateLimiting.DEFAULTS);
+    }
+
+    /**
+     * Rate limits ({@code rate_limiting.*}): a WebSocket over {@code connections_per_ip} (or, once users are
+     * authenticated, {@code connections_per_user}) is accepted and closed at once with 4429 (a y-websocket
+     * client sees the code in its close event, then reconnects with its backoff); client messages are
+     * SHAPED, never refused: a token bucket of {@code messages_per_second} with a burst of 10 s worth of
+     * messages delays reading from the socket, so a flood is slowed by TCP backpressure while bursts of
+     * typing pass untouched.
+     */
+    RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
+                   BooleanSupplier ready, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting) {
+        this.connectionLimiter = new ConnectionLimiter(rateLimiting.connectionsPerIp(),
+                rateLimiting.connectionsPerUser());
+        this.messagesPerSecond = rateLimiting.messagesPerSecond();
         this.metrics = metrics;
         this.system = system;
         this.path = trimSlashes(path);
@@ -83,11 +115,58 @@ final class RealtimeRoutes extends AllDirectives {
                 return error(new NotAWebSocketError(roomId));
             }
             String remote = remoteAddress(request);
-            return complete(CustomCloseFrames.serve(lowLevel,
-                    ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages, openSockets,
-                            metrics),
-                    webSocketSettings, wsLog));
+            String correlationId = correlationId(request);
+            if (!ready.getAsBoolean()) {
+                // Shutting down (sockets were just told 1012): a reconnect must go to another node or wait.
+                return complete(CustomCloseFrames.serve(lowLevel, closing(CloseCodes.SERVICE_RESTART.code(),
+                        "server shutting down, reconnect"), webSocketSettings, wsLog));
+            }
+            // Anonymous connections (no authentication on this route yet): limited per IP only.
+            ConnectionLimiter.Outcome outcome = connectionLimiter.tryOpen(remote, null);
+            if (!outcome.granted()) {
+                metrics.messageRejected(RejectReason.RATE_LIMITED);
+                log.warn("WebSocket for room {} from {} refused (correlationId {}): too many connections per {}",
+                        roomId, remote, correlationId, outcome.refusal() == ConnectionLimiter.Refusal.IP ? "IP" : "user");
+                return complete(CustomCloseFrames.serve(lowLevel, refused(outcome.refusal()), webSocketSettings, wsLog));
+            }
+            ConnectionLimiter.Lease lease = outcome.lease();
+            Flow<Message, Message, NotUsed> connection = Flow.<Message>create()
+                    .throttle(messagesPerSecond, Duration.ofSeconds(1), burst(messagesPerSecond), ThrottleMode.shaping())
+                    .via(ConnectionFlow.create(system, roomId, remote, correlationId, roomSettings,
+                            outgoingBufferMessages, openSockets, metrics))
+                    .watchTermination((notUsed, done) -> {
+                        done.whenComplete((ok, error) -> lease.release());
+                        return notUsed;
+                    });
+            return complete(CustomCloseFrames.serve(lowLevel, connection, webSocketSettings, wsLog));
         });
+    }
+
+    /** Burst of the per-connection message bucket: 10 seconds' worth, so typing bursts are never delayed. */
+    static int burst(int messagesPerSecond) {
+        return (int) Math.min(Integer.MAX_VALUE, 10L * messagesPerSecond);
+    }
+
+    private static Flow<Message, Message, NotUsed> refused(ConnectionLimiter.Refusal refusal) {
+        String reason = refusal == ConnectionLimiter.Refusal.IP ? "too many connections from this address"
+                : "too many connections for this user";
+        return closing(CloseCodes.RATE_LIMITED.code(), reason);
+    }
+
+    /** A handler that closes the just-accepted WebSocket with {@code code} and ignores what the client sends. */
+    private static Flow<Message, Message, NotUsed> closing(int code, String reason) {
+        return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(CustomCloseFrames.closeMessage(code, reason)));
+    }
+
+    /** The caller's X-Correlation-Id / X-Request-Id when sane, else a fresh id: it ties log lines together. */
+    private static String correlationId(HttpRequest request) {
+        for (String header : new String[] {"X-Correlation-Id", "X-Request-Id"}) {
+            Optional<String> value = request.getHeader(header).map(h -> h.value().strip());
+            if (value.isPresent() && value.get().matches("[A-Za-z0-9._:-]{1,64}")) {
+                return value.get();
+            }
+        }
+        return UUID.randomUUID().toString();
     }
 
     private static String remoteAddress(HttpRequest request) {

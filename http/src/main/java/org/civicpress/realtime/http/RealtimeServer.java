@@ -16,6 +16,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
@@ -100,6 +101,13 @@ public final class RealtimeServer {
         system.getWhenTerminated().thenRun(services::close);
         HookSystem hooks = services.resolve(ServiceKeys.HOOKS, HookSystem.class);
         RealtimeMetrics metrics = services.resolve(ServiceKeys.METRICS, RealtimeMetrics.class);
+        // Management first: Cluster Bootstrap's contact points are the management endpoints.
+        step("management endpoint", () -> {
+            var uri = PekkoManagement.get(system).start().toCompletableFuture()
+                    .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            log.info("Management endpoint on {}", uri);
+            return null;
+        });
         step("cluster membership", () -> {
             joinCluster(system, config);
             return null;
@@ -109,17 +117,11 @@ public final class RealtimeServer {
             Room.init(system, roomSettings, RoomServices.from(config, hooks, metrics));
             return null;
         });
-        step("management endpoint", () -> {
-            var uri = PekkoManagement.get(system).start().toCompletableFuture()
-                    .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            log.info("Management endpoint on {}", uri);
-            return null;
-        });
 
         AtomicBoolean ready = new AtomicBoolean(false);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, ready::get,
-                metrics);
+                metrics, config.rateLimiting());
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port()).bind(routes.route())
                         .toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
@@ -131,6 +133,7 @@ public final class RealtimeServer {
                     log.info("Shutting down: asked {} WebSocket clients to reconnect (1012)", asked);
                     return awaitSocketsClosed(routes.openSockets());
                 });
+        ShutdownPhasesLog.register(system);
         ready.set(true);
         log.info("Realtime server ready: ws://{}:{}/{}/<roomId> (node {})", config.host(),
                 binding.localAddress().getPort(), config.path().replaceAll("^/+", ""), config.cluster().nodeName());
@@ -152,17 +155,30 @@ public final class RealtimeServer {
         });
     }
 
-    /** No seed nodes: form a one-node cluster by joining ourselves, and wait until we are Up. */
+    /**
+     * Cluster Bootstrap when realtime.cluster.bootstrap is on (multi-node: discovery finds the other nodes);
+     * otherwise seed nodes if configured, or, with none, a one-node cluster by joining ourselves.
+     * Then waits until this member is Up.
+     */
     private static void joinCluster(ActorSystem<Void> system, RealtimeConfig config) throws InterruptedException {
         Cluster cluster = Cluster.get(system);
-        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        Config pekko = system.settings().config();
+        Duration timeout = STEP_TIMEOUT;
+        if (pekko.getBoolean("realtime.cluster.bootstrap")) {
+            log.info("Joining through Cluster Bootstrap ({} discovery of service {})",
+                    pekko.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"),
+                    pekko.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name"));
+            ClusterBootstrap.get(system).start();
+            // Forming a new cluster waits for every required contact point: allow slow starts of the others.
+            timeout = Duration.ofSeconds(180);
+        } else if (pekko.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
-        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (cluster.selfMember().status() != MemberStatus.up()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("this node did not become Up within " + STEP_TIMEOUT.toSeconds()
-                        + " s (status " + cluster.selfMember().status() + "); check the seed nodes");
+                throw new IllegalStateException("this node did not become Up within " + timeout.toSeconds()
+                        + " s (status " + cluster.selfMember().status() + "); check the seed nodes or the bootstrap contact points");
             }
             Thread.sleep(50);
         }

@@ -20,10 +20,13 @@ public record DatabaseSettings(DatabaseKind kind, String url, String user, Strin
      * The embedded default: an H2 file database {@code <dataDir>/db/realtime}.
      * WRITE_DELAY=0: H2 otherwise buffers commits for up to 500 ms inside the JVM, and an update that
      * was echoed to its sender must survive kill -9.
+     * DB_CLOSE_ON_EXIT=FALSE: H2's own JVM shutdown hook would close the database at SIGTERM while
+     * CoordinatedShutdown still runs, failing the rooms' last journal writes and final snapshots.
      */
     public static DatabaseSettings h2In(Path dataDir) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("db").resolve("realtime");
-        return new DatabaseSettings(DatabaseKind.H2, "jdbc:h2:file:" + file + ";WRITE_DELAY=0", "sa", "");
+        return new DatabaseSettings(DatabaseKind.H2, "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                "sa", "");
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class Ydoc {
       "Usage: java -jar ydoc.jar <command> [options] FILE...",
       "",
       "Commands:",
-      "  dump  [--v2] [--stream] [--json] FILE...   apply the updates in FILE... (in order) to one",
+      "  dump  [--v2] [--stream] [--json] [--untyped] FILE...  apply the updates in FILE... (in order) to one",
       "                                             document and print it",
       "  merge [--v2] [--stream] FILE... -o OUT     merge the updates into one update written to OUT",
       "",
@@ -38,6 +38,8 @@ public final class Ydoc {
       "  --stream   each file holds many updates, each prefixed with its varUint length",
       "             (lib0 writeVarUint8Array); otherwise a file is one update",
       "  --json     dump: print only the document JSON (Yjs doc.toJSON() shape)",
+      "  --untyped  dump: leave top-level types untyped, as a fresh Yjs doc would (Yjs then omits",
+      "             them from toJSON); by default each is typed by its content (text, xml, array, map)",
       "  -o OUT     merge: output file",
       "  --help     this text");
 
@@ -93,6 +95,9 @@ public final class Ydoc {
       } catch (InvalidUpdateException e) {
         throw new InvalidUpdateException("update #" + (i + 1) + ": " + e.getMessage(), e);
       }
+    }
+    if (!opts.untyped) {
+      TopLevelTypes.inferAll(doc);
     }
     String json = doc.toJSONString();
     if (opts.json) {
@@ -168,6 +173,7 @@ public final class Ydoc {
     boolean v2;
     boolean stream;
     boolean json;
+    boolean untyped;
     String output;
     final List<String> files = new ArrayList<>();
 
@@ -196,6 +202,12 @@ public final class Ydoc {
               throw new UsageException("--json only applies to dump");
             }
             o.json = true;
+          }
+          case "--untyped" -> {
+            if (!o.command.equals("dump")) {
+              throw new UsageException("--untyped only applies to dump");
+            }
+            o.untyped = true;
           }
           case "-o", "--output" -> {
             if (!o.command.equals("merge")) {

@@ -68,8 +68,17 @@ class UpdateDecoderFuzzTest {
     }
   }
 
+  private static State emptyState;
+  private static State fullState;
+
   private static void applyAndCheck(Doc doc, byte[] data, boolean v2) {
-    State before = State.of(doc);
+    // the two starting documents are always the same: compute their state once
+    State before;
+    if (doc.share.isEmpty()) {
+      before = emptyState != null ? emptyState : (emptyState = State.of(doc));
+    } else {
+      before = fullState != null ? fullState : (fullState = State.of(doc));
+    }
     try {
       if (v2) {
         Y.applyUpdateV2(doc, data, null);

@@ -73,6 +73,12 @@ class UpdatesVectorsTest {
     Doc doc = new Doc();
     Y.applyUpdate(doc, merged);
     assertEquals(c.get("json"), doc.toJSONString(), "doc JSON");
+    // and, once its top-level types are typed, it holds exactly Yjs's content
+    doc.getText("t");
+    doc.getMap("m");
+    doc.getArray("a");
+    doc.getXmlFragment("x");
+    assertEquals(c.get("typedJson"), doc.toJSONString(), "typed doc JSON");
   }
 
   private static Map<Long, Long> pairs(List<Object> l) {
