@@ -7,7 +7,8 @@
 #   scripts/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
 # --nice N runs servers, PostgreSQL and the load tool under `nice -n N` (negative needs root): on a shared
 # machine other processes otherwise steal the pinned cores and inflate latencies.
-# Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (extra JVM flags of our server).
+# Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (JVM flags of our server;
+# default: the recommended production flags of run-server / docs/running.md).
 # Prints the progress on stderr and a markdown report on stdout; raw results in target/bench-server/.
 # Needs: java 17, node 20 (npm ci --prefix bench is run if needed), taskset, PostgreSQL binaries under
 # /usr/lib/postgresql/*/bin for ours-pg. Builds the two jars if they are missing.
@@ -135,7 +136,7 @@ start_server() { # name
         extra_pids=",$pg_pid"
       fi
       local mgmt; mgmt="$(free_port)"
-      env "${env[@]}" "${pin_server[@]}" java ${SERVER_JAVA_OPTS:-} \
+      env "${env[@]}" "${pin_server[@]}" java ${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx1g} \
         -Dpekko.management.http.port="$mgmt" -Dpekko.management.http.bind-port="$mgmt" \
         -jar "$server_jar" >"$logf" 2>&1 &
       url="ws://127.0.0.1:$port/realtime/{room}"; protocol=y-websocket ;;

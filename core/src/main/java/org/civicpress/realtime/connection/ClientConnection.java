@@ -142,7 +142,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     }
 
     private void join() {
-        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining));
+        // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery).
+        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining, socket));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 

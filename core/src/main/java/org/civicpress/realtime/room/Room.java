@@ -35,6 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.civicpress.realtime.CborSerializable;
 import org.civicpress.realtime.api.DocumentApi;
 import org.civicpress.realtime.connection.ClientConnection;
+import org.civicpress.realtime.connection.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
@@ -120,7 +121,20 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     // ---------------------------------------------------------------- state
 
     /** A joined connection. */
-    record Member(String connectionId, ActorRef<ClientConnection.Command> ref, String userId) {}
+    record Member(String connectionId, ActorRef<ClientConnection.Command> ref, String userId,
+                  ActorRef<SocketOut> socket) {
+        /**
+         * Writes a frame to the client. Straight to the socket when it lives in this JVM (one actor hop
+         * less per delivery: the fan-out hot path); through the connection actor otherwise.
+         */
+        void send(byte[] frame) {
+            if (socket != null) {
+                socket.tell(new SocketOut.Frame(frame));
+            } else {
+                ref.tell(new ClientConnection.Send(frame));
+            }
+        }
+    }
 
     /** What must wait until the journal has everything the doc has. */
     private sealed interface Deferred {}
@@ -193,10 +207,16 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * whole document (see "Re-joins" above).
      */
     public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
-                       boolean rejoin) implements Command {
+                       boolean rejoin, ActorRef<SocketOut> socket) implements Command {
         /** A first join. */
         public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId) {
-            this(connectionId, connection, userId, false);
+            this(connectionId, connection, userId, false, null);
+        }
+
+        /** A join without a socket ref: frames go through the connection actor. */
+        public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
+                    boolean rejoin) {
+            this(connectionId, connection, userId, rejoin, null);
         }
     }
 
@@ -447,7 +467,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private Effect<Event, State> onJoin(State state, Join join) {
         Member previous = state.members.put(join.connectionId(),
-                new Member(join.connectionId(), join.connection(), join.userId()));
+                new Member(join.connectionId(), join.connection(), join.userId(), localOnly(join.socket())));
         if (previous == null || !previous.ref().equals(join.connection())) {
             if (previous != null) ctx.unwatch(previous.ref());
             ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));
@@ -468,8 +488,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             }
         }
         if (!state.awareness.isEmpty()) {
-            join.connection().tell(new ClientConnection.Send(
-                    AwarenessProtocol.encodeMessage(state.awareness.knownStates())));
+            state.members.get(join.connectionId()).send(AwarenessProtocol.encodeMessage(state.awareness.knownStates()));
         }
         return Effect().none();
     }
@@ -492,7 +511,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             return onClientUpdate(state, member, update.update());
         } else if (message instanceof YMessage.SyncStep1 step1) {
             if (!type.journaled()) {
-                member.ref().tell(new ClientConnection.Send(EMPTY_SYNC_STEP2));
+                member.send(EMPTY_SYNC_STEP2);
                 return Effect().none();
             }
             if (state.quiescent()) return answerSyncStep1(state, member, step1.stateVector());
@@ -501,12 +520,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         } else if (message instanceof YMessage.Awareness awareness) {
             state.awareness.apply(member.connectionId(), awareness.entries(), System.nanoTime());
             byte[] frame = AwarenessProtocol.wrapUpdate(awareness.update());
-            for (Member other : state.members.values()) {
-                if (other != member) other.ref().tell(new ClientConnection.Send(frame));
-            }
+            fanOut(state, frame, member);
             return Effect().none();
         } else if (message instanceof YMessage.QueryAwareness) {
-            member.ref().tell(new ClientConnection.Send(AwarenessProtocol.encodeMessage(state.awareness.knownStates())));
+            member.send(AwarenessProtocol.encodeMessage(state.awareness.knownStates()));
             return Effect().none();
         } else {
             // messageAuth: servers send it, clients never do; nothing to act on.
@@ -558,7 +575,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             if (member == null) return Effect().none();
             byte[] echo = SyncProtocol.encodeUpdate(update);
             if (state.quiescent()) {
-                member.ref().tell(new ClientConnection.Send(echo));
+                member.send(echo);
             } else {
                 state.waitingForQuiescence.add(new EchoToSender(member.connectionId(), echo));
             }
@@ -636,7 +653,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), "invalid state vector: " + e.getMessage(),
                     RejectReason.INVALID_UPDATE);
         }
-        member.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep2(update)));
+        member.send(SyncProtocol.encodeSyncStep2(update));
         return Effect().none();
     }
 
@@ -651,16 +668,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 greet(state, g);
             } else if (d instanceof EchoToSender e) {
                 Member m = state.members.get(e.connectionId());
-                if (m != null) m.ref().tell(new ClientConnection.Send(e.frame()));
+                if (m != null) m.send(e.frame());
             }
         }
     }
 
     private void broadcastBatch(State state, List<byte[]> batch) {
-        for (byte[] frame : outgoingFrames(batch)) {
-            ClientConnection.Send send = new ClientConnection.Send(frame);
-            for (Member m : state.members.values()) m.ref().tell(send);
-        }
+        for (byte[] frame : outgoingFrames(batch)) fanOut(state, frame, null);
     }
 
     /** One frame per batch, encoded once and shared by every connection. */
@@ -688,9 +702,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private void greet(State state, Greet greet) {
         Member m = state.members.get(greet.connectionId());
         if (m == null) return;
-        m.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc))));
+        m.send(SyncProtocol.encodeSyncStep1(Y.encodeStateVector(state.doc)));
         if (greet.fullState()) {
-            m.ref().tell(new ClientConnection.Send(SyncProtocol.encodeSyncStep2(Y.encodeStateAsUpdate(state.doc))));
+            m.send(SyncProtocol.encodeSyncStep2(Y.encodeStateAsUpdate(state.doc)));
         }
     }
 
@@ -746,8 +760,29 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private void broadcastAwareness(State state, Collection<AwarenessProtocol.Entry> removed) {
         if (removed.isEmpty()) return;
-        ClientConnection.Send send = new ClientConnection.Send(AwarenessProtocol.encodeMessage(removed));
-        for (Member m : state.members.values()) m.ref().tell(send);
+        fanOut(state, AwarenessProtocol.encodeMessage(removed), null);
+    }
+
+    /** Sends one frame to every member but {@code except}; both message objects are built once. */
+    private static void fanOut(State state, byte[] frame, Member except) {
+        SocketOut.Frame direct = new SocketOut.Frame(frame);
+        ClientConnection.Send viaConnection = new ClientConnection.Send(frame);
+        for (Member m : state.members.values()) {
+            if (m == except) continue;
+            if (m.socket() != null) {
+                m.socket().tell(direct);
+            } else {
+                m.ref().tell(viaConnection);
+            }
+        }
+    }
+
+    /**
+     * The socket ref only when it lives in this JVM: a remote socket would need SocketOut to be
+     * serializable, and the connection actor next to it forwards just as well.
+     */
+    private static ActorRef<SocketOut> localOnly(ActorRef<SocketOut> socket) {
+        return socket != null && socket.path().address().hasLocalScope() ? socket : null;
     }
 
     private void startIdleTimer() {

@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.scaladsl.model.ws.Message;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -42,6 +42,8 @@ final class ConnectionFlow {
     private static final Logger log = LoggerFactory.getLogger(ConnectionFlow.class);
     /** RFC 6455 "Try Again Later": the client was too slow to read its messages. */
     static final int CLOSE_TOO_SLOW = 1013;
+    /** Outgoing buffers up to this many slots are preallocated arrays; larger ones grow on demand. */
+    private static final int FIXED_BUFFER_SLOTS = 16;
 
     private ConnectionFlow() {
     }
@@ -76,30 +78,40 @@ final class ConnectionFlow {
         String connectionId = UUID.randomUUID().toString();
         Materializer materializer = Materializer.matFromSystem(system);
 
-        Pair<ActorRef<SocketOut>, Source<SocketOut, NotUsed>> outgoing = ActorSource.<SocketOut>actorRef(
+        // The outgoing ActorSource is materialized WITH the socket's stream (not pre-materialized on its
+        // own): it then runs inside the HTTP connection's stream actor, so a frame written to the socket
+        // ref costs one actor hop instead of two plus a reactive-streams boundary. The connection actor
+        // is spawned once the socket ref exists, during materialization; elements only flow after it.
+        Wiring wiring = new Wiring();
+        Source<SocketOut, NotUsed> outgoing = ActorSource.<SocketOut>actorRef(
                         message -> false, message -> Optional.empty(), outgoingBufferMessages, OverflowStrategy.fail())
-                .preMaterialize(materializer);
-        ActorRef<SocketOut> socket = outgoing.first();
-        openSockets.opened(socket);
-        metrics.connectionOpened();
-        // A typed system's user guardian cannot be asked to spawn from outside: connections live under /system.
-        ActorRef<ClientConnection.Command> connection = system.systemActorOf(
-                ConnectionGuardian.create(connectionFactory.create(connectionId, socket), socket),
-                "connection-" + connectionId, Props.empty());
-        log.debug("WebSocket {} from {} opened for room {}", connectionId, remoteAddress, roomId);
+                // A buffer this big would be preallocated (16 KiB per connection for 4096 slots); above this
+                // size pekko uses a queue that grows only while a client is behind.
+                .addAttributes(ActorAttributes.maxFixedBufferSize(FIXED_BUFFER_SLOTS))
+                .mapMaterializedValue(socket -> {
+                    wiring.socket = socket;
+                    openSockets.opened(socket);
+                    metrics.connectionOpened();
+                    // A typed system's user guardian cannot be asked to spawn from outside: connections live under /system.
+                    wiring.connection = system.systemActorOf(
+                            ConnectionGuardian.create(connectionFactory.create(connectionId, socket), socket),
+                            "connection-" + connectionId, Props.empty());
+                    log.debug("WebSocket {} from {} opened for room {}", connectionId, remoteAddress, roomId);
+                    return NotUsed.getInstance();
+                });
 
         // Set once we decided to close: later client messages are not forwarded any more.
         AtomicBoolean closing = new AtomicBoolean();
         int maxBytes = settings.maxMessageBytes();
         Sink<Message, NotUsed> toConnection = Flow.<Message>create()
                 .mapAsync(1, message -> collect(message, maxBytes, materializer,
-                        rejected -> accept(rejected, closing, socket)))
-                .filter(incoming -> accept(incoming, closing, socket))
+                        rejected -> accept(rejected, closing, wiring.socket)))
+                .filter(incoming -> accept(incoming, closing, wiring.socket))
                 // No ActorSink: its death watch would race with the connection's own close (see ConnectionGuardian).
                 // The end of the socket is reported by watchTermination below.
-                .to(Sink.foreach(incoming -> connection.tell(new ClientConnection.FromSocket(incoming.bytes()))));
+                .to(Sink.foreach(incoming -> wiring.connection.tell(new ClientConnection.FromSocket(incoming.bytes()))));
 
-        Source<Message, NotUsed> toSocket = outgoing.second()
+        Source<Message, NotUsed> toSocket = outgoing
                 .takeWhile(out -> !(out instanceof SocketOut.CloseSocket), true)
                 .map(ConnectionFlow::render)
                 .recover(new PFBuilder<Throwable, Message>()
@@ -113,14 +125,23 @@ final class ConnectionFlow {
         return Flow.fromSinkAndSourceCoupled(toConnection, toSocket)
                 .watchTermination((notUsed, done) -> {
                     // Whatever ended the socket, the connection actor must learn it (a notice after it stopped is harmless).
-                    done.whenComplete((ok, error) -> {
-                        openSockets.closed(socket);
+                    // Explicit executor: a Scala-backed CompletionStage runs even whenComplete asynchronously,
+                    // by default on the common pool, which on a 1-CPU machine starts a new thread per task.
+                    done.whenCompleteAsync((ok, error) -> {
+                        if (wiring.socket == null) return; // failed before the outgoing side materialized
+                        openSockets.closed(wiring.socket);
                         metrics.connectionClosed();
-                        connection.tell(error == null
+                        wiring.connection.tell(error == null
                                 ? new ClientConnection.SocketClosed() : new ClientConnection.SocketFailed(error));
-                    });
+                    }, Runnable::run);
                     return NotUsed.getInstance();
                 });
+    }
+
+    /** The refs of one materialization, set when the outgoing side materializes (on the stream's actor). */
+    private static final class Wiring {
+        volatile ActorRef<SocketOut> socket;
+        volatile ActorRef<ClientConnection.Command> connection;
     }
 
     private static Message render(SocketOut out) {

@@ -66,7 +66,7 @@ final class RealtimeRoutes extends AllDirectives {
      * Rate limits ({@code rate_limiting.*}): a WebSocket over {@code connections_per_ip} (or, once users are
      * authenticated, {@code connections_per_user}) is accepted and closed at once with 4429 (a y-websocket
      * client sees the code in its close event, then reconnects with its backoff); client messages are
-     * SHAPED, never refused: a token bucket of {@code messages_per_second} with a burst of 10 s worth of
+     * SHAPED, never refused: a token bucket of {@code messages_per_second} with a burst of 60 s worth of
      * messages delays reading from the socket, so a flood is slowed by TCP backpressure while bursts of
      * typing pass untouched.
      */
@@ -135,16 +135,22 @@ final class RealtimeRoutes extends AllDirectives {
                     .via(ConnectionFlow.create(system, roomId, remote, correlationId, roomSettings,
                             outgoingBufferMessages, openSockets, metrics))
                     .watchTermination((notUsed, done) -> {
-                        done.whenComplete((ok, error) -> lease.release());
+                        // Not whenComplete: on a Scala-backed stage it runs on the common pool, a new thread per
+                        // call on a 1-CPU machine. release() is cheap and thread-safe: run it where it completes.
+                        done.whenCompleteAsync((ok, error) -> lease.release(), Runnable::run);
                         return notUsed;
                     });
             return complete(CustomCloseFrames.serve(lowLevel, connection, webSocketSettings, wsLog));
         });
     }
 
-    /** Burst of the per-connection message bucket: 10 seconds' worth, so typing bursts are never delayed. */
+    /**
+     * Burst of the per-connection message bucket: 60 seconds' worth. A y-websocket editor sends about two
+     * messages per keystroke (update + cursor awareness), so a fast typist runs above the default 10/s;
+     * a minute of credit keeps real typing (which pauses) from ever being delayed.
+     */
     static int burst(int messagesPerSecond) {
-        return (int) Math.min(Integer.MAX_VALUE, 10L * messagesPerSecond);
+        return (int) Math.min(Integer.MAX_VALUE, 60L * messagesPerSecond);
     }
 
     private static Flow<Message, Message, NotUsed> refused(ConnectionLimiter.Refusal refusal) {

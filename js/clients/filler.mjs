@@ -1,0 +1,48 @@
+// Fills a room with N separate updates (one inserted character each) and waits until the server echoed
+// all of them (= journaled); used to measure room recovery time per room size (docs/cluster.md).
+//   node filler.mjs --url ws://127.0.0.1:3001/realtime --room big --count 100000 [--batch 200] [--timeout 600000]
+// stdout: {"event":"filled","count":N,"millis":...}
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+import * as decoding from 'lib0/decoding'
+import { emit, hardTimeout, parseArgs, toUint8 } from './common.mjs'
+
+const args = parseArgs(process.argv.slice(2))
+const count = Number(args.count || 1000)
+const batch = Number(args.batch || 200) // updates sent per event-loop turn
+hardTimeout(Number(args.timeout || 600000), 'filler')
+
+const doc = new Y.Doc()
+const text = doc.getText('content')
+let echoedUpTo = 0 // highest own clock seen echoed (updates are echoed in order)
+
+class TappedWebSocket extends WebSocket {
+  constructor (...a) {
+    super(...a)
+    this.addEventListener('message', (event) => {
+      const decoder = decoding.createDecoder(toUint8(event.data))
+      if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) return
+      for (const struct of Y.decodeUpdate(decoding.readVarUint8Array(decoder)).structs) {
+        if (struct.id.client === doc.clientID) echoedUpTo = Math.max(echoedUpTo, struct.id.clock + struct.length)
+      }
+    })
+  }
+}
+
+const provider = new WebsocketProvider(args.url, args.room, doc, { WebSocketPolyfill: TappedWebSocket, resyncInterval: -1 })
+const start = Date.now()
+let sent = 0
+const sendSome = () => {
+  for (let i = 0; i < batch && sent < count; i++, sent++) text.insert(text.length, String.fromCharCode(97 + (sent % 26)))
+  if (sent < count) setImmediate(sendSome)
+}
+provider.once('sync', () => sendSome())
+const check = setInterval(() => {
+  if (echoedUpTo >= count) {
+    clearInterval(check)
+    emit({ event: 'filled', count, millis: Date.now() - start })
+    provider.destroy()
+    setTimeout(() => process.exit(0), 50)
+  }
+}, 50)
