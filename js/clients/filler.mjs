@@ -1,6 +1,7 @@
 // Fills a room with N separate updates (one inserted character each) and waits until the server echoed
 // all of them (= journaled); used to measure room recovery time per room size (docs/cluster.md).
-//   node filler.mjs --url ws://127.0.0.1:3001/realtime --room big --count 100000 [--batch 200] [--timeout 600000]
+//   node filler.mjs --url ws://127.0.0.1:3001/realtime --room big --count 100000 [--batch 200] [--round 400]
+//     [--timeout 600000]   (--round: send that many, wait for their echo, then the next round)
 // stdout: {"event":"filled","count":N,"millis":...}
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -11,6 +12,7 @@ import { emit, hardTimeout, parseArgs, toUint8 } from './common.mjs'
 const args = parseArgs(process.argv.slice(2))
 const count = Number(args.count || 1000)
 const batch = Number(args.batch || 200) // updates sent per event-loop turn
+const round = Number(args.round || count) // updates in flight at most
 hardTimeout(Number(args.timeout || 600000), 'filler')
 
 const doc = new Y.Doc()
@@ -34,7 +36,9 @@ const provider = new WebsocketProvider(args.url, args.room, doc, { WebSocketPoly
 const start = Date.now()
 let sent = 0
 const sendSome = () => {
-  for (let i = 0; i < batch && sent < count; i++, sent++) text.insert(text.length, String.fromCharCode(97 + (sent % 26)))
+  const roundEnd = Math.min(count, (Math.floor(echoedUpTo / round) + 1) * round)
+  if (sent >= roundEnd) { setTimeout(sendSome, 5); return } // wait for the round's echo
+  for (let i = 0; i < batch && sent < roundEnd; i++, sent++) text.insert(text.length, String.fromCharCode(97 + (sent % 26)))
   if (sent < count) setImmediate(sendSome)
 }
 provider.once('sync', () => sendSome())
