@@ -51,6 +51,7 @@ public final class RealtimeServer {
     public static void main(String[] args) {
         try {
             ActorSystem<Void> system = start(System.getenv());
+            if (system == null) return; // enabled: false
             // Whatever stops the system (SIGTERM, the cluster downing this node) also ends the process.
             system.getWhenTerminated().thenRun(() -> {
                 Thread exit = new Thread(() -> System.exit(0), "realtime-exit");
@@ -64,9 +65,16 @@ public final class RealtimeServer {
         }
     }
 
-    /** Starts every layer; returns the running system (tests and embedders may terminate it). */
+    /**
+     * Starts every layer; returns the running system (tests and embedders may terminate it), or null when
+     * the configuration says {@code enabled: false}.
+     */
     public static ActorSystem<Void> start(Map<String, String> env) {
         RealtimeConfig config = step("configuration", () -> RealtimeConfigManager.load(DEFAULT_DATA_DIR, env));
+        if (!config.enabled()) {
+            log.info("Realtime module disabled (enabled: false): not starting");
+            return null;
+        }
         log.info("Configuration loaded: data dir {}, listen {}:{}{}", config.dataDir().toAbsolutePath(),
                 config.host(), config.port(), config.path());
 
