@@ -226,12 +226,7 @@ class ClusterIT {
             clients.add(editor);
             editors.add(editor);
         }
-        for (NodeClient editor : editors) {
-            editor.await("synced", Duration.ofSeconds(60));
-        }
-        for (NodeClient editor : editors) {
-            editor.send("start");
-        }
+        NodeClient.startTyping(editors, Duration.ofSeconds(60));
         return editors;
     }
 
@@ -244,15 +239,7 @@ class ClusterIT {
     }
 
     private static void typeUntilEachHasConfirmed(List<NodeClient> editors, int count) throws Exception {
-        Poll.until(Duration.ofSeconds(90), Duration.ofMillis(200), () -> {
-            for (NodeClient editor : editors) {
-                int confirmed = editor.report().path("confirmed").size();
-                if (confirmed < count) {
-                    return editor.name() + " has " + confirmed + " of " + count + " confirmed edits";
-                }
-            }
-            return null;
-        });
+        Poll.until(Duration.ofSeconds(90), Duration.ofMillis(200), () -> NodeClient.fewerConfirmedThan(editors, count));
     }
 
     /** Stops typing; waits until every edit is confirmed and all texts are equal; checks nothing was lost. */

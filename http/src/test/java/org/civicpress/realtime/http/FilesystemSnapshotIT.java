@@ -66,23 +66,16 @@ class FilesystemSnapshotIT {
             processes.add(editor);
             editors.add(editor);
         }
-        for (NodeClient editor : editors) {
-            editor.await("synced", SYNC);
-        }
-        for (NodeClient editor : editors) {
-            editor.send("start");
-        }
+        NodeClient.startTyping(editors, SYNC);
         // Retention: snapshots every 10 updates, two kept; the first file must go away while typing goes on.
         Poll.until(TYPING, POLL, () -> Poll.unless(!snapshotFiles(snapshots).isEmpty(),
                 () -> "no snapshot file under " + snapshots));
         String firstSnapshot = snapshotFiles(snapshots).get(0);
         log.info("first snapshot file {}", firstSnapshot);
         Poll.until(TYPING, POLL, () -> {
-            for (NodeClient editor : editors) {
-                int confirmed = editor.report().path("confirmed").size();
-                if (confirmed < 40) {
-                    return editor.name() + " has only " + confirmed + " confirmed edits";
-                }
+            String missing = NodeClient.fewerConfirmedThan(editors, 40);
+            if (missing != null) {
+                return missing;
             }
             List<String> files = snapshotFiles(snapshots);
             return Poll.unless(!files.contains(firstSnapshot),

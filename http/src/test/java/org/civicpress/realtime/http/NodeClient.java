@@ -109,6 +109,27 @@ final class NodeClient implements AutoCloseable {
         return await("report", Duration.ofSeconds(30));
     }
 
+    /** Waits until every editor is synced, then lets them all type. */
+    static void startTyping(List<NodeClient> editors, Duration syncTimeout) throws IOException, InterruptedException {
+        for (NodeClient editor : editors) {
+            editor.await("synced", syncTimeout);
+        }
+        for (NodeClient editor : editors) {
+            editor.send("start");
+        }
+    }
+
+    /** A {@link Poll.Check} answer: null once every editor has {@code count} confirmed edits. */
+    static String fewerConfirmedThan(List<NodeClient> editors, int count) throws IOException, InterruptedException {
+        for (NodeClient editor : editors) {
+            int confirmed = editor.report().path("confirmed").size();
+            if (confirmed < count) {
+                return editor.name() + " has " + confirmed + " of " + count + " confirmed edits";
+            }
+        }
+        return null;
+    }
+
     String name() {
         return shortName != null ? shortName : name;
     }

@@ -79,12 +79,7 @@ abstract class RealtimeServerScenarios {
         String room = "collab-" + UUID.randomUUID();
         List<NodeClient> editors = List.of(editor("a", server, room, 40), editor("b", server, room, 40),
                 editor("c", server, room, 40));
-        for (NodeClient editor : editors) {
-            editor.await("synced", SYNC);
-        }
-        for (NodeClient editor : editors) {
-            editor.send("start");
-        }
+        NodeClient.startTyping(editors, SYNC);
         Poll.until(CONVERGE, POLL, () -> {
             for (NodeClient editor : editors) {
                 int typed = editor.report().path("typed").size();
@@ -145,21 +140,8 @@ abstract class RealtimeServerScenarios {
         String room = "crash-" + UUID.randomUUID();
         List<NodeClient> editors = List.of(editor("a", server, room, 15), editor("b", server, room, 15),
                 editor("c", server, room, 15));
-        for (NodeClient editor : editors) {
-            editor.await("synced", SYNC);
-        }
-        for (NodeClient editor : editors) {
-            editor.send("start");
-        }
-        Poll.until(CONVERGE, POLL, () -> {
-            for (NodeClient editor : editors) {
-                int confirmed = editor.report().path("confirmed").size();
-                if (confirmed < 40) {
-                    return editor.name() + " has only " + confirmed + " confirmed edits";
-                }
-            }
-            return null;
-        });
+        NodeClient.startTyping(editors, SYNC);
+        Poll.until(CONVERGE, POLL, () -> NodeClient.fewerConfirmedThan(editors, 40));
 
         server.kill(); // SIGKILL while all three are typing
         Set<String> confirmedBeforeCrash = new HashSet<>();

@@ -70,21 +70,8 @@ class SigtermDurabilityIT {
             processes.add(editor);
             editors.add(editor);
         }
-        for (NodeClient editor : editors) {
-            editor.await("synced", SYNC);
-        }
-        for (NodeClient editor : editors) {
-            editor.send("start");
-        }
-        Poll.until(CONVERGE, POLL, () -> {
-            for (NodeClient editor : editors) {
-                int confirmed = editor.report().path("confirmed").size();
-                if (confirmed < 30) {
-                    return editor.name() + " has only " + confirmed + " confirmed edits";
-                }
-            }
-            return null;
-        });
+        NodeClient.startTyping(editors, SYNC);
+        Poll.until(CONVERGE, POLL, () -> NodeClient.fewerConfirmedThan(editors, 30));
 
         long sigtermAt = System.nanoTime();
         ProcessHandle.of(server.pid()).orElseThrow().destroy(); // SIGTERM while all three are typing
