@@ -7,7 +7,8 @@
 //   url, fallback1, fallback2, ...: a client of a killed or leaving node reconnects to another node.
 // stdin commands: "start" (begin typing), "stop" (stop typing), "report" (print state),
 //   "disconnect" / "connect" (go offline and back, typing goes on offline), "quit".
-// stdout: {"event":"synced"}, {"event":"report",...}, {"event":"closed","code":..} lines.
+// stdout: {"event":"synced"}, {"event":"report",...}, {"event":"closed","code":..,"url":..,"at":ms} lines;
+//   the report lists every close so far ("closes").
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
@@ -25,6 +26,7 @@ const doc = new Y.Doc()
 const text = doc.getText('content')
 const confirmedClocks = new Set() // own clocks seen in echoed updates
 const typed = [] // { marker, start, end } in own clock units
+const closes = [] // every close of a socket: { code, reason, url, wasOpen, at }
 
 const markConfirmed = (update) => {
   for (const struct of Y.decodeUpdate(update).structs) {
@@ -45,8 +47,12 @@ class TappedWebSocket extends WebSocket {
         }
       } catch (e) { emit({ event: 'tap-error', message: String(e) }) }
     })
+    this.addEventListener('open', () => { this.wasOpen = true })
     this.addEventListener('close', (event) => {
-      emit({ event: 'closed', code: event.code, reason: event.reason })
+      // at: wall clock, compared with the server's log times (same machine) by ClusterIT
+      const close = { code: event.code, reason: event.reason, url: this.url, wasOpen: this.wasOpen === true, at: Date.now() }
+      closes.push(close)
+      emit({ event: 'closed', ...close })
       if (urls.length > 1) {
         urlIndex = (urlIndex + 1) % urls.length
         provider.serverUrl = urls[urlIndex] // y-websocket builds provider.url from serverUrl on each reconnect
@@ -101,7 +107,8 @@ onCommand((command) => {
       text: text.toString(),
       typed: typed.map(t => t.marker),
       confirmed: typed.filter(isConfirmed).map(t => t.marker),
-      users: users.sort()
+      users: users.sort(),
+      closes
     })
   } else if (command === 'quit') {
     provider.destroy()

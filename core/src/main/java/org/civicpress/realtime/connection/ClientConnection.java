@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,6 +25,8 @@ import org.civicpress.realtime.room.RoomSettings;
  * y-websocket client sends back whatever the room lacks) and the whole document (whatever the client
  * missed while the old incarnation stopped).
  * Frames arriving while no incarnation is known are queued (bounded) and forwarded after the join.
+ * Exception: when this node shuts down, a stopped incarnation is not joined again (the shard is being
+ * handed off and the local region stops); the socket stays open until the server's 1012 after the hand-off.
  */
 public final class ClientConnection extends AbstractBehavior<ClientConnection.Command> {
 
@@ -103,6 +104,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private ActorRef<Room.Command> incarnation;
     /** True once an incarnation we were joined to stopped, until the next one accepts us. */
     private boolean rejoining;
+    /** This node shuts down and our room was handed off: no more joins, frames are dropped until the 1012. */
+    private boolean nodeLeaving;
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private long queuedBytes;
 
@@ -152,6 +155,11 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
             incarnation.tell(new Room.FromClient(connectionId, frame.message()));
             return this;
         }
+        if (nodeLeaving) {
+            // Never journaled, so never echoed: y-websocket sends these edits again after reconnecting
+            // (the new room's SyncStep1 shows it what the room lacks).
+            return this;
+        }
         queuedBytes += frame.message().length;
         if (queuedBytes > maxQueuedBytes) {
             getContext().getLog().warn("connection {} ({}): room {} unavailable and {} bytes queued, closing",
@@ -178,28 +186,34 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
 
     private Behavior<Command> onRoomTerminated(RoomTerminated terminated) {
         if (!terminated.incarnation().equals(incarnation)) return this;
+        incarnation = null;
         if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
-            // This node is leaving: joining again would start the room here while sharding hands it off.
-            // The client reconnects (to another node) and resyncs.
-            socket.tell(new SocketOut.CloseSocket(CloseCodes.SERVICE_RESTART.code(), "server restarting, reconnect"));
-            return Behaviors.stopped();
+            // This node is leaving and its shard region is handing the room off: a join from here could
+            // not be routed once the region stops. Keep the socket open: the server closes every socket
+            // with 1012 once the hand-off completed, the client reconnects to another node and resyncs.
+            getContext().getLog().debug("connection {}: room {} handed off, waiting for the 1012", connectionId, roomId);
+            nodeLeaving = true;
+            timers.cancel(Tick.RETRY_JOIN);
+            return this;
         }
         getContext().getLog().info("connection {}: room {} incarnation stopped, joining again", connectionId, roomId);
-        incarnation = null;
         rejoining = true;
         join();
         return this;
     }
 
     private Behavior<Command> onRetryJoin() {
-        if (incarnation == null) join();
+        if (incarnation == null && !nodeLeaving) join();
         return this;
     }
 
     private Behavior<Command> leave(String why) {
         getContext().getLog().debug("connection {} ({}) leaving room {}: {}", connectionId, remoteAddress, roomId, why);
-        RecipientRef<Room.Command> room = incarnation != null ? incarnation : locator.locate(roomId);
-        room.tell(new Room.Leave(connectionId));
+        if (incarnation != null) {
+            incarnation.tell(new Room.Leave(connectionId));
+        } else if (!nodeLeaving) {
+            locator.locate(roomId).tell(new Room.Leave(connectionId)); // a join may be on its way
+        }
         return Behaviors.stopped();
     }
 }

@@ -113,8 +113,10 @@ import org.civicpress.ycrdt.utils.Transaction;
  * A room without joined connections passivates after {@code passivateAfterIdle} (sharding's own idle
  * passivation is switched off for rooms in {@link #init}). {@code realtime:room:created} is emitted for
  * every incarnation when its recovery completes (data: {@code newDocument}, {@code recoveredSequenceNr})
- * and {@code realtime:room:destroyed} when it stops, so the pair always balances. When the node already
- * runs {@code maxRoomsPerNode} rooms, the new incarnation answers its first Join with 4429 and stops.
+ * and {@code realtime:room:destroyed} when it stops, so the pair always balances; both are also logged at INFO
+ * ("room R incarnation started|stopped: node= seqNr= at="), the lifetimes ClusterIT's single-writer check
+ * reads. When the node already runs {@code maxRoomsPerNode} rooms, the new incarnation answers its first
+ * Join with 4429 and stops.
  */
 public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, Room.State> {
 
@@ -328,6 +330,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final RoomRegistry registry;
+    /** Recovery completed: this incarnation is the room's writer from now until PostStop. */
+    private boolean recovered;
+    /** Last sequence number of this incarnation (each persist writes one event). */
+    private long sequenceNr;
     /** Snapshots handed to the store, oldest first (completions arrive in order). */
     private final ArrayDeque<SnapshotInFlight> snapshotsInFlight = new ArrayDeque<>();
 
@@ -389,7 +395,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(UpdatesJournaled.class, this::onUpdatesJournaled)
-                .onEvent(SnapshotRequested.class, (state, marker) -> state)
+                .onEvent(SnapshotRequested.class, (state, marker) -> {
+                    if (recovered) sequenceNr++;
+                    return state;
+                })
                 .build();
     }
 
@@ -418,6 +427,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                     ctx.getLog().warn("room {} snapshot failed", roomId, failed.getFailure());
                 })
                 .onSignal(PostStop.instance(), state -> {
+                    if (recovered) logIncarnation("stopped");
                     registry.release();
                     metrics.roomStopped();
                     emit(HookEvents.ROOM_DESTROYED, null, null, Map.of());
@@ -428,6 +438,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     // ---------------------------------------------------------------- event handler
 
     private State onUpdatesJournaled(State state, UpdatesJournaled event) {
+        if (recovered) sequenceNr++;
         if (state.appliedAhead == event) {
             state.appliedAhead = null;
         } else {
@@ -449,6 +460,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private void onRecoveryCompleted(State state) {
         long seqNr = lastSequenceNumber(ctx);
+        recovered = true;
+        sequenceNr = seqNr;
+        logIncarnation("started");
         ctx.getLog().debug("room {} recovered at sequence number {}, {} updates replayed after the last snapshot",
                 roomId, seqNr, state.updatesSinceSnapshot);
         emit(HookEvents.ROOM_CREATED, null, null, Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
@@ -463,6 +477,15 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             timers.startTimerWithFixedDelay(Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK, settings.snapshotInterval());
         }
         if (state.members.isEmpty()) startIdleTimer();
+    }
+
+    /**
+     * One line per incarnation start (after recovery) and stop, with the node and a wall-clock time that never
+     * goes back in this JVM: from these lifetimes ClusterIT shows a room never had two writers at once.
+     */
+    private void logIncarnation(String what) {
+        ctx.getLog().info("room {} incarnation {}: node={} seqNr={} at={}", roomId, what, ctx.getSystem().address(),
+                sequenceNr, IncarnationClock.nowMillis());
     }
 
     private Effect<Event, State> onJoin(State state, Join join) {

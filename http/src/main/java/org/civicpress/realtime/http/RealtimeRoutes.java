@@ -117,7 +117,7 @@ final class RealtimeRoutes extends AllDirectives {
             String remote = remoteAddress(request);
             String correlationId = correlationId(request);
             if (!ready.getAsBoolean()) {
-                // Shutting down (sockets were just told 1012): a reconnect must go to another node or wait.
+                // Shutting down: no new clients here (rooms are being handed off); go to another node or wait.
                 return complete(CustomCloseFrames.serve(lowLevel, closing(CloseCodes.SERVICE_RESTART.code(),
                         "server shutting down, reconnect"), webSocketSettings, wsLog));
             }

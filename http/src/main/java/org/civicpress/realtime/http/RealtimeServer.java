@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -133,34 +131,12 @@ public final class RealtimeServer {
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port()).bind(routes.route())
                         .toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-        binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "not-ready",
-                () -> {
-                    ready.set(false);
-                    int asked = routes.openSockets().closeAllForRestart();
-                    log.info("Shutting down: asked {} WebSocket clients to reconnect (1012)", asked);
-                    return awaitSocketsClosed(routes.openSockets());
-                });
+        // Stop accepting, hand the rooms off, and only then tell clients to reconnect (1012): see GracefulLeave.
+        GracefulLeave.register(system, binding, routes.openSockets(), ready);
         ShutdownPhasesLog.register(system);
         ready.set(true);
         log.info("Realtime server ready: ws://{}:{}/{}/<roomId> (node {})", config.host(),
                 binding.localAddress().getPort(), config.path().replaceAll("^/+", ""), config.cluster().nodeName());
-    }
-
-    /** Gives clients up to 5 s to answer the close frames, so that rooms see them leave before sharding stops. */
-    private static java.util.concurrent.CompletionStage<Done> awaitSocketsClosed(OpenSockets sockets) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (sockets.size() > 0 && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            return Done.getInstance();
-        });
     }
 
     /**

@@ -8,10 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs each CoordinatedShutdown phase the server relies on, so an operator (and SigtermDurabilityIT)
- * can read the graceful shutdown from the log: 1012 to clients (before-service-unbind, logged by
- * {@link RealtimeServer}), HTTP stopped, room shards stopping (rooms finish journal writes and take
- * final snapshots), cluster leave, actor system terminate.
+ * Logs the CoordinatedShutdown phases the server relies on that have no task of ours, so an operator (and
+ * SigtermDurabilityIT, ClusterIT) can read the graceful leave from the log in order: stop accepting, HTTP
+ * listener unbound, hand-off complete and 1012 to clients (all logged by {@link GracefulLeave}), with the
+ * phase lines below in between: room shards stopping, cluster leave, actor system terminate.
  */
 final class ShutdownPhasesLog {
     private static final Logger log = LoggerFactory.getLogger(ShutdownPhasesLog.class);
@@ -22,10 +22,9 @@ final class ShutdownPhasesLog {
     static void register(ActorSystem<?> system) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         // Tasks of one phase run concurrently: each message is logged at the START of the phase named.
-        say(shutdown, CoordinatedShutdown.PhaseServiceStop(), "HTTP listener unbound and open requests done");
-        say(shutdown, CoordinatedShutdown.PhaseClusterShardingShutdownRegion(),
-                "stopping room shards: rooms flush pending journal writes and take final snapshots");
-        say(shutdown, CoordinatedShutdown.PhaseClusterLeave(), "leaving the cluster");
+        say(shutdown, CoordinatedShutdown.PhaseClusterShardingShutdownRegion(), "(drain, hand off) stopping room "
+                + "shards: rooms finish their journal writes, take final snapshots and stop; shards move to other nodes");
+        say(shutdown, CoordinatedShutdown.PhaseClusterLeave(), "(leave) leaving the cluster");
         say(shutdown, CoordinatedShutdown.PhaseActorSystemTerminate(), "terminating the actor system");
     }
 

@@ -36,6 +36,8 @@ final class ClusterNode implements AutoCloseable {
     private final Path log;
     private final Map<String, String> databaseEnv;
     private Process process;
+    /** Per launch, in order: wall-clock ms of start and of the end (SIGKILL/exit seen; MAX_VALUE while running). */
+    final List<long[]> lifetimes = new ArrayList<>();
 
     ClusterNode(int index, int wsPort, int managementPort, int remotePort, Path dir, Map<String, String> databaseEnv)
             throws IOException {
@@ -86,6 +88,11 @@ final class ClusterNode implements AutoCloseable {
         builder.environment().put("REALTIME_CLUSTER_NODE_NAME", "node-" + index);
         builder.environment().putAll(databaseEnv);
         process = builder.start();
+        lifetimes.add(new long[] {System.currentTimeMillis(), Long.MAX_VALUE});
+    }
+
+    private void ended() {
+        lifetimes.get(lifetimes.size() - 1)[1] = System.currentTimeMillis();
     }
 
     /** Polls management /ready until 200; returns every status seen (-1: not listening yet). */
@@ -157,6 +164,7 @@ final class ClusterNode implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+        ended(); // nothing of this JVM runs after this instant
     }
 
     /** SIGTERM (graceful leave); returns the exit code, fails if the node needs more than {@code timeout}. */
@@ -166,11 +174,19 @@ final class ClusterNode implements AutoCloseable {
             fail("node " + index + " still running " + timeout.toSeconds() + " s after SIGTERM; log " + log + ":\n"
                     + logTail());
         }
+        ended();
         return process.exitValue();
     }
 
     String logText() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** The log of each launch, in launch order (launch() writes a "==== launch" line first). */
+    List<String> logPerLaunch() throws IOException {
+        List<String> parts = new ArrayList<>(List.of(logText().split("(?m)^==== launch ")));
+        parts.remove(0); // before the first launch line: nothing
+        return parts;
     }
 
     String logTail() {

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Graceful shutdown under load: three editors type, the server gets SIGTERM and must exit by itself
- * within 20 s, telling every client 1012; restarted on the same data directory it holds every edit a
- * client saw confirmed; the clients reconnect and converge. The server logs as JSON (REALTIME_LOG_FORMAT)
+ * within 20 s, telling every client 1012 once its rooms stopped; restarted on the same data directory it
+ * holds every edit a client saw confirmed; the clients reconnect and converge. The server logs as JSON (REALTIME_LOG_FORMAT)
  * so the test also reads the shutdown phases in order and the MDC keys of room and connection lines.
  */
 class SigtermDurabilityIT {
@@ -147,18 +147,22 @@ class SigtermDurabilityIT {
     }
 
     /**
-     * The documented shutdown sequence: 1012 to clients (readiness off), HTTP stopped, room shards
-     * stopping, the room's final snapshot, cluster leave, actor system terminate. Also: room lines carry
+     * The documented shutdown sequence: not ready, HTTP listener unbound, room shards stopping, the room's
+     * final snapshot and end of its incarnation, hand-off complete, only then 1012 to clients, cluster leave,
+     * actor system terminate. Also: room lines carry
      * roomId and node, connection lines clientId and correlationId (the MDC).
      */
     private static void assertShutdownLoggedInOrder(Path logFile, String room) throws IOException {
         List<JsonNode> lines = jsonLines(logFile);
         assertFalse(lines.isEmpty(), "REALTIME_LOG_FORMAT=json writes JSON lines to " + logFile);
         List<Predicate<JsonNode>> phases = List.of(
-                message("WebSocket clients to reconnect (1012)"),
+                message("Shutdown (stop accepting): not ready"),
                 message("HTTP listener unbound"),
                 message("stopping room shards"),
                 message("room " + room + " stopping: final snapshot"),
+                message("room " + room + " incarnation stopped"),
+                message("Shutdown (hand-off complete)"),
+                message("WebSocket clients to reconnect (1012)"),
                 message("leaving the cluster"),
                 message("terminating the actor system"));
         int at = -1;

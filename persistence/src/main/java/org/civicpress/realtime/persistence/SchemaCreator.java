@@ -14,10 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pekko-persistence-jdbc tables when they are missing, with plain JDBC, before the actor
- * system starts. Every statement is {@code IF NOT EXISTS}, so running it on every start is safe.
+ * system starts. Every statement is {@code IF NOT EXISTS}, so running it on every start is safe; on
+ * PostgreSQL an advisory lock makes nodes starting at the same time run it one after the other.
  */
 public final class SchemaCreator {
     private static final Logger log = LoggerFactory.getLogger(SchemaCreator.class);
+    /** Arbitrary application-wide key of the PostgreSQL advisory lock around the DDL. */
+    private static final long SCHEMA_LOCK_KEY = 0x7265616c74696d65L; // "realtime"
 
     private SchemaCreator() {
     }
@@ -28,6 +31,11 @@ public final class SchemaCreator {
         try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password())) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                if (db.kind() == DatabaseKind.POSTGRES) {
+                    // Nodes of a cluster start together, and CREATE TABLE IF NOT EXISTS is not atomic in PostgreSQL
+                    // (two creators collide on pg_type's unique key): one creator at a time, until commit.
+                    statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_KEY + ")");
+                }
                 for (String sql : statements) {
                     execute(statement, sql, db);
                 }

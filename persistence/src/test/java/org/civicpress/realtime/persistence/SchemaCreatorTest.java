@@ -11,7 +11,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.civicpress.realtime.persistence.testing.PostgresTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +46,33 @@ class SchemaCreatorTest {
 
             assertTablesExist(db);
             assertEquals(1, countRows(db, "event_journal"), "the second run must keep existing rows");
+        }
+    }
+
+    /** Three cluster nodes starting together on an empty database (ClusterIT once failed on this race). */
+    @Test
+    void nodesStartingTogetherAllGetThePostgresSchema() throws Exception {
+        try (PostgresTestServer postgres = PostgresTestServer.start()) {
+            DatabaseSettings db = postgres.settings();
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> nodes = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    nodes.add(pool.submit(() -> {
+                        start.await();
+                        SchemaCreator.ensureSchema(db);
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> node : nodes) {
+                    node.get(60, TimeUnit.SECONDS); // throws if that node's schema creation failed
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertTablesExist(db);
         }
     }
 
