@@ -26,7 +26,8 @@ public record LoadOptions(
 
     public static final String USAGE = """
             usage: java -jar realtime-loadtest.jar --url ws://127.0.0.1:3001/realtime/{room} [options]
-              --url TEMPLATE        WebSocket URL; {room} is replaced by the room id (omit it for Hocuspocus)
+              --url TEMPLATE[,T2]   WebSocket URL; {room} is replaced by the room id (omit it for Hocuspocus);
+                                    several comma-separated URLs (cluster nodes): client i uses URL i mod n
               --protocol NAME       y-websocket (default) | hocuspocus
               --rooms R             rooms (default 1)
               --clients C           clients per room (default 10)
@@ -60,8 +61,13 @@ public record LoadOptions(
             }
         }
         String url = m.get("url");
-        if (url == null || !(url.startsWith("ws://") || url.startsWith("wss://"))) {
+        if (url == null) {
             throw new IllegalArgumentException("--url ws://... is required");
+        }
+        for (String u : url.split(",", -1)) {
+            if (!(u.startsWith("ws://") || u.startsWith("wss://"))) {
+                throw new IllegalArgumentException("--url takes ws://... URLs, comma-separated, got '" + u + "'");
+            }
         }
         String protocolName = m.getOrDefault("protocol", "y-websocket");
         int rooms = intIn(m, "rooms", 1, 1, 100_000);
@@ -93,8 +99,23 @@ public record LoadOptions(
         return rooms * clientsPerRoom;
     }
 
+    /** The URL templates of {@code --url}, in order (one per cluster node, or just one). */
+    public List<String> urlTemplates() {
+        return List.of(urlTemplate.split(","));
+    }
+
+    /** The first URL's address of a room (for log lines). */
     public String urlFor(String room) {
-        return urlTemplate.replace("{room}", room);
+        return urlFor(room, 0);
+    }
+
+    /**
+     * Client {@code clientIndex} of the run connects to URL {@code clientIndex mod n}: round-robin, so the
+     * clients of every room (and a room's writers) are spread over all nodes and fan-out crosses nodes.
+     */
+    public String urlFor(String room, int clientIndex) {
+        List<String> urls = urlTemplates();
+        return urls.get(Math.floorMod(clientIndex, urls.size())).replace("{room}", room);
     }
 
     private static int intIn(Map<String, String> m, String key, int dflt, int min, int max) {

@@ -118,13 +118,15 @@ public final class LoadRun {
         Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
         long interval = (long) (1e9 / options.connectRate());
         long next = System.nanoTime();
-        log.info("connecting {} clients at {}/s to {} ({} client)", clients.size(), options.connectRate(),
-                options.urlFor(clients.get(0).room()), options.client());
+        log.info("connecting {} clients at {}/s to {}{} ({} client)", clients.size(), options.connectRate(),
+                options.urlFor(clients.get(0).room()),
+                options.urlTemplates().size() > 1 ? " and " + (options.urlTemplates().size() - 1) + " more URL(s)" : "",
+                options.client());
         for (LoadClient client : clients) {
             sleepUntil(next);
             next += interval;
             pending.acquire();
-            connector.connect(URI.create(options.urlFor(client.room())), client, error -> {
+            connector.connect(URI.create(options.urlFor(client.room(), client.index())), client, error -> {
                 pending.release();
                 if (error != null) {
                     client.markConnectFailed();

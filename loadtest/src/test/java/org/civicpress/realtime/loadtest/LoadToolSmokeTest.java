@@ -96,6 +96,30 @@ class LoadToolSmokeTest {
         assertEquals("nio", o.client());
     }
 
+    @Test
+    void severalUrlsAreAssignedRoundRobinByClientIndex() {
+        LoadOptions o = LoadOptions.parse(new String[] {"--url",
+                "ws://n1:3001/realtime/{room},ws://n2:3002/realtime/{room},ws://n3:3003/realtime/{room}",
+                "--server-pid", "11, 12,13"});
+        assertEquals(3, o.urlTemplates().size());
+        assertEquals("ws://n1:3001/realtime/r", o.urlFor("r", 0));
+        assertEquals("ws://n2:3002/realtime/r", o.urlFor("r", 1));
+        assertEquals("ws://n3:3003/realtime/r", o.urlFor("r", 2));
+        assertEquals("ws://n1:3001/realtime/r", o.urlFor("r", 3));
+        assertEquals("ws://n1:3001/realtime/r", o.urlFor("r"));
+        assertEquals(List.of(11L, 12L, 13L), o.serverPids());
+        // one URL: every client gets it
+        LoadOptions single = LoadOptions.parse(new String[] {"--url", "ws://x/{room}"});
+        assertEquals("ws://x/a", single.urlFor("a", 7));
+        // an empty or non-WebSocket entry is a typo, not a node
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},,ws://b/{room}"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},http://b/{room}"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},"}));
+    }
+
     private static void assertWithin(long expected, long actual) {
         assertTrue(Math.abs(actual - expected) <= expected / 64 + 1, "expected ~" + expected + ", got " + actual);
     }
