@@ -474,7 +474,12 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         timers.startTimerWithFixedDelay(Internal.AWARENESS_SWEEP, Internal.AWARENESS_SWEEP,
                 sweep.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : sweep);
         if (settings.snapshotsEnabled()) {
-            timers.startTimerWithFixedDelay(Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK, settings.snapshotInterval());
+            // The first tick comes 0-20 % early: rooms started together (a node restart, a load test) would
+            // otherwise all snapshot in the same second and overflow the journal's write queue.
+            Duration interval = settings.snapshotInterval();
+            long jitter = (long) (interval.toMillis() * 0.2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+            timers.startTimerWithFixedDelay(Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK,
+                    interval.minusMillis(jitter), interval);
         }
         if (state.members.isEmpty()) startIdleTimer();
     }
