@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -99,6 +100,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final String userId;
     private final ActorRef<SocketOut> socket;
     private final RoomLocator locator;
+    /** This node's relay: rooms on other nodes write to our socket through it, once per node and broadcast. */
+    private final ActorRef<NodeRelay.Command> relay;
     private final long maxQueuedBytes;
 
     private ActorRef<Room.Command> incarnation;
@@ -121,6 +124,9 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         this.socket = socket;
         this.locator = locator;
         this.maxQueuedBytes = 2L * settings.maxMessageBytes();
+        this.relay = NodeRelay.get(ctx.getSystem());
+        // Before the first Join: the relay knows the socket before any room can name this connection to it.
+        relay.tell(new NodeRelay.Register(connectionId, socket));
         join();
     }
 
@@ -141,12 +147,17 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
                 .onMessageEquals(Tick.RETRY_JOIN, this::onRetryJoin)
                 .onMessage(SocketClosed.class, closed -> leave("socket closed"))
                 .onMessage(SocketFailed.class, failed -> leave("socket failed: " + failed.cause()))
+                .onSignal(PostStop.class, stopped -> {
+                    relay.tell(new NodeRelay.Unregister(connectionId));
+                    return this;
+                })
                 .build();
     }
 
     private void join() {
-        // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery).
-        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining, socket));
+        // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery);
+        // a room on another node writes through our node's relay.
+        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining, socket, relay));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.civicpress.realtime.CborSerializable;
 import org.civicpress.realtime.api.DocumentApi;
 import org.civicpress.realtime.connection.ClientConnection;
+import org.civicpress.realtime.connection.NodeRelay;
 import org.civicpress.realtime.connection.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.hooks.HookEvent;
@@ -122,16 +124,22 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     // ---------------------------------------------------------------- state
 
-    /** A joined connection. */
+    /**
+     * A joined connection. {@code socket}: its socket when it lives in this JVM, else null; {@code relay}: the
+     * relay of its node when the socket is on another node (null: frames go through the connection actor).
+     */
     record Member(String connectionId, ActorRef<ClientConnection.Command> ref, String userId,
-                  ActorRef<SocketOut> socket) {
+                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay) {
         /**
          * Writes a frame to the client. Straight to the socket when it lives in this JVM (one actor hop
-         * less per delivery: the fan-out hot path); through the connection actor otherwise.
+         * less per delivery: the fan-out hot path); else through its node's relay, as broadcasts do, so the
+         * frames of one client keep their order.
          */
         void send(byte[] frame) {
             if (socket != null) {
                 socket.tell(new SocketOut.Frame(frame));
+            } else if (relay != null) {
+                relay.tell(new NodeRelay.Deliver(frame, List.of(connectionId)));
             } else {
                 ref.tell(new ClientConnection.Send(frame));
             }
@@ -209,16 +217,17 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * whole document (see "Re-joins" above).
      */
     public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
-                       boolean rejoin, ActorRef<SocketOut> socket) implements Command {
+                       boolean rejoin, ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay)
+            implements Command {
         /** A first join. */
         public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId) {
-            this(connectionId, connection, userId, false, null);
+            this(connectionId, connection, userId, false, null, null);
         }
 
         /** A join without a socket ref: frames go through the connection actor. */
         public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
                     boolean rejoin) {
-            this(connectionId, connection, userId, rejoin, null);
+            this(connectionId, connection, userId, rejoin, null, null);
         }
     }
 
@@ -495,7 +504,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private Effect<Event, State> onJoin(State state, Join join) {
         Member previous = state.members.put(join.connectionId(),
-                new Member(join.connectionId(), join.connection(), join.userId(), localOnly(join.socket())));
+                new Member(join.connectionId(), join.connection(), join.userId(), localOnly(join.socket()),
+                        localOnly(join.socket()) == null ? join.relay() : null));
         if (previous == null || !previous.ref().equals(join.connection())) {
             if (previous != null) ctx.unwatch(previous.ref());
             ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));
@@ -791,18 +801,27 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         fanOut(state, AwarenessProtocol.encodeMessage(removed), null);
     }
 
-    /** Sends one frame to every member but {@code except}; both message objects are built once. */
+    /**
+     * Sends one frame to every member but {@code except}: straight to the sockets in this JVM, and one message
+     * per other node, to its relay, naming that node's receivers (not one remote message per client).
+     */
     private static void fanOut(State state, byte[] frame, Member except) {
         SocketOut.Frame direct = new SocketOut.Frame(frame);
-        ClientConnection.Send viaConnection = new ClientConnection.Send(frame);
+        ClientConnection.Send viaConnection = null;
+        Map<ActorRef<NodeRelay.Command>, List<String>> perNode = null;
         for (Member m : state.members.values()) {
             if (m == except) continue;
             if (m.socket() != null) {
                 m.socket().tell(direct);
+            } else if (m.relay() != null) {
+                if (perNode == null) perNode = new HashMap<>();
+                perNode.computeIfAbsent(m.relay(), relay -> new ArrayList<>()).add(m.connectionId());
             } else {
+                if (viaConnection == null) viaConnection = new ClientConnection.Send(frame);
                 m.ref().tell(viaConnection);
             }
         }
+        if (perNode != null) perNode.forEach((relay, ids) -> relay.tell(new NodeRelay.Deliver(frame, ids)));
     }
 
     /**
