@@ -70,7 +70,8 @@ import org.civicpress.ycrdt.utils.Transaction;
  *   <li><b>Group commit</b>: while a write is in flight, further validated updates are buffered; when it
  *   completes, the buffer becomes ONE {@link UpdatesJournaled} event (one journal round trip).</li>
  *   <li><b>Echo = durable ack</b>: after a write completes, the batch is sent (one merged update frame,
- *   encoded once) to every joined connection, the senders included.</li>
+ *   encoded once) to every joined connection, the senders included: straight to the sockets in this JVM,
+ *   and once per other node to that node's {@link NodeRelay}, which writes to its sockets.</li>
  *   <li><b>Duplicates</b>: an update that changes nothing (and leaves nothing pending) is not journaled;
  *   it is echoed to its sender alone once every write in flight or buffered has completed, so the
  *   original is journaled before the ack.</li>
