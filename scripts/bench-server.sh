@@ -5,6 +5,9 @@
 # Scenarios: c) 2,000 idle connections (RSS per connection; runs first, on a fresh server),
 #            a) 200 rooms x 10 clients, 2 writers/room at 5 updates/s, b) 1 room x 200 clients, 5 writers at 10/s.
 #   scripts/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
+#                           [--warmup S]
+# --warmup S: seconds of load before each measured a/b window (default 3 quick, 5 full), for every server;
+# 120-150 lets the JVM's JIT settle on one saturated core (docs/benchmarks.md, "Steady state").
 # --nice N runs servers, PostgreSQL and the load tool under `nice -n N` (negative needs root): on a shared
 # machine other processes otherwise steal the pinned cores and inflate latencies.
 # Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (JVM flags of our server;
@@ -18,12 +21,14 @@ quick=0
 servers="ours-h2,ours-pg,hocuspocus,y-websocket"
 repeat=""
 nice_level=""
+warmup_override=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --servers) servers="$2"; shift ;;
     --repeat) repeat="$2"; shift ;;
     --nice) nice_level="$2"; shift ;;
+    --warmup) warmup_override="$2"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -33,6 +38,7 @@ if [ "$quick" = 1 ]; then
 else
   warmup=5; duration=15; idle=10; connect_rate=400; repeat="${repeat:-3}"
 fi
+warmup="${warmup_override:-$warmup}"
 
 out="$root/target/bench-server"
 work="$(mktemp -d /tmp/bench-server.XXXXXX)"
