@@ -26,6 +26,7 @@
 # under /usr/lib/postgresql/*/bin. Builds the server and load-tool jars if they are missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/bench-common.sh"
 quick=0
 server_cpus=0
 load_cpus=1
@@ -60,7 +61,6 @@ chmod 755 "$work" # PostgreSQL runs as user postgres when we are root
 results="$out/results.jsonl"
 rm -rf "$out"; mkdir -p "$out"
 : >"$results"
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 want() { [[ ",$parts," == *",$1,"* ]]; }
 
 server_pid=""
@@ -71,7 +71,7 @@ cluster_state="$work/local-cluster.state"
 client_pids=()
 cleanup() {
   for p in "${client_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  stop_server
+  stop_server 30
   stop_postgres
   if [ -f "$cluster_state" ]; then
     REALTIME_LOCAL_STATE="$cluster_state" "$root/deploy/local-cluster" stop >&2 || true
@@ -85,14 +85,8 @@ trap cleanup EXIT INT TERM
 # ---------- prerequisites
 server_jar="$root/http/target/realtime-server.jar"
 load_jar="$root/loadtest/target/realtime-loadtest.jar"
-if [ ! -f "$load_jar" ]; then
-  log "building the load tool"
-  (cd "$root" && mvn -B -q -pl loadtest -am package -DskipTests) >&2
-fi
-if [ ! -f "$server_jar" ]; then
-  log "building the realtime server"
-  (cd "$root" && mvn -B -q -pl http -am package -DskipTests) >&2
-fi
+ensure_jar "$load_jar" loadtest "the load tool"
+ensure_jar "$server_jar" http "the realtime server"
 [ -d "$root/js/node_modules/y-websocket" ] || { log "js/node_modules missing: npm ci --prefix js"; exit 1; }
 if command -v taskset >/dev/null; then
   pin_server=(taskset -c "$server_cpus"); pin_load=(taskset -c "$load_cpus")
@@ -104,49 +98,12 @@ java_opts="${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx1g}"
 export REALTIME_ROOMS_MAX_ROOMS=100000 REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND=100000 \
   REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP=100000 REALTIME_RATE_LIMITING_CONNECTIONS_PER_USER=100000
 
-free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_for_port() { # port timeout_seconds pid
-  local deadline=$((SECONDS + $2))
-  until port_in_use "$1"; do
-    if ! kill -0 "$3" 2>/dev/null; then log "server process $3 exited during startup"; return 1; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then log "port $1 not open after $2 s"; return 1; fi
-    sleep 0.1
-  done
-}
-
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 now_ms() { date +%s%3N; }
 json_field() { # file field: the field of the last JSON line that has it
   node -e "const l=require('fs').readFileSync(process.argv[1],'utf8').trim().split('\n').filter(Boolean).map(JSON.parse).filter(o=>o[process.argv[2]]!==undefined);if(l.length)console.log(l[l.length-1][process.argv[2]])" "$1" "$2"
 }
 
 # ---------- single node + PostgreSQL (the same defaults as deploy/local-cluster's PostgreSQL)
-start_postgres() {
-  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-  [ -x "$pg_bin/initdb" ] || { log "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"; return 1; }
-  pg_port="$(free_port)"
-  pg_data="$work/pg/data"
-  mkdir -p "$work/pg"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$work/pg"; fi
-  as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust -E UTF8 --no-sync >"$out/postgres-initdb.log" 2>&1
-  as_postgres "${pin_server[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/pg/postgres.log" -w -t 90 \
-    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
-  as_postgres "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres realtime
-  pg_pid="$(head -1 "$pg_data/postmaster.pid")"
-  log "PostgreSQL on port $pg_port (postmaster $pg_pid)"
-}
-
-stop_postgres() {
-  if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
-    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  pg_data=""
-}
-
 psql_q() { as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d realtime -tAF' ' -c "$1"; }
 
 start_server() { # label [ENV=VALUE...]: one node, default single-node cluster, journal in our PostgreSQL
@@ -162,16 +119,6 @@ start_server() { # label [ENV=VALUE...]: one node, default single-node cluster, 
   server_pid=$!
   wait_for_port "$port" 180 "$server_pid"
   log "  server ($label) on port $port (pid $server_pid)"
-}
-
-stop_server() { # graceful
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
 }
 
 crash_server() { # kill -9: no final snapshot, recovery must use the journal as the crash left it
@@ -411,7 +358,7 @@ start_time=$SECONDS
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 if want recovery || want throughput; then
   log "== one node + PostgreSQL"
-  start_postgres
+  start_postgres "$work/pg"
   if want recovery; then
     recovery every-100 true
     recovery off false
@@ -421,7 +368,7 @@ if want recovery || want throughput; then
     start_server throughput-1-node
     urls="ws://127.0.0.1:$port/realtime/{room}"; pids="$server_pid,$pg_pid"
     throughput 1-node
-    stop_server
+    stop_server 30
   fi
   stop_postgres
 fi

@@ -17,6 +17,7 @@
 # /usr/lib/postgresql/*/bin for ours-pg. Builds the two jars if they are missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/bench-common.sh"
 quick=0
 servers="ours-h2,ours-pg,hocuspocus,y-websocket"
 repeat=""
@@ -45,7 +46,6 @@ work="$(mktemp -d /tmp/bench-server.XXXXXX)"
 results="$out/results.jsonl"
 mkdir -p "$out"
 : > "$results"
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 server_pid=""
 pg_bin=""
@@ -60,14 +60,8 @@ trap cleanup EXIT INT TERM
 # ---------- prerequisites
 server_jar="${SERVER_JAR:-$root/http/target/realtime-server.jar}"
 load_jar="$root/loadtest/target/realtime-loadtest.jar"
-if [ ! -f "$load_jar" ]; then
-  log "building the load tool"
-  (cd "$root" && mvn -B -q -pl loadtest -am package -DskipTests) >&2
-fi
-if [[ "$servers" == *ours* ]] && [ ! -f "$server_jar" ]; then
-  log "building the realtime server"
-  (cd "$root" && mvn -B -q -pl http -am package -DskipTests) >&2
-fi
+ensure_jar "$load_jar" loadtest "the load tool"
+if [[ "$servers" == *ours* ]]; then ensure_jar "$server_jar" http "the realtime server"; fi
 if [ ! -d "$root/bench/node_modules/@hocuspocus/server" ] || [ ! -d "$root/bench/node_modules/y-websocket" ]; then
   log "installing the peer servers (npm ci --prefix bench)"
   npm ci --prefix "$root/bench" --no-audit --no-fund >&2
@@ -81,46 +75,6 @@ fi
 if [ -n "$nice_level" ]; then
   pin_server=(nice -n "$nice_level" "${pin_server[@]}"); pin_load=(nice -n "$nice_level" "${pin_load[@]}")
 fi
-
-free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-
-wait_for_port() { # port timeout_seconds pid
-  local deadline=$((SECONDS + $2))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    if ! kill -0 "$3" 2>/dev/null; then log "server process $3 exited during startup"; return 1; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then log "port $1 not open after $2 s"; return 1; fi
-    sleep 0.2
-  done
-}
-
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-# ---------- PostgreSQL: a throw-away cluster on a free port, pinned to CPU 0 next to the server
-start_postgres() {
-  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-  [ -x "$pg_bin/initdb" ] || { log "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)"; return 1; }
-  pg_port="$(free_port)"
-  pg_data="$work/pg"
-  mkdir -p "$pg_data"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$work"; chmod 755 "$work"; fi
-  as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust -E UTF8 >"$out/postgres-initdb.log" 2>&1
-  as_postgres "${pin_server[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/postgres.log" -w -t 90 \
-    -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c max_connections=200" start >&2
-  as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -q -c "CREATE DATABASE realtime" >&2
-  pg_pid="$(head -1 "$pg_data/postmaster.pid")"
-  log "PostgreSQL on port $pg_port (postmaster $pg_pid)"
-}
-
-stop_postgres() {
-  if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
-    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  pg_data=""
-}
 
 # ---------- the servers under test
 start_server() { # name
@@ -136,7 +90,8 @@ start_server() { # name
         REALTIME_ROOMS_MAX_ROOMS=100000 REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND=100000
         REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP=100000 REALTIME_RATE_LIMITING_CONNECTIONS_PER_USER=100000)
       if [ "$name" = ours-pg ]; then
-        start_postgres
+        # a throw-away cluster pinned to CPU 0 next to the server
+        start_postgres "$work/pg" -c max_connections=200
         env+=(REALTIME_DATABASE_TYPE=postgres REALTIME_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/realtime"
           REALTIME_DB_USER=postgres REALTIME_DB_PASSWORD=unused)
         extra_pids=",$pg_pid"
@@ -157,16 +112,6 @@ start_server() { # name
   server_pid=$!
   wait_for_port "$port" 180 "$server_pid"
   log "$name listening on $port (pid $server_pid)"
-}
-
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
 }
 
 load() { # scenario run rooms clients writers rate warmup duration
