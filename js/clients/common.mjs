@@ -1,5 +1,6 @@
 // Shared helpers of the node test clients: JSON-line output, stdin commands, a hard timeout.
 import * as readline from 'node:readline'
+import * as decoding from 'lib0/decoding'
 
 /** Prints one JSON object per line on stdout (the Java tests parse these lines). */
 export const emit = (obj) => { process.stdout.write(JSON.stringify(obj) + '\n') }
@@ -29,4 +30,18 @@ export const toUint8 = (data) => {
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** y-protocols sync message types (the second varint of a messageSync 0 frame). */
+export const SYNC_STEP2 = 1
+export const SYNC_UPDATE = 2
+
+/**
+ * The update carried by a server frame if it is a messageSync of this type (SYNC_UPDATE: what the server
+ * broadcasts, and echoes to the sender once journaled; SYNC_STEP2: its answer to a SyncStep1), else null.
+ */
+export const syncPayloadOf = (data, syncType) => {
+  const decoder = decoding.createDecoder(toUint8(data))
+  if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== syncType) return null
+  return decoding.readVarUint8Array(decoder)
 }

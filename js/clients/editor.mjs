@@ -12,8 +12,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
-import * as decoding from 'lib0/decoding'
-import { emit, onCommand, hardTimeout, parseArgs, toUint8 } from './common.mjs'
+import { emit, onCommand, hardTimeout, parseArgs, SYNC_UPDATE, syncPayloadOf } from './common.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const name = args.name || 'editor'
@@ -41,10 +40,8 @@ class TappedWebSocket extends WebSocket {
     super(...a)
     this.addEventListener('message', (event) => {
       try {
-        const decoder = decoding.createDecoder(toUint8(event.data))
-        if (decoding.readVarUint(decoder) === 0 && decoding.readVarUint(decoder) === 2) {
-          markConfirmed(decoding.readVarUint8Array(decoder))
-        }
+        const update = syncPayloadOf(event.data, SYNC_UPDATE)
+        if (update !== null) markConfirmed(update)
       } catch (e) { emit({ event: 'tap-error', message: String(e) }) }
     })
     this.addEventListener('open', () => { this.wasOpen = true })

@@ -8,8 +8,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
-import * as decoding from 'lib0/decoding'
-import { emit, hardTimeout, parseArgs, toUint8 } from './common.mjs'
+import { emit, hardTimeout, parseArgs, SYNC_UPDATE, syncPayloadOf } from './common.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const count = Number(args.count || 1000)
@@ -26,9 +25,9 @@ class TappedWebSocket extends WebSocket {
   constructor (...a) {
     super(...a)
     this.addEventListener('message', (event) => {
-      const decoder = decoding.createDecoder(toUint8(event.data))
-      if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 2) return
-      for (const struct of Y.decodeUpdate(decoding.readVarUint8Array(decoder)).structs) {
+      const update = syncPayloadOf(event.data, SYNC_UPDATE)
+      if (update === null) return
+      for (const struct of Y.decodeUpdate(update).structs) {
         if (struct.id.client === doc.clientID) echoedUpTo = Math.max(echoedUpTo, struct.id.clock + struct.length)
       }
       if (waiting) { waiting = false; setImmediate(sendSome) }

@@ -7,8 +7,7 @@
 // A raw socket, not y-websocket's provider, so the time is exactly connect -> SyncStep2 received.
 import * as Y from 'yjs'
 import WebSocket from 'ws'
-import * as decoding from 'lib0/decoding'
-import { emit, hardTimeout, parseArgs, toUint8 } from './common.mjs'
+import { emit, hardTimeout, parseArgs, SYNC_STEP2, syncPayloadOf } from './common.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 hardTimeout(Number(args.timeout || 600000), 'first-sync')
@@ -22,11 +21,9 @@ ws.on('open', () => {
   ws.send(Buffer.from([0, 0, 1, 0])) // messageSync, SyncStep1, state vector of an empty doc
 })
 ws.on('message', (data) => {
-  const bytes = toUint8(data)
-  const decoder = decoding.createDecoder(bytes)
-  if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== 1) return
+  const update = syncPayloadOf(data, SYNC_STEP2)
+  if (update === null) return
   const syncMs = msSince()
-  const update = decoding.readVarUint8Array(decoder)
   // Applying it proves it is a whole, valid document (and gives its size in characters).
   const doc = new Y.Doc()
   Y.applyUpdate(doc, update)
