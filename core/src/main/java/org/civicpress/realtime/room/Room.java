@@ -504,9 +504,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     private Effect<Event, State> onJoin(State state, Join join) {
-        Member previous = state.members.put(join.connectionId(),
-                new Member(join.connectionId(), join.connection(), join.userId(), localOnly(join.socket()),
-                        localOnly(join.socket()) == null ? join.relay() : null));
+        ActorRef<SocketOut> localSocket = localOnly(join.socket());
+        Member previous = state.members.put(join.connectionId(), new Member(join.connectionId(), join.connection(),
+                join.userId(), localSocket, localSocket == null ? join.relay() : null));
         if (previous == null || !previous.ref().equals(join.connection())) {
             if (previous != null) ctx.unwatch(previous.ref());
             ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));
