@@ -42,7 +42,7 @@ const settledUsed = () => {
 const main = () => {
   const [file, runsArg, warmArg] = process.argv.slice(2)
   if (!file || typeof global.gc !== 'function') {
-    process.stderr.write('usage: node --expose-gc bench.mjs UPDATES_FILE [runs] [warmups]\n')
+    process.stderr.write('usage: node --expose-gc bench/yjs-engine.mjs UPDATES_FILE [runs] [warmups]\n')
     process.exit(2)
   }
   const updates = readUpdates(file)
