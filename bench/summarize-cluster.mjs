@@ -1,4 +1,4 @@
-// Reads target/bench-cluster/results.jsonl of scripts/bench-cluster.sh and prints the markdown tables of
+// Reads target/bench-cluster/results.jsonl of bench/bench-cluster.sh and prints the markdown tables of
 // docs/benchmarks.md "Cluster": failover, recovery per room size, 1 node vs 3 nodes, saturation ramp.
 // Medians everywhere (the machine is shared and noisy); min-max where there are several runs.
 import { readFileSync } from 'node:fs'

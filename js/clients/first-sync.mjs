@@ -1,5 +1,5 @@
 // A fresh client's first sync, timed: opens a raw WebSocket to a room, sends SyncStep1 with an empty
-// state vector and waits for the server's SyncStep2 (the whole document). Used by scripts/bench-cluster.sh
+// state vector and waits for the server's SyncStep2 (the whole document). Used by bench/bench-cluster.sh
 // to time a room's recovery from the journal plus its first sync: when the room is not loaded, the
 // server starts it (snapshot + event replay) before it can answer.
 //   node first-sync.mjs --url ws://127.0.0.1:3001/realtime --room r1 [--timeout 600000]

@@ -1,6 +1,6 @@
 // A y-websocket editor that types one character every --interval ms and prints a line with the wall-clock
 // time of every echo of its own edits (the server echoes an update to its sender only after journaling it),
-// so a failover shows up as a gap in the echoes. Used by scripts/bench-cluster.sh (failover time).
+// so a failover shows up as a gap in the echoes. Used by bench/bench-cluster.sh (failover time).
 //   node typist.mjs --url ws://127.0.0.1:3001/realtime --room r1 [--interval 100] [--timeout 600000]
 //     [--fallback-urls ws://127.0.0.1:3002/realtime,...]   (after a close, reconnect to the next url)
 // stdout: {"event":"synced","at":epochMs} once, {"event":"echo","at":epochMs} per echo, {"event":"closed",...}

@@ -55,7 +55,7 @@ class ClusterIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        ItPaths.clients(); // fails early without js/node_modules
+        ItPaths.clients(); // fails early without the node packages (npm ci at the repository root)
         // Node data dirs and config files under target/, next to it-logs (the journal is in PostgreSQL).
         Path target = ItPaths.repoRoot().resolve("http/target");
         dir = java.nio.file.Files.createTempDirectory(target, "cluster-it-");

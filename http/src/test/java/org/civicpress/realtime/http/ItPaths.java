@@ -29,13 +29,30 @@ final class ItPaths {
         return jar;
     }
 
-    /** The js/clients folder; fails (never skips) when node_modules is missing. */
+    /** The js/clients folder; fails (never skips) when node cannot find y-websocket or yjs from it. */
     static Path clients() {
-        Path js = repoRoot().resolve("js");
-        if (!Files.isDirectory(js.resolve("node_modules/y-websocket")) || !Files.isDirectory(js.resolve("node_modules/yjs"))) {
-            fail(js.resolve("node_modules") + " has no y-websocket/yjs: run npm ci --prefix js");
+        Path clients = repoRoot().resolve("js/clients");
+        for (String pkg : new String[] {"y-websocket", "yjs"}) {
+            if (nodePackage(clients, pkg) == null) {
+                fail("node cannot find " + pkg + " from " + clients + ": run npm ci at the repository root");
+            }
         }
-        return js.resolve("clients");
+        return clients;
+    }
+
+    /**
+     * Where node resolves package {@code pkg} from folder {@code dir}: the nearest node_modules/pkg walking up.
+     * The root npm workspace hoists most packages to node_modules at the repository root and keeps a conflicting
+     * version in the workspace's own node_modules, so no single fixed path is right for every package.
+     */
+    static Path nodePackage(Path dir, String pkg) {
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("node_modules").resolve(pkg);
+            if (Files.isRegularFile(candidate.resolve("package.json"))) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     static Path logDir() throws java.io.IOException {

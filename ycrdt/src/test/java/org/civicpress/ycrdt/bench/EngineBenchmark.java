@@ -12,7 +12,7 @@ import org.civicpress.ycrdt.utils.Doc;
 import org.civicpress.ycrdt.utils.DocOptions;
 
 /**
- * The ycrdt side of scripts/bench-ycrdt.sh (not a test): the same four measurements js/bench/bench.mjs
+ * The ycrdt side of bench/bench-ycrdt.sh (not a test): the same four measurements bench/yjs-engine.mjs
  * makes with Yjs, on the same pre-generated update bytes. Prints one JSON line with medians.
  *
  *   java -cp ycrdt/target/classes:ycrdt/target/test-classes org.civicpress.ycrdt.bench.EngineBenchmark \

@@ -25,13 +25,19 @@ public final class RepoPaths {
     return repoRoot().resolve("js");
   }
 
-  /** Fails (never skips) when the node dependencies are missing: the conformance checks need real Yjs. */
+  /**
+   * Fails (never skips) when node cannot find yjs from js/conformance: the conformance checks need real Yjs.
+   * Looks the way node resolves it (the nearest node_modules/yjs walking up), because the root npm workspace
+   * hoists packages to node_modules at the repository root.
+   */
   public static Path requireNodeModules() {
-    Path yjs = jsDir().resolve("node_modules/yjs/package.json");
-    if (!Files.isRegularFile(yjs)) {
-      fail("js/node_modules is missing (no " + yjs + "): run npm ci --prefix js from the repository root");
+    Path from = jsDir().resolve("conformance");
+    for (Path p = from; p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("node_modules/yjs/package.json"))) {
+        return jsDir();
+      }
     }
-    return jsDir();
+    return fail("node cannot find yjs from " + from + ": run npm ci at the repository root " + repoRoot());
   }
 
   /** The editing traces live beside the checkout, never inside it. */

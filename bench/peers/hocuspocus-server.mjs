@@ -1,4 +1,4 @@
-// Hocuspocus 3 for scripts/bench-server.sh: defaults only (no persistence extension, so it keeps
+// Hocuspocus 3 for bench/bench-server.sh: defaults only (no persistence extension, so it keeps
 // documents in memory and journals nothing). PORT and HOST from the environment.
 import { Server } from '@hocuspocus/server'
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Combines the JSON lines of EngineBenchmark (ycrdt) and bench.mjs (Yjs) into the markdown table of
+// Combines the JSON lines of EngineBenchmark (ycrdt) and yjs-engine.mjs (Yjs) into the markdown table of
 // docs/benchmarks.md, with ratios and whether each target is met.
-//   node js/bench/report.mjs YCRDT_JSON_FILE YJS_JSON_FILE
+//   node bench/engine-report.mjs YCRDT_JSON_FILE YJS_JSON_FILE
 import fs from 'node:fs'
 
 const [jf, yf] = process.argv.slice(2)

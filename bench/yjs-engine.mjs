@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The Yjs side of scripts/bench-ycrdt.sh: the four measurements EngineBenchmark makes in Java, on the same
+// The Yjs side of bench/bench-ycrdt.sh: the four measurements EngineBenchmark makes in Java, on the same
 // update bytes (written by js/conformance/traces.mjs). Prints one JSON line with medians.
-//   node --expose-gc js/bench/bench.mjs UPDATES_FILE [runs=7] [warmups=3]
+//   node --expose-gc bench/yjs-engine.mjs UPDATES_FILE [runs=7] [warmups=3]
 import * as Y from 'yjs'
 import fs from 'node:fs'
 
@@ -42,7 +42,7 @@ const settledUsed = () => {
 const main = () => {
   const [file, runsArg, warmArg] = process.argv.slice(2)
   if (!file || typeof global.gc !== 'function') {
-    process.stderr.write('usage: node --expose-gc bench.mjs UPDATES_FILE [runs] [warmups]\n')
+    process.stderr.write('usage: node --expose-gc bench/yjs-engine.mjs UPDATES_FILE [runs] [warmups]\n')
     process.exit(2)
   }
   const updates = readUpdates(file)

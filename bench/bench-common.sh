@@ -1,8 +1,40 @@
-# Shell functions shared by scripts/bench-server.sh and scripts/bench-cluster.sh (sourced, not run).
-# They use the caller's globals: out (results folder), pin_server (command prefix that pins a server),
-# server_pid; and set pg_bin, pg_port, pg_data, pg_pid.
+# Shell functions shared by bench/bench-server.sh, bench/bench-cluster.sh and bench/bench-ycrdt.sh (sourced,
+# not run). They use the caller's globals: root (repository root), out (results folder), pin_server (command
+# prefix that pins a server), server_pid; and set pg_bin, pg_port, pg_data, pg_pid.
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+# -h/--help: prints the calling script's header comment (its usage) and exits.
+usage_if_help() { # script "$@"
+  local script="$1"; shift
+  case " $* " in
+    *" -h "*|*" --help "*) sed -n '2,/^set -euo pipefail/p' "$script" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
+  esac
+}
+
+# The folder of node package PKG as node resolves it from folder FROM: the nearest node_modules walking up
+# (the root npm workspace hoists most packages to <root>/node_modules, a conflicting version stays in the
+# workspace's own node_modules, e.g. bench/node_modules/y-websocket 1.5.4).
+node_pkg_dir() { # from pkg
+  local d="$1"
+  while :; do
+    if [ -f "$d/node_modules/$2/package.json" ]; then echo "$d/node_modules/$2"; return 0; fi
+    if [ "$d" = / ] || [ "$d" = . ]; then return 1; fi
+    d="$(dirname "$d")"
+  done
+}
+
+# Runs the one `npm ci` at the repository root (the npm workspace js + bench) when a package is missing.
+ensure_node_modules() { # from pkg...
+  local from="$1" pkg; shift
+  for pkg in "$@"; do
+    if ! node_pkg_dir "$from" "$pkg" >/dev/null; then
+      log "node package $pkg missing: installing the npm workspace (npm ci at $root)"
+      (cd "$root" && npm ci --no-audit --no-fund) >&2
+      return
+    fi
+  done
+}
 
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"

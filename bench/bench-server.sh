@@ -4,7 +4,7 @@
 # y-websocket 1.5.4 server (in memory), each pinned to CPU 0, driven by the Java load tool on CPU 1.
 # Scenarios: c) 2,000 idle connections (RSS per connection; runs first, on a fresh server),
 #            a) 200 rooms x 10 clients, 2 writers/room at 5 updates/s, b) 1 room x 200 clients, 5 writers at 10/s.
-#   scripts/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
+#   bench/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
 #                           [--warmup S]
 # --warmup S: seconds of load before each measured a/b window (default 3 quick, 5 full), for every server;
 # 120-150 lets the JVM's JIT settle on one saturated core (docs/benchmarks.md, "Steady state").
@@ -13,11 +13,12 @@
 # Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (JVM flags of our server;
 # default: the recommended production flags of run-server / docs/running.md).
 # Prints the progress on stderr and a markdown report on stdout; raw results in target/bench-server/.
-# Needs: java 17, node 20 (npm ci --prefix bench is run if needed), taskset, PostgreSQL binaries under
+# Needs: java 17, node 20 (`npm ci` at the repository root is run if needed), taskset, PostgreSQL binaries under
 # /usr/lib/postgresql/*/bin for ours-pg. Builds the two jars if they are missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-. "$root/scripts/bench-common.sh"
+. "$root/bench/bench-common.sh"
+usage_if_help "$0" "$@"
 quick=0
 servers="ours-h2,ours-pg,hocuspocus,y-websocket"
 repeat=""
@@ -62,10 +63,7 @@ server_jar="${SERVER_JAR:-$root/http/target/realtime-server.jar}"
 load_jar="$root/loadtest/target/realtime-loadtest.jar"
 ensure_jar "$load_jar" loadtest "the load tool"
 if [[ "$servers" == *ours* ]]; then ensure_jar "$server_jar" http "the realtime server"; fi
-if [ ! -d "$root/bench/node_modules/@hocuspocus/server" ] || [ ! -d "$root/bench/node_modules/y-websocket" ]; then
-  log "installing the peer servers (npm ci --prefix bench)"
-  npm ci --prefix "$root/bench" --no-audit --no-fund >&2
-fi
+ensure_node_modules "$root/bench/peers" @hocuspocus/server y-websocket
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
   pin_server=(taskset -c 0); pin_load=(taskset -c 1)
 else
@@ -102,10 +100,10 @@ start_server() { # name
         -jar "$server_jar" >"$logf" 2>&1 &
       url="ws://127.0.0.1:$port/realtime/{room}"; protocol=y-websocket ;;
     hocuspocus)
-      PORT="$port" HOST=127.0.0.1 "${pin_server[@]}" node "$root/bench/hocuspocus-server.mjs" >"$logf" 2>&1 &
+      PORT="$port" HOST=127.0.0.1 "${pin_server[@]}" node "$root/bench/peers/hocuspocus-server.mjs" >"$logf" 2>&1 &
       url="ws://127.0.0.1:$port/"; protocol=hocuspocus ;;
     y-websocket)
-      PORT="$port" HOST=127.0.0.1 "${pin_server[@]}" node "$root/bench/y-websocket-server.mjs" >"$logf" 2>&1 &
+      PORT="$port" HOST=127.0.0.1 "${pin_server[@]}" node "$root/bench/peers/y-websocket-server.mjs" >"$logf" 2>&1 &
       url="ws://127.0.0.1:$port/{room}"; protocol=y-websocket ;;
     *) log "unknown server $name"; return 1 ;;
   esac
@@ -150,4 +148,4 @@ echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "Load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine inflates latencies)"
 echo "Java: $(java -version 2>&1 | head -1); node: $(node -v); mode: $([ "$quick" = 1 ] && echo quick || echo full)${nice_level:+, nice $nice_level}, $repeat run(s) of a and b, ${duration} s measured after ${warmup} s warm-up"
 echo
-node "$root/bench/summarize.mjs" "$results"
+node "$root/bench/summarize-server.mjs" "$results"

@@ -14,7 +14,7 @@
 #  (a) failover: on the same cluster, one room with a typing client per node (js/clients/typist.mjs); the
 #      room's host (management GET /cluster/shards/room on each node) is killed with kill -9; the time
 #      until a client on a surviving node gets an echo of its edit again; the node is started again.
-#   scripts/bench-cluster.sh [--quick] [--server-cpus 0] [--load-cpus 1] [--repeat N] [--failovers N]
+#   bench/bench-cluster.sh [--quick] [--server-cpus 0] [--load-cpus 1] [--repeat N] [--failovers N]
 #                            [--sizes 1000,100000] [--parts recovery,throughput,failover]
 # --server-cpus: CPUs (taskset list) of every server JVM and PostgreSQL; --load-cpus: of the load tool and
 # node clients. The defaults pin all servers to CPU 0 and the clients to CPU 1 (as bench-server.sh), so
@@ -22,11 +22,12 @@
 # Env: SERVER_JAVA_OPTS (JVM flags of every node; default the production flags of run-server).
 # Prints the progress on stderr and a markdown report on stdout; raw results in target/bench-cluster/
 # (results.jsonl, report.md, load-tool output, server and client logs). Wrap it in flock on a shared machine.
-# Needs: java 17, node 20 with js/node_modules (npm ci --prefix js), taskset, curl, PostgreSQL binaries
+# Needs: java 17, node 20 (`npm ci` at the repository root is run if needed), taskset, curl, PostgreSQL binaries
 # under /usr/lib/postgresql/*/bin. Builds the server and load-tool jars if they are missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-. "$root/scripts/bench-common.sh"
+. "$root/bench/bench-common.sh"
+usage_if_help "$0" "$@"
 quick=0
 server_cpus=0
 load_cpus=1
@@ -87,7 +88,7 @@ server_jar="$root/http/target/realtime-server.jar"
 load_jar="$root/loadtest/target/realtime-loadtest.jar"
 ensure_jar "$load_jar" loadtest "the load tool"
 ensure_jar "$server_jar" http "the realtime server"
-[ -d "$root/js/node_modules/y-websocket" ] || { log "js/node_modules missing: npm ci --prefix js"; exit 1; }
+ensure_node_modules "$root/js/clients" y-websocket yjs
 if command -v taskset >/dev/null; then
   pin_server=(taskset -c "$server_cpus"); pin_load=(taskset -c "$load_cpus")
 else

@@ -1,4 +1,4 @@
-// Reads the RESULT_JSON lines of scripts/bench-server.sh (one per load-tool run) and prints the
+// Reads the RESULT_JSON lines of bench/bench-server.sh (one per load-tool run) and prints the
 // side-by-side markdown table: medians per server and scenario, ratios vs Hocuspocus and y-websocket,
 // and the three targets of docs/benchmarks.md with met / not met.
 import { readFileSync } from 'node:fs'
