@@ -1,8 +1,5 @@
 package org.civicpress.realtime.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,13 +8,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.civicpress.realtime.config.RealtimeConfig;
+import org.civicpress.ycrdt.InvalidUpdateException;
 import org.civicpress.ycrdt.Y;
+import org.civicpress.ycrdt.lib0.Json;
 import org.civicpress.ycrdt.utils.Doc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CivicPressApiClient implements DocumentApi {
     private static final Logger log = LoggerFactory.getLogger(CivicPressApiClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** The shared type the {"text": ...} form of initial content goes into. */
     public static final String CONTENT_TEXT = "content";
@@ -180,17 +179,18 @@ public final class CivicPressApiClient implements DocumentApi {
 
     /** {"text": "..."} as one Yjs update inserting the text into {@link #CONTENT_TEXT}. */
     static Optional<byte[]> textAsUpdate(byte[] json) {
-        JsonNode node;
+        Object node;
         try {
-            node = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("invalid JSON initial content", e);
+            node = Json.parse(new String(json, StandardCharsets.UTF_8));
+        } catch (InvalidUpdateException e) {
+            throw new IllegalArgumentException("invalid JSON initial content: " + e.getMessage(), e);
         }
-        JsonNode text = node == null ? null : node.get("text");
-        if (text == null || !text.isTextual()) throw new IllegalArgumentException("expected {\"text\": \"...\"}");
-        if (text.asText().isEmpty()) return Optional.empty();
+        if (!(node instanceof Map<?, ?> object) || !(object.get("text") instanceof String text)) {
+            throw new IllegalArgumentException("expected {\"text\": \"...\"}");
+        }
+        if (text.isEmpty()) return Optional.empty();
         Doc doc = new Doc();
-        doc.getText(CONTENT_TEXT).insert(0, text.asText());
+        doc.getText(CONTENT_TEXT).insert(0, text);
         return Optional.of(Y.encodeStateAsUpdate(doc));
     }
 

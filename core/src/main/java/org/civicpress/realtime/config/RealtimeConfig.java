@@ -29,6 +29,7 @@ public record RealtimeConfig(
         Websocket websocket,
         Api api) {
 
+    public static final boolean DEFAULT_ENABLED = true;
     public static final int DEFAULT_PORT = 3001;
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final String DEFAULT_PATH = "/realtime";
@@ -49,7 +50,7 @@ public record RealtimeConfig(
 
     /** The configuration used when there is no realtime.yml and no environment override. */
     public static RealtimeConfig defaults(Path dataDir) {
-        return new RealtimeConfig(true, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
+        return new RealtimeConfig(DEFAULT_ENABLED, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
                 Rooms.DEFAULTS, Snapshots.DEFAULTS, RateLimiting.DEFAULTS, Auth.DEFAULTS, List.of(),
                 Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS);
     }
@@ -59,7 +60,10 @@ public record RealtimeConfig(
         return dataDir.resolve("outbox");
     }
 
-    /** {@code rooms.*}: room lifecycle. */
+    /**
+     * {@code rooms.*}: room lifecycle. {@code cleanupTimeout} ({@code rooms.cleanup_timeout}): a room with no
+     * joined connection stops after this long (RoomSettings.cleanupTimeout, one name from file to room).
+     */
     public record Rooms(int maxRooms, Duration cleanupTimeout) {
         public static final Rooms DEFAULTS = new Rooms(100, Duration.ofSeconds(3600));
     }
@@ -125,7 +129,33 @@ public record RealtimeConfig(
         }
     }
 
-    public enum DatabaseType { H2, POSTGRES }
+    /**
+     * The databases the journal can live in. The one place that tells them apart by JDBC url (the
+     * persistence module maps each to its DDL and HOCON: {@code DatabaseKind.of}).
+     */
+    public enum DatabaseType {
+        H2("jdbc:h2:"), POSTGRES("jdbc:postgresql:");
+
+        private final String urlPrefix;
+
+        DatabaseType(String urlPrefix) {
+            this.urlPrefix = urlPrefix;
+        }
+
+        /** Every JDBC url of this database starts with this. */
+        public String urlPrefix() {
+            return urlPrefix;
+        }
+
+        public boolean accepts(String jdbcUrl) {
+            return jdbcUrl != null && jdbcUrl.startsWith(urlPrefix);
+        }
+
+        /** The database a JDBC url names; anything that is not PostgreSQL is H2 (the embedded default). */
+        public static DatabaseType fromJdbcUrl(String jdbcUrl) {
+            return POSTGRES.accepts(jdbcUrl) ? POSTGRES : H2;
+        }
+    }
 
     /** {@code cluster.*}: Pekko remoting address of this node; no seed nodes = form a one-node cluster. */
     public record Cluster(String nodeName, String canonicalHost, int canonicalPort, List<String> seedNodes) {
@@ -138,9 +168,8 @@ public record RealtimeConfig(
 
     /** {@code websocket.*}: per-connection limits. */
     public record Websocket(int maxMessageBytes, Duration pingInterval, Duration awarenessTimeout) {
-        public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
         public static final Websocket DEFAULTS =
-                new Websocket(DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(30));
+                new Websocket(16 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     /**

@@ -172,7 +172,7 @@ public final class RealtimeConfigManager {
     private static RealtimeConfig bind(Map<?, ?> root, Path dataDir, Map<String, String> env, String source,
                                        List<ConfigProblem> problems, Set<String> usedEnv) {
         ConfigSection s = new ConfigSection("", ENV_PREFIX, root, env, source, problems, usedEnv);
-        boolean enabled = s.bool("enabled", true);
+        boolean enabled = s.bool("enabled", RealtimeConfig.DEFAULT_ENABLED);
         int port = s.integer("port", RealtimeConfig.DEFAULT_PORT, 0, 65535);
         String host = s.string("host", RealtimeConfig.DEFAULT_HOST, false);
         if (host != null && host.isBlank()) s.problemAt("host", "must not be empty");
@@ -189,11 +189,11 @@ public final class RealtimeConfigManager {
 
         ConfigSection sn = s.child("snapshots");
         Snapshots snapshots = new Snapshots(
-                sn.bool("enabled", true),
+                sn.bool("enabled", Snapshots.DEFAULTS.enabled()),
                 sn.duration("interval", Snapshots.DEFAULTS.interval(), Duration.ofSeconds(1), Duration.ofDays(1)),
                 sn.integer("max_updates", Snapshots.DEFAULTS.maxUpdates(), 1, 1_000_000),
-                sn.enumeration("storage", SnapshotStorage.class, SnapshotStorage.DATABASE),
-                sn.bool("delete_events_on_snapshot", true));
+                sn.enumeration("storage", SnapshotStorage.class, Snapshots.DEFAULTS.storage()),
+                sn.bool("delete_events_on_snapshot", Snapshots.DEFAULTS.deleteEventsOnSnapshot()));
         sn.rejectUnknownKeys();
 
         ConfigSection rl = s.child("rate_limiting");
@@ -226,9 +226,7 @@ public final class RealtimeConfigManager {
         ConfigSection d = s.child("database");
         String dbUrl = d.string("url", null, false, "REALTIME_DB_URL");
         // Without an explicit type, a PostgreSQL url selects PostgreSQL: REALTIME_DB_URL alone is enough.
-        DatabaseType impliedType = dbUrl != null && dbUrl.startsWith("jdbc:postgresql:")
-                ? DatabaseType.POSTGRES : DatabaseType.H2;
-        DatabaseType dbType = d.enumeration("type", DatabaseType.class, impliedType);
+        DatabaseType dbType = d.enumeration("type", DatabaseType.class, DatabaseType.fromJdbcUrl(dbUrl));
         Database database = new Database(dbType,
                 dbUrl,
                 d.string("user", null, false, "REALTIME_DB_USER"),
@@ -237,10 +235,9 @@ public final class RealtimeConfigManager {
             d.problemAt("url", "must be a JDBC url starting with 'jdbc:'");
         } else if (dbType == DatabaseType.POSTGRES && database.url() == null) {
             d.problemAt("url", "is required when database.type is postgres (or set REALTIME_DB_URL)");
-        } else if (dbType == DatabaseType.POSTGRES && !database.url().startsWith("jdbc:postgresql:")) {
-            d.problemAt("url", "must start with 'jdbc:postgresql:' when database.type is postgres");
-        } else if (dbType == DatabaseType.H2 && database.url() != null && !database.url().startsWith("jdbc:h2:")) {
-            d.problemAt("url", "must start with 'jdbc:h2:' when database.type is h2");
+        } else if (database.url() != null && !dbType.accepts(database.url())) {
+            d.problemAt("url", "must start with '" + dbType.urlPrefix() + "' when database.type is "
+                    + dbType.name().toLowerCase(java.util.Locale.ROOT));
         }
         d.rejectUnknownKeys();
 
@@ -249,7 +246,7 @@ public final class RealtimeConfigManager {
                 c.string("node_name", Cluster.DEFAULTS.nodeName(), false),
                 c.string("canonical_host", Cluster.DEFAULTS.canonicalHost(), false),
                 c.integer("canonical_port", Cluster.DEFAULTS.canonicalPort(), 0, 65535),
-                c.stringList("seed_nodes", List.of()));
+                c.stringList("seed_nodes", Cluster.DEFAULTS.seedNodes()));
         if (cluster.nodeName() != null && !NODE_NAME.matcher(cluster.nodeName()).matches()) {
             c.problemAt("node_name", "must be 1-63 letters, digits, '.', '_' or '-', got '" + cluster.nodeName() + "'");
         }
@@ -263,7 +260,7 @@ public final class RealtimeConfigManager {
 
         ConfigSection ws = s.child("websocket");
         Websocket websocket = new Websocket(
-                ws.integer("max_message_bytes", Websocket.DEFAULT_MAX_MESSAGE_BYTES, 1024, 256L * 1024 * 1024),
+                ws.integer("max_message_bytes", Websocket.DEFAULTS.maxMessageBytes(), 1024, 256L * 1024 * 1024),
                 ws.duration("ping_interval", Websocket.DEFAULTS.pingInterval(), Duration.ZERO, Duration.ofHours(1)),
                 ws.duration("awareness_timeout", Websocket.DEFAULTS.awarenessTimeout(), Duration.ofSeconds(1),
                         Duration.ofHours(1)));
@@ -313,16 +310,7 @@ public final class RealtimeConfigManager {
 
     private static Webhook webhook(ConfigSection w) {
         String url = w.requiredString("url", false);
-        if (url != null) {
-            try {
-                URI uri = new URI(url);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    w.problemAt("url", "must be an absolute http(s) URL, got '" + url + "'");
-                }
-            } catch (URISyntaxException e) {
-                w.problemAt("url", "not a valid URL: " + e.getReason());
-            }
-        }
+        if (url != null) checkHttpUrl(w, "url", url);
         String secret = w.requiredString("secret", true);
         List<String> events = w.stringList("events", List.of(HookEvents.ANY));
         for (String e : events) {

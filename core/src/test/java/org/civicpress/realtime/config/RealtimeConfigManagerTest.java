@@ -225,6 +225,33 @@ class RealtimeConfigManagerTest {
     }
 
     @Test
+    void databaseUrlMustMatchTheDatabaseTypeAndEveryHttpUrlIsCheckedAlike() throws IOException {
+        yml("""
+                database:
+                  type: postgres
+                  url: jdbc:h2:mem:x
+                webhooks:
+                  - url: "http://exa mple"
+                    secret: s
+                  - url: /relative
+                    secret: s
+                api:
+                  base_url: ftp://api
+                """);
+        String msg = invalid(Map.of()).getMessage();
+        assertTrue(msg.contains("database.url: must start with 'jdbc:postgresql:' when database.type is postgres"), msg);
+        assertTrue(msg.contains("webhooks[0].url: not a valid URL"), msg);
+        assertTrue(msg.contains("webhooks[1].url: must be an absolute http(s) URL, got '/relative'"), msg);
+        assertTrue(msg.contains("api.base_url: must be an absolute http(s) URL, got 'ftp://api'"), msg);
+        yml("database:\n  type: h2\n  url: jdbc:postgresql://db/rt\n");
+        msg = invalid(Map.of()).getMessage();
+        assertTrue(msg.contains("database.url: must start with 'jdbc:h2:' when database.type is h2"), msg);
+        assertEquals(DatabaseType.H2, DatabaseType.fromJdbcUrl(null));
+        assertEquals(DatabaseType.H2, DatabaseType.fromJdbcUrl("jdbc:h2:mem:x"));
+        assertEquals(DatabaseType.POSTGRES, DatabaseType.fromJdbcUrl("jdbc:postgresql://db/rt"));
+    }
+
+    @Test
     void wrongTypesAreReported() throws IOException {
         yml("enabled: maybe\nport: '3001'\nsnapshots:\n  enabled: 1\nauth:\n  service_token: 12345\n");
         ConfigValidationException e = invalid(Map.of());

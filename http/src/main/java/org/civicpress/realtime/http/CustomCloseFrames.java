@@ -51,7 +51,7 @@ final class CustomCloseFrames {
         // Codes outside the sendable ranges of RFC 6455 would make pekko-http throw: report them as 1011.
         int sendable = (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006)
                 || (code >= 3000 && code <= 4999) ? code : 1011;
-        byte[] reasonBytes = truncatedUtf8(reason == null ? "" : reason, 123);
+        byte[] reasonBytes = org.civicpress.realtime.errors.CloseReasons.utf8(reason);
         ByteBuffer buffer = ByteBuffer.allocate(MARKER.length + 2 + reasonBytes.length);
         buffer.put(MARKER).putShort((short) sendable).put(reasonBytes);
         return new BinaryMessage.Strict(ByteString.fromArrayUnsafe(buffer.array()));

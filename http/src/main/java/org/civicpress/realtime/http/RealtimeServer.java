@@ -177,7 +177,7 @@ public final class RealtimeServer {
             }
             return DatabaseSettings.h2In(config.dataDir());
         }
-        return new DatabaseSettings(DatabaseKind.fromJdbcUrl(db.url()), db.url(), db.user(), db.password());
+        return new DatabaseSettings(DatabaseKind.of(db.type()), db.url(), db.user(), db.password());
     }
 
     @FunctionalInterface

@@ -3,6 +3,7 @@ package org.civicpress.realtime.loadtest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.civicpress.ycrdt.lib0.Json;
 
 /** Results of one run: a human-readable block and a single JSON line (prefixed RESULT_JSON). */
 public record LoadReport(
@@ -99,42 +100,8 @@ public record LoadReport(
         m.put("serverRssKibBefore", serverRssKibBefore);
         m.put("serverRssKibAfter", serverRssKibAfter);
         m.put("rssKibPerConnection", rssKibPerConnection());
-        StringBuilder sb = new StringBuilder("RESULT_JSON {");
-        boolean first = true;
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append(quote(e.getKey())).append(':');
-            Object v = e.getValue();
-            if (v instanceof String s) {
-                sb.append(quote(s));
-            } else if (v instanceof Double d) {
-                sb.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.4f", d) : "null");
-            } else {
-                sb.append(v);
-            }
-        }
-        return sb.append('}').toString();
-    }
-
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        // 4 decimals are plenty for a benchmark and keep the lines short; NaN/infinity become null
+        m.replaceAll((k, v) -> v instanceof Double d && Double.isFinite(d) ? Math.round(d * 1e4) / 1e4 : v);
+        return "RESULT_JSON " + Json.stringify(m);
     }
 }

@@ -1,6 +1,8 @@
 package org.civicpress.realtime.persistence;
 
-/** The databases the journal can live in; each has its own DDL script and HOCON file. */
+import org.civicpress.realtime.config.RealtimeConfig.DatabaseType;
+
+/** What each database of {@link DatabaseType} needs here: its DDL script and HOCON file. */
 public enum DatabaseKind {
     H2("persistence-h2.conf", "schema/realtime-h2.sql"),
     POSTGRES("persistence-postgres.conf", "schema/realtime-postgres.sql");
@@ -22,8 +24,11 @@ public enum DatabaseKind {
         return schemaResource;
     }
 
-    /** Derives the kind from a JDBC url: anything that is not PostgreSQL is treated as H2. */
-    public static DatabaseKind fromJdbcUrl(String url) {
-        return url != null && url.startsWith("jdbc:postgresql:") ? POSTGRES : H2;
+    /** The kind of the configured {@code database.type} (which the configuration checked against the url). */
+    public static DatabaseKind of(DatabaseType type) {
+        return switch (type) {
+            case H2 -> H2;
+            case POSTGRES -> POSTGRES;
+        };
     }
 }

@@ -13,6 +13,7 @@ import org.civicpress.ycrdt.InvalidUpdateException;
 import org.civicpress.ycrdt.Y;
 import org.civicpress.ycrdt.lib0.Decoder;
 import org.civicpress.ycrdt.utils.Doc;
+import org.civicpress.ycrdt.utils.TopLevelTypes;
 import org.civicpress.ycrdt.utils.Updates;
 
 /**
@@ -39,7 +40,8 @@ public final class Ydoc {
       "             (lib0 writeVarUint8Array); otherwise a file is one update",
       "  --json     dump: print only the document JSON (Yjs doc.toJSON() shape)",
       "  --untyped  dump: leave top-level types untyped, as a fresh Yjs doc would (Yjs then omits",
-      "             them from toJSON); by default each is typed by its content (text, xml, array, map)",
+      "             them from toJSON); by default each is typed by its content (text, xml, array, map;",
+      "             the rule of org.civicpress.ycrdt.utils.TopLevelTypes, shared with the server)",
       "  -o OUT     merge: output file",
       "  --help     this text");
 

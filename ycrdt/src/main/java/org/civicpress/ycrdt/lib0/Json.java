@@ -74,6 +74,8 @@ public final class Json {
       sb.append(']');
     } else if (v instanceof Object[] arr) {
       write(sb, java.util.Arrays.asList(arr), depth);
+    } else if (v instanceof java.util.Collection<?> c) {
+      write(sb, new ArrayList<>(c), depth); // a Set (or other collection) as an array, in iteration order
     } else if (v instanceof byte[] bytes) {
       // a Uint8Array serialises as an object keyed by index
       sb.append('{');
