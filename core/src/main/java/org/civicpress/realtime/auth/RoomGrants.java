@@ -11,15 +11,15 @@ import java.util.Map;
  * {@code {"doc-*":"write","doc-7":"read"}} makes doc-7 read-only. No matching pattern means no access.
  */
 public record RoomGrants(Map<String, RoomAccess> patterns) {
-    /** No room at all (a token without a {@code rooms} claim). */
-    public static final RoomGrants NONE = new RoomGrants(Map.of());
-    /** Write access to every room (the anonymous principal of the development default, the service token). */
-    public static final RoomGrants ALL_WRITE = new RoomGrants(Map.of("*", RoomAccess.WRITE));
-
     /** Longest patterns first so that {@link #accessTo} can stop at the first match; exact before prefix. */
     private static final Comparator<String> SPECIFIC_FIRST = Comparator
             .comparingInt((String p) -> p.endsWith("*") ? p.length() - 1 : Integer.MAX_VALUE).reversed()
             .thenComparing(Comparator.naturalOrder());
+
+    /** No room at all (a token without a {@code rooms} claim). */
+    public static final RoomGrants NONE = new RoomGrants(Map.of());
+    /** Write access to every room (the anonymous principal of the development default, the service token). */
+    public static final RoomGrants ALL_WRITE = new RoomGrants(Map.of("*", RoomAccess.WRITE));
 
     public RoomGrants {
         Map<String, RoomAccess> sorted = new LinkedHashMap<>();
