@@ -59,6 +59,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
     private final Map<String, CompletableFuture<AuthOutcome>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - 20_000_000_000L);
 
     public IntrospectionVerifier(RealtimeConfig.Auth.Introspection config, Duration cacheTtl, HttpClient http,
                                  CacheService cache, Clock clock) {
@@ -92,7 +93,13 @@ public final class IntrospectionVerifier implements TokenVerifier {
         // Reserve a slot first: over the limit, refuse instead of queueing (requests never pile up).
         if (outstanding.incrementAndGet() > config.maxConcurrent()) {
             outstanding.decrementAndGet();
-            log.warn("Token introspection refused a lookup: {} requests already outstanding", config.maxConcurrent());
+            long now = System.nanoTime();
+            long last = lastOverloadLog.get();
+            // At most one line per 10 s: a flood of lookups must not become a flood of log lines.
+            if (now - last > 10_000_000_000L && lastOverloadLog.compareAndSet(last, now)) {
+                log.warn("Token introspection is refusing lookups: {} requests already outstanding",
+                        config.maxConcurrent());
+            }
             return CompletableFuture.completedFuture(
                     AuthOutcome.invalid(Failure.UNAVAILABLE, "token verification is overloaded, try again later"));
         }
@@ -118,7 +125,8 @@ public final class IntrospectionVerifier implements TokenVerifier {
         }
         // The slot is held until the HTTP exchange itself has ended, not only until the caller gave up.
         call.whenComplete((r, e) -> outstanding.decrementAndGet());
-        call.orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS).handle((response, error) -> {
+        // orTimeout on a copy: it must not complete the exchange's own future (that would free the slot early).
+        call.copy().orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS).handle((response, error) -> {
             AuthOutcome outcome;
             Duration ttl = Duration.ZERO;
             if (error != null) {
