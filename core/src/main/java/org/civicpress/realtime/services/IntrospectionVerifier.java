@@ -59,7 +59,8 @@ public final class IntrospectionVerifier implements TokenVerifier {
     private final Map<String, CompletableFuture<AuthOutcome>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - 20_000_000_000L);
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - 20_000_000_000L);
+    private final AtomicLong suppressedWarnings = new AtomicLong();
 
     public IntrospectionVerifier(RealtimeConfig.Auth.Introspection config, Duration cacheTtl, HttpClient http,
                                  CacheService cache, Clock clock) {
@@ -93,13 +94,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         // Reserve a slot first: over the limit, refuse instead of queueing (requests never pile up).
         if (outstanding.incrementAndGet() > config.maxConcurrent()) {
             outstanding.decrementAndGet();
-            long now = System.nanoTime();
-            long last = lastOverloadLog.get();
-            // At most one line per 10 s: a flood of lookups must not become a flood of log lines.
-            if (now - last > 10_000_000_000L && lastOverloadLog.compareAndSet(last, now)) {
-                log.warn("Token introspection is refusing lookups: {} requests already outstanding",
-                        config.maxConcurrent());
-            }
+            warn("Token introspection is refusing lookups: {} requests already outstanding", config.maxConcurrent());
             return CompletableFuture.completedFuture(
                     AuthOutcome.invalid(Failure.UNAVAILABLE, "token verification is overloaded, try again later"));
         }
@@ -130,7 +125,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
             AuthOutcome outcome;
             Duration ttl = Duration.ZERO;
             if (error != null) {
-                log.warn("Token introspection failed: {}", describe(error));
+                warn("Token introspection failed: {}", describe(error));
                 outcome = unavailable();
             } else {
                 Answer a = interpret(response);
@@ -150,20 +145,20 @@ public final class IntrospectionVerifier implements TokenVerifier {
         int status = response.statusCode();
         if (status == 401 || status == 403) return negative();
         if (status != 200) {
-            log.warn("Token introspection answered HTTP {}", status);
+            warn("Token introspection answered HTTP {}", status);
             return new Answer(unavailable(), Duration.ZERO);
         }
         Map<String, Object> body;
         try {
             body = com.nimbusds.jose.util.JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
         } catch (java.text.ParseException | RuntimeException e) {
-            log.warn("Token introspection answered with malformed JSON");
+            warn("Token introspection answered with malformed JSON");
             return new Answer(unavailable(), Duration.ZERO);
         }
         Object active = body.get("active");
         if (Boolean.FALSE.equals(active)) return negative();
         if (!Boolean.TRUE.equals(active)) {
-            log.warn("Token introspection answer has no boolean 'active'");
+            warn("Token introspection answer has no boolean 'active'");
             return new Answer(unavailable(), Duration.ZERO);
         }
         Instant now = clock.instant();
@@ -171,7 +166,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         Object exp = body.get("exp");
         if (exp != null) {
             if (!(exp instanceof Number n)) {
-                log.warn("Token introspection answer has a non-numeric 'exp'");
+                warn("Token introspection answer has a non-numeric 'exp'");
                 return new Answer(unavailable(), Duration.ZERO);
             }
             expiresAt = Instant.ofEpochSecond(n.longValue());
@@ -183,7 +178,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         try {
             principal = Principal.fromClaims(body, expiresAt);
         } catch (IllegalArgumentException e) {
-            log.warn("Token introspection answer is malformed: {}", e.getMessage());
+            warn("Token introspection answer is malformed: {}", e.getMessage());
             return new Answer(unavailable(), Duration.ZERO);
         }
         Duration ttl = cacheTtl;
@@ -200,6 +195,21 @@ public final class IntrospectionVerifier implements TokenVerifier {
 
     private static AuthOutcome unavailable() {
         return AuthOutcome.invalid(Failure.UNAVAILABLE, "the token could not be verified, try again later");
+    }
+
+    /**
+     * At most one WARN per 10 s (with the count of the ones left out): during an API outage or a flood of
+     * lookups every request fails, and the log must not grow with the attack.
+     */
+    private void warn(String format, Object... args) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last > 10_000_000_000L && lastWarning.compareAndSet(last, now)) {
+            long suppressed = suppressedWarnings.getAndSet(0);
+            log.warn(format + (suppressed > 0 ? " (" + suppressed + " similar warnings suppressed)" : ""), args);
+        } else {
+            suppressedWarnings.incrementAndGet();
+        }
     }
 
     private static String describe(Throwable t) {
