@@ -38,6 +38,12 @@ public final class DefaultAuthService implements AuthService {
         return new DefaultAuthService(config, jwt, introspection, clock);
     }
 
+    /** The configured verifiers, with an HTTP client of their own only when one of them calls out. */
+    public static DefaultAuthService create(RealtimeConfig.Auth config, CacheService cache, Clock clock) {
+        boolean callsOut = config.jwt().jwksUrl() != null || config.introspection().enabled();
+        return create(config, cache, callsOut ? defaultHttpClient(config) : null, clock);
+    }
+
     /** With explicit verifiers (either may be null). */
     public DefaultAuthService(RealtimeConfig.Auth config, TokenVerifier jwt, TokenVerifier introspection, Clock clock) {
         this.config = config;

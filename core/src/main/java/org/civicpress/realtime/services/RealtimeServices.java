@@ -26,7 +26,7 @@ public final class RealtimeServices {
         c.register(ServiceKeys.AUTH, AuthService.class, x -> {
             RealtimeConfig.Auth auth = config(x).auth();
             return DefaultAuthService.create(auth, x.resolve(ServiceKeys.CACHE, CacheService.class),
-                    DefaultAuthService.defaultHttpClient(auth), java.time.Clock.systemUTC());
+                    java.time.Clock.systemUTC());
         });
         c.register(ServiceKeys.DATABASE, DatabaseService.class, x -> {
             RealtimeConfig.Database db = config(x).database();

@@ -26,15 +26,19 @@ class AuthConfigTest {
     Path dir;
 
     private void yml(String text) throws IOException {
-        Files.writeString(dir.resolve("realtime.yml"), text);
+        Files.writeString(dir.resolve(RealtimeConfigManager.FILE_NAME), text);
     }
 
+    /** The problems of loading the current file with {@code env}, which must be invalid. */
     private ConfigValidationException invalid(Map<String, String> env) {
-        return assertThrows(ConfigValidationException.class, () -> RealtimeConfigManager.load(dir, env));
+        ConfigValidationException e = assertThrows(ConfigValidationException.class,
+                () -> RealtimeConfigManager.load(dir, env));
+        assertEquals(e.problems().size(), e.getMessage().split("\n  - ").length - 1, "every problem is listed");
+        return e;
     }
 
     private static Set<String> paths(ConfigValidationException e) {
-        return e.problems().stream().map(ConfigProblem::path).collect(Collectors.toSet());
+        return e.problems().stream().map(ConfigProblem::path).collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
     @Test
