@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 final class ConfigSection {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
 
     private final String path;
     private final String envPrefix;
@@ -192,19 +191,7 @@ final class ConfigSection {
         if (v.value instanceof Number n && !(v.value instanceof BigInteger)) {
             d = Duration.ofMillis(Math.round(n.doubleValue() * 1000));
         } else if (v.value instanceof String s) {
-            Matcher m = DURATION.matcher(s.trim());
-            if (m.matches()) {
-                double amount = Double.parseDouble(m.group(1));
-                String unit = m.group(2) == null ? "s" : m.group(2);
-                double millis = switch (unit) {
-                    case "ms" -> amount;
-                    case "m" -> amount * 60_000;
-                    case "h" -> amount * 3_600_000;
-                    case "d" -> amount * 86_400_000;
-                    default -> amount * 1000;
-                };
-                d = Duration.ofMillis(Math.round(millis));
-            }
+            d = Durations.parse(s).orElse(null);
         }
         if (d == null) {
             problem(key, v.source, "expected a duration in seconds (e.g. 300) or with a unit (500ms, 30s, 5m, 1h), got "

@@ -83,16 +83,89 @@ public record RealtimeConfig(
     }
 
     /**
-     * {@code auth.*}: anonymous access is allowed by default (single-node development setup);
-     * {@code serviceToken} authenticates trusted back-end callers.
+     * {@code auth.*}: who may connect (see docs/security.md). Anonymous access is allowed by default (the
+     * one-command development run); {@code serviceToken} authenticates trusted back-end callers; {@code jwt}
+     * and {@code introspection} verify user tokens. {@code maxPendingMessages}/{@code maxPendingBytes} bound
+     * what a connection may send before its authentication has completed.
      */
-    public record Auth(boolean allowAnonymous, String serviceToken, Duration tokenCacheTtl) {
-        public static final Auth DEFAULTS = new Auth(true, null, Duration.ofSeconds(60));
+    public record Auth(boolean allowAnonymous, String serviceToken, Duration tokenCacheTtl, Jwt jwt,
+                       Introspection introspection, int maxPendingMessages, int maxPendingBytes) {
+        public static final int DEFAULT_MAX_PENDING_MESSAGES = 32;
+        public static final int DEFAULT_MAX_PENDING_BYTES = 256 * 1024;
+        public static final Auth DEFAULTS = new Auth(true, null, Duration.ofSeconds(60), Jwt.DEFAULTS,
+                Introspection.DEFAULTS, DEFAULT_MAX_PENDING_MESSAGES, DEFAULT_MAX_PENDING_BYTES);
+
+        public Auth {
+            if (jwt == null) jwt = Jwt.DEFAULTS;
+            if (introspection == null) introspection = Introspection.DEFAULTS;
+        }
+
+        /** Without token verifiers (the seed's shape). */
+        public Auth(boolean allowAnonymous, String serviceToken, Duration tokenCacheTtl) {
+            this(allowAnonymous, serviceToken, tokenCacheTtl, Jwt.DEFAULTS, Introspection.DEFAULTS,
+                    DEFAULT_MAX_PENDING_MESSAGES, DEFAULT_MAX_PENDING_BYTES);
+        }
+
+        /** True when some token can be verified (a JWT key source, introspection, or the service token). */
+        public boolean anyVerifier() {
+            return jwt.enabled() || introspection.enabled() || (serviceToken != null && !serviceToken.isEmpty());
+        }
+
+        /**
+         * The WARN the server logs at start when anyone may connect without a token, empty otherwise.
+         * Anonymous access is the embedded development default; a deployment holding civic records must
+         * turn it off, so the text says how.
+         */
+        public java.util.Optional<String> startupWarning() {
+            if (!allowAnonymous) return java.util.Optional.empty();
+            return java.util.Optional.of("ANONYMOUS ACCESS IS ON: any client that reaches the WebSocket port may "
+                    + "read and edit every room without a token (auth.allow_anonymous=true). Set "
+                    + "REALTIME_AUTH_ALLOW_ANONYMOUS=false and configure auth.jwt.* or auth.introspection.url "
+                    + "for any deployment that is not a local development run (see docs/security.md).");
+        }
 
         @Override
         public String toString() {
             return "Auth[allowAnonymous=" + allowAnonymous + ", serviceToken=" + Secrets.mask(serviceToken)
-                    + ", tokenCacheTtl=" + tokenCacheTtl + "]";
+                    + ", tokenCacheTtl=" + tokenCacheTtl + ", jwt=" + jwt + ", introspection=" + introspection
+                    + ", maxPendingMessages=" + maxPendingMessages + ", maxPendingBytes=" + maxPendingBytes + "]";
+        }
+
+        /**
+         * {@code auth.jwt.*}: HS256 with {@code hs256Secret}; RS256/ES256 with the keys of {@code jwksUrl}
+         * or {@code jwksFile}. {@code issuer}/{@code audience} are checked when set. The JWK set is
+         * re-read after {@code jwksCacheTtl}, and on a token with an unknown key id, but at most once per
+         * {@code jwksMinRefreshInterval} (a flood of made-up key ids cannot hammer the key server).
+         */
+        public record Jwt(String hs256Secret, String jwksUrl, Path jwksFile, String issuer, String audience,
+                          Duration clockSkew, Duration jwksCacheTtl, Duration jwksMinRefreshInterval,
+                          Duration jwksTimeout) {
+            public static final Jwt DEFAULTS = new Jwt(null, null, null, null, null, Duration.ofSeconds(30),
+                    Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+            public boolean enabled() {
+                return hs256Secret != null || jwksUrl != null || jwksFile != null;
+            }
+
+            @Override
+            public String toString() {
+                return "Jwt[hs256Secret=" + Secrets.mask(hs256Secret) + ", jwksUrl=" + jwksUrl + ", jwksFile="
+                        + jwksFile + ", issuer=" + issuer + ", audience=" + audience + ", clockSkew=" + clockSkew
+                        + ", jwksCacheTtl=" + jwksCacheTtl + ", jwksMinRefreshInterval=" + jwksMinRefreshInterval
+                        + ", jwksTimeout=" + jwksTimeout + "]";
+            }
+        }
+
+        /**
+         * {@code auth.introspection.*}: the CivicPress API URL that says who a bearer is and which rooms
+         * they may use; at most {@code maxConcurrent} lookups are outstanding at once.
+         */
+        public record Introspection(String url, Duration timeout, int maxConcurrent) {
+            public static final Introspection DEFAULTS = new Introspection(null, Duration.ofSeconds(5), 32);
+
+            public boolean enabled() {
+                return url != null;
+            }
         }
     }
 

@@ -203,12 +203,7 @@ public final class RealtimeConfigManager {
                 rl.integer("connections_per_user", RateLimiting.DEFAULTS.connectionsPerUser(), 1, 1_000_000));
         rl.rejectUnknownKeys();
 
-        ConfigSection a = s.child("auth");
-        Auth auth = new Auth(
-                a.bool("allow_anonymous", true),
-                a.string("service_token", null, true),
-                a.duration("token_cache_ttl", Auth.DEFAULTS.tokenCacheTtl(), Duration.ZERO, Duration.ofDays(1)));
-        a.rejectUnknownKeys();
+        Auth auth = auth(s.child("auth"));
 
         List<Webhook> webhooks = new ArrayList<>();
         Set<String> webhookUrls = new java.util.HashSet<>();
@@ -271,6 +266,76 @@ public final class RealtimeConfigManager {
         s.rejectUnknownKeys();
         return new RealtimeConfig(enabled, port, host, path, dataDir, rooms, snapshots, rate, auth, webhooks,
                 database, cluster, websocket, api);
+    }
+
+    /** {@code auth.*}; env {@code REALTIME_AUTH_*}, {@code REALTIME_AUTH_JWT_*}, {@code REALTIME_AUTH_INTROSPECTION_*}. */
+    private static Auth auth(ConfigSection a) {
+        Auth d = Auth.DEFAULTS;
+        boolean allowAnonymous = a.bool("allow_anonymous", true);
+        String serviceToken = a.string("service_token", null, true);
+        Duration cacheTtl = a.duration("token_cache_ttl", d.tokenCacheTtl(), Duration.ZERO, Duration.ofDays(1));
+        int maxPendingMessages = a.integer("max_pending_messages", d.maxPendingMessages(), 1, 10_000);
+        int maxPendingBytes = a.integer("max_pending_bytes", d.maxPendingBytes(), 1024, 64L * 1024 * 1024);
+
+        ConfigSection j = a.child("jwt");
+        Auth.Jwt jd = Auth.Jwt.DEFAULTS;
+        String secret = j.string("hs256_secret", null, true);
+        if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+            // HS256 needs a key at least as long as its output (RFC 7518 3.2); shorter ones are guessable.
+            j.problemAt("hs256_secret", "must be at least 32 bytes long (got a shorter secret)");
+        }
+        String jwksUrl = j.string("jwks_url", null, false);
+        if (jwksUrl != null) checkHttpUrl(j, "jwks_url", jwksUrl);
+        String jwksFileName = j.string("jwks_file", null, false);
+        Path jwksFile = null;
+        if (jwksFileName != null) {
+            try {
+                jwksFile = Path.of(jwksFileName);
+                if (!Files.isReadable(jwksFile)) {
+                    j.problemAt("jwks_file", "cannot read '" + jwksFileName + "'");
+                } else {
+                    com.nimbusds.jose.jwk.JWKSet.load(jwksFile.toFile());
+                }
+            } catch (InvalidPathException e) {
+                j.problemAt("jwks_file", "not a valid path: " + e.getReason());
+            } catch (IOException | java.text.ParseException e) {
+                j.problemAt("jwks_file", "not a JSON Web Key Set: " + e.getMessage());
+            }
+        }
+        if (jwksUrl != null && jwksFileName != null) j.problemAt("jwks_file", "set jwks_url or jwks_file, not both");
+        String issuer = j.string("issuer", null, false);
+        String audience = j.string("audience", null, false);
+        if (issuer != null && issuer.isBlank()) j.problemAt("issuer", "must not be empty");
+        if (audience != null && audience.isBlank()) j.problemAt("audience", "must not be empty");
+        Auth.Jwt jwt = new Auth.Jwt(secret, jwksUrl, jwksFile, issuer, audience,
+                j.duration("clock_skew", jd.clockSkew(), Duration.ZERO, Duration.ofMinutes(10)),
+                j.duration("jwks_cache_ttl", jd.jwksCacheTtl(), Duration.ofSeconds(1), Duration.ofDays(1)),
+                j.duration("jwks_min_refresh_interval", jd.jwksMinRefreshInterval(), Duration.ZERO,
+                        Duration.ofHours(1)),
+                j.duration("jwks_timeout", jd.jwksTimeout(), Duration.ofMillis(100), Duration.ofMinutes(1)));
+        if ((issuer != null || audience != null) && jwksUrl == null && jwksFile == null && secret == null) {
+            j.problemAt(issuer != null ? "issuer" : "audience",
+                    "is set but no JWT key is (auth.jwt.hs256_secret, jwks_url or jwks_file)");
+        }
+        j.rejectUnknownKeys();
+
+        ConfigSection in = a.child("introspection");
+        Auth.Introspection id = Auth.Introspection.DEFAULTS;
+        String introspectionUrl = in.string("url", null, false);
+        if (introspectionUrl != null) checkHttpUrl(in, "url", introspectionUrl);
+        Auth.Introspection introspection = new Auth.Introspection(introspectionUrl,
+                in.duration("timeout", id.timeout(), Duration.ofMillis(50), Duration.ofMinutes(1)),
+                in.integer("max_concurrent", id.maxConcurrent(), 1, 10_000));
+        in.rejectUnknownKeys();
+
+        Auth auth = new Auth(allowAnonymous, serviceToken, cacheTtl, jwt, introspection, maxPendingMessages,
+                maxPendingBytes);
+        if (!allowAnonymous && !auth.anyVerifier()) {
+            a.problemAt("allow_anonymous", "is false but no token verifier is configured: set auth.jwt.hs256_secret, "
+                    + "auth.jwt.jwks_url, auth.jwt.jwks_file, auth.introspection.url or auth.service_token");
+        }
+        a.rejectUnknownKeys();
+        return auth;
     }
 
     private static Api api(ConfigSection a) {

@@ -23,7 +23,11 @@ public final class RealtimeServices {
         c.register(ServiceKeys.HOOKS, HookSystem.class, x -> HookSystem.inProcess());
         c.register(ServiceKeys.METRICS, RealtimeMetrics.class, x -> new RealtimeMetrics());
         c.register(ServiceKeys.CACHE, CacheService.class, x -> new InMemoryCacheService());
-        c.register(ServiceKeys.AUTH, AuthService.class, x -> new DefaultAuthService(config(x).auth()));
+        c.register(ServiceKeys.AUTH, AuthService.class, x -> {
+            RealtimeConfig.Auth auth = config(x).auth();
+            return DefaultAuthService.create(auth, x.resolve(ServiceKeys.CACHE, CacheService.class),
+                    java.time.Clock.systemUTC());
+        });
         c.register(ServiceKeys.DATABASE, DatabaseService.class, x -> {
             RealtimeConfig.Database db = config(x).database();
             if (db.url() == null) {

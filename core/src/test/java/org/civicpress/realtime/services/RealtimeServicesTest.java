@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
+import org.civicpress.realtime.auth.AuthOutcome;
 import org.civicpress.realtime.errors.AuthenticationFailedError;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.hooks.WebhookDispatcher;
@@ -42,7 +43,8 @@ class RealtimeServicesTest {
             c.resolve(ServiceKeys.LOGGER, RealtimeLogger.class).info("services test {}", "ok");
             assertTrue(c.resolve(ServiceKeys.METRICS, RealtimeMetrics.class).scrape().contains("realtime_rooms_active"));
             AuthService auth = c.resolve(ServiceKeys.AUTH, AuthService.class);
-            assertTrue(auth.authenticate("r", "c1", null, "127.0.0.1").anonymous());
+            assertTrue(auth.authenticate(null, "c1").toCompletableFuture().join()
+                    .authenticatedPrincipal().orElseThrow().anonymous());
             // database.url is not set: the optional database service explains why it is missing.
             ServiceContainerError e = assertThrows(ServiceContainerError.class,
                     () -> c.resolve(ServiceKeys.DATABASE, DatabaseService.class));
@@ -80,14 +82,21 @@ class RealtimeServicesTest {
     @Test
     void defaultAuthServiceRules() {
         var config = new RealtimeConfig.Auth(false, "svc-token", Duration.ofSeconds(60));
-        DefaultAuthService auth = new DefaultAuthService(config,
-                token -> "good".equals(token) ? java.util.Optional.of(new Principal("alice", false, false))
-                        : java.util.Optional.empty());
-        assertThrows(AuthenticationFailedError.class, () -> auth.authenticate("r", "c", null, "ip"));
-        assertTrue(auth.authenticate("r", "c", "svc-token", "ip").service());
-        assertEquals("alice", auth.authenticate("r", "c", "good", "ip").userId());
-        AuthenticationFailedError e = assertThrows(AuthenticationFailedError.class,
-                () -> auth.authenticate("r", "c", "bad", "ip"));
+        org.civicpress.realtime.auth.TokenVerifier verifier = token -> java.util.concurrent.CompletableFuture
+                .completedFuture("good".equals(token)
+                        ? new AuthOutcome.Authenticated(org.civicpress.realtime.auth.Principal.fromClaims(
+                                Map.of("sub", "alice"), null))
+                        : AuthOutcome.invalid(AuthOutcome.Failure.REJECTED, "rejected"));
+        DefaultAuthService auth = new DefaultAuthService(config, null, verifier, java.time.Clock.systemUTC());
+        AuthOutcome missing = auth.authenticate(null, "c").toCompletableFuture().join();
+        assertEquals(new AuthOutcome.MissingToken(), missing);
+        assertTrue(missing.error().orElseThrow() instanceof AuthenticationFailedError);
+        assertTrue(auth.authenticate("svc-token", "c").toCompletableFuture().join()
+                .authenticatedPrincipal().orElseThrow().service());
+        assertEquals("alice", auth.authenticate("good", "c").toCompletableFuture().join()
+                .authenticatedPrincipal().orElseThrow().userId());
+        AuthOutcome bad = auth.authenticate("bad", "c").toCompletableFuture().join();
+        AuthenticationFailedError e = (AuthenticationFailedError) bad.error().orElseThrow();
         assertEquals(4401, e.wsCloseCode());
         assertFalse(e.getMessage().contains("bad"));
     }
