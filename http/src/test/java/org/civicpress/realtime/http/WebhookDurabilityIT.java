@@ -90,7 +90,10 @@ class WebhookDurabilityIT {
         first.await("stopped", SYNC);
         first.quit();
         // room created, a connected, a disconnected: recorded, and undeliverable while the receiver is down.
-        Poll.until(SYNC, POLL, () -> Poll.unless(pending(server) >= 3, () -> "outbox pending " + pending(server)));
+        Poll.until(SYNC, POLL, () -> {
+            double pending = pending(server);
+            return Poll.unless(pending >= 3, () -> "outbox pending " + pending);
+        });
 
         NodeClient second = NodeClient.editor("webhook-b", "b", server.wsBase(), room, 100);
         processes.add(second);
@@ -121,7 +124,10 @@ class WebhookDurabilityIT {
         });
         log.info("{} deliveries {} ms after the receiver came up", received.size(),
                 (System.nanoTime() - upAt) / 1_000_000);
-        Poll.until(SYNC, POLL, () -> Poll.unless(pending(restarted) == 0, () -> "outbox pending " + pending(restarted)));
+        Poll.until(SYNC, POLL, () -> {
+            double pending = pending(restarted);
+            return Poll.unless(pending == 0, () -> "outbox pending " + pending);
+        });
 
         for (Delivery d : received) {
             assertTrue(WebhookSigner.verify(SECRET, d.body(), d.headers().get("x-realtime-signature")),
