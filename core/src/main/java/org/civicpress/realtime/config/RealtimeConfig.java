@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.civicpress.realtime.hooks.HookEvents;
 
 /**
  * The validated configuration of the realtime module: {@code <dataDir>/realtime.yml} over the defaults,
@@ -181,7 +182,7 @@ public record RealtimeConfig(
 
         /** True when this target subscribed to {@code event} (an empty set or "*" means every event). */
         public boolean wants(String event) {
-            return events.isEmpty() || events.contains("*") || events.contains(event);
+            return HookEvents.subscribed(events, event);
         }
 
         @Override

@@ -89,7 +89,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         if (correlationId != null) mdc.put("correlationId", correlationId);
         return Behaviors.withMdc(Command.class, Map.copyOf(mdc),
                 Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
-                        connectionId, remoteAddress, userId, socket, settings,
+                        connectionId, remoteAddress, userId, correlationId, socket, settings,
                         locator != null ? locator : RoomLocator.sharding(ctx.getSystem())))));
     }
 
@@ -98,6 +98,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final String connectionId;
     private final String remoteAddress;
     private final String userId;
+    /** The upgrade request's correlation id: in the MDC and in this connection's hook events. */
+    private final String correlationId;
     private final ActorRef<SocketOut> socket;
     private final RoomLocator locator;
     /** This node's relay: rooms on other nodes write to our socket through it, once per node and broadcast. */
@@ -113,14 +115,15 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private long queuedBytes;
 
     private ClientConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId,
-                             String connectionId, String remoteAddress, String userId, ActorRef<SocketOut> socket,
-                             RoomSettings settings, RoomLocator locator) {
+                             String connectionId, String remoteAddress, String userId, String correlationId,
+                             ActorRef<SocketOut> socket, RoomSettings settings, RoomLocator locator) {
         super(ctx);
         this.timers = timers;
         this.roomId = roomId;
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
         this.userId = userId;
+        this.correlationId = correlationId;
         this.socket = socket;
         this.locator = locator;
         this.maxQueuedBytes = 2L * settings.maxMessageBytes();
@@ -157,7 +160,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private void join() {
         // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery);
         // a room on another node writes through our node's relay.
-        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining, socket, relay));
+        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining, socket, relay,
+                correlationId));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 

@@ -17,5 +17,10 @@ public final class HookEvents {
     /** Subscribing to this name receives every event. */
     public static final String ANY = "*";
 
+    /** True when a subscription to {@code names} covers {@code event}: an empty set or "*" means every event. */
+    public static boolean subscribed(Set<String> names, String event) {
+        return names.isEmpty() || names.contains(ANY) || names.contains(event);
+    }
+
     private HookEvents() {}
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.civicpress.realtime.config.RealtimeConfig.Webhook;
 import org.civicpress.realtime.errors.JsonWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +25,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers hook events to the configured webhook targets, at least once.
  *
- * <p>For every event and every target that subscribed to it, an entry is appended (fsync) to the
- * {@link WebhookOutbox} BEFORE the first HTTP attempt. Each attempt POSTs the stored JSON body with
- * {@code X-Realtime-Signature: sha256=<hmac>}, {@code X-Realtime-Event-Id} (stable across retries and
- * restarts: receivers deduplicate on it), {@code X-Realtime-Event} and {@code X-Realtime-Delivery-Attempt}.
- * A 2xx answer marks the entry delivered; anything else is retried with exponential backoff until the
- * target's {@code max_attempts}, then the entry is written to {@code dead-letter.log} with the last error.
- * On start, undelivered entries of a previous run are redelivered. No ordering is guaranteed.
+ * <p>{@link #enqueue} appends one entry per target that subscribed to the event to the {@link WebhookOutbox}
+ * and returns only once it is fsynced (group commit): the hook system calls it inside {@code emit}, so an
+ * event that was emitted survives kill -9 (see docs/hooks.md for which events that guarantees). Each attempt
+ * POSTs the stored JSON body with {@code X-Realtime-Signature: sha256=<hmac>}, {@code X-Realtime-Event-Id}
+ * (the event's id: stable across retries and restarts, receivers deduplicate on it), {@code X-Realtime-Event}
+ * and {@code X-Realtime-Delivery-Attempt}. A 2xx answer marks the entry delivered; anything else is retried
+ * with exponential backoff until the target's {@code max_attempts}, then the entry is written to
+ * {@code dead-letter.log} with the last error. On start, undelivered entries of a previous run are
+ * redelivered. No ordering is guaranteed.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final AtomicLong INSTANCES = new AtomicLong();
 
-    private final Map<String, Webhook> targetsByUrl = new LinkedHashMap<>();
+    private final Map<String, WebhookTarget> targetsByUrl = new LinkedHashMap<>();
     private final WebhookOutbox outbox;
     private final RetryPolicy retry;
     private final WebhookDeliveryObserver observer;
@@ -45,13 +47,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
-    public WebhookDispatcher(List<Webhook> targets, Path outboxDir) {
+    public WebhookDispatcher(List<WebhookTarget> targets, Path outboxDir) {
         this(targets, outboxDir, RetryPolicy.DEFAULT, WebhookDeliveryObserver.NONE);
     }
 
-    public WebhookDispatcher(List<Webhook> targets, Path outboxDir, RetryPolicy retry,
+    public WebhookDispatcher(List<WebhookTarget> targets, Path outboxDir, RetryPolicy retry,
                              WebhookDeliveryObserver observer) {
-        for (Webhook t : targets) targetsByUrl.putIfAbsent(t.url(), t);
+        for (WebhookTarget t : targets) targetsByUrl.putIfAbsent(t.url(), t);
         this.retry = retry;
         this.observer = observer;
         long n = INSTANCES.incrementAndGet();
@@ -78,34 +80,34 @@ public final class WebhookDispatcher implements AutoCloseable {
         observer.pendingChanged(outbox.pendingCount());
     }
 
-    /** Subscribes to every event of {@code hooks}; the returned Runnable unsubscribes. */
-    public Runnable attach(HookSystem hooks) {
-        return hooks.on(HookEvents.ANY, this::enqueue);
-    }
-
     /**
-     * Durably records one delivery per interested target, then starts delivering. Blocks for the fsync:
-     * call it from the hook system's thread, never from an actor.
+     * Durably records one delivery per interested target (returns once fsynced), then starts delivering.
+     * Never throws: if the outbox write fails the event is lost (logged, counted as a failed attempt); if only
+     * the fsync fails it is still sent, but a crash may lose it. Called by the hook system inside {@code emit}.
      */
     public void enqueue(HookEvent event) {
-        if (closed) return;
-        String eventId = UUID.randomUUID().toString();
+        if (closed) {
+            log.warn("Webhook dispatcher closed: {} {} is not recorded", event.event(), event.id());
+            return;
+        }
         byte[] body = null;
-        for (Webhook target : targetsByUrl.values()) {
+        List<WebhookOutbox.Entry> entries = new ArrayList<>();
+        for (WebhookTarget target : targetsByUrl.values()) {
             if (!target.wants(event.event())) continue;
-            if (body == null) body = payload(eventId, event);
-            WebhookOutbox.Entry entry = new WebhookOutbox.Entry(UUID.randomUUID().toString(), eventId, event.event(),
-                    target.url(), Instant.now(), body, 0, null);
-            try {
-                outbox.append(entry);
-            } catch (IOException e) {
-                log.error("Cannot record webhook delivery of {} to {}: event not delivered", event.event(),
-                        target.url(), e);
-                observer.failedAttempt(target.url(), event.event(), e.toString());
-                continue;
-            }
-            observer.pendingChanged(outbox.pendingCount());
-            schedule(entry.id(), Duration.ZERO);
+            if (body == null) body = payload(event);
+            entries.add(new WebhookOutbox.Entry(UUID.randomUUID().toString(), event.id(), event.event(),
+                    target.url(), Instant.now(), body, 0, null));
+        }
+        if (entries.isEmpty()) return;
+        try {
+            outbox.append(entries);
+        } catch (IOException | RuntimeException e) {
+            log.error("Cannot record webhook delivery of {} {} durably in the outbox", event.event(), event.id(), e);
+            for (WebhookOutbox.Entry entry : entries) observer.failedAttempt(entry.targetUrl(), event.event(), e.toString());
+        }
+        observer.pendingChanged(outbox.pendingCount());
+        for (WebhookOutbox.Entry entry : entries) {
+            if (outbox.get(entry.id()) != null) schedule(entry.id(), Duration.ZERO);
         }
     }
 
@@ -113,14 +115,21 @@ public final class WebhookDispatcher implements AutoCloseable {
         return outbox.pendingCount();
     }
 
+    long outboxFsyncs() {
+        return outbox.fsyncCount();
+    }
+
     public Path deadLetterFile() {
         return outbox.deadLetterFile();
     }
 
-    /** The JSON body POSTed to webhook targets. */
-    static byte[] payload(String eventId, HookEvent e) {
+    /**
+     * The JSON body POSTed to webhook targets: {@code id} (unique per event), {@code event}, {@code timestamp},
+     * then roomId, roomType, node, clientId, userId, correlationId when set, and {@code data}.
+     */
+    static byte[] payload(HookEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", eventId);
+        m.put("id", e.id());
         m.put("event", e.event());
         m.put("timestamp", e.timestamp().toString());
         putIfSet(m, "roomId", e.roomId());
@@ -128,7 +137,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         putIfSet(m, "node", e.node());
         putIfSet(m, "clientId", e.clientId());
         putIfSet(m, "userId", e.userId());
-        m.put("correlationId", e.correlationId());
+        putIfSet(m, "correlationId", e.correlationId());
         m.put("data", e.data());
         return JsonWriter.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -150,7 +159,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (closed) return;
         WebhookOutbox.Entry entry = outbox.get(id);
         if (entry == null) return;
-        Webhook target = targetsByUrl.get(entry.targetUrl());
+        WebhookTarget target = targetsByUrl.get(entry.targetUrl());
         int attemptNo = entry.attempts() + 1;
         HttpRequest request;
         try {
@@ -182,7 +191,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         });
     }
 
-    private void failed(WebhookOutbox.Entry entry, Webhook target, int attemptNo, String reason) {
+    private void failed(WebhookOutbox.Entry entry, WebhookTarget target, int attemptNo, String reason) {
         observer.failedAttempt(target.url(), entry.event(), reason);
         if (attemptNo >= target.maxAttempts()) {
             log.warn("Webhook {} {} to {} failed {} times, dead-lettered: {}", entry.event(), entry.eventId(),

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Durable, file-based outbox of webhook deliveries under one directory:
  * <ul>
  *   <li>{@code outbox.log}: append-only text log, one record per line (tab-separated, free text in Base64):
- *   {@code E id eventId event url createdAtMillis payload} (enqueued, fsynced before delivery starts),
+ *   {@code E id eventId event url createdAtMillis payload} (enqueued, fsynced before {@code emit} returns),
  *   {@code A id attempts lastError} (an attempt failed), {@code D id} (delivered), {@code X id} (dead-lettered).
  *   Replaying it gives the pending entries; a torn last line (crash mid-write) is ignored.</li>
  *   <li>{@code dead-letter.log}: one JSON object per line for entries that exhausted their attempts.</li>
@@ -57,6 +57,12 @@ final class WebhookOutbox implements AutoCloseable {
     private final Map<String, Entry> pending = new LinkedHashMap<>();
     private FileChannel out;
     private int recordsSinceCompaction;
+    /** Number of {@link #append} calls written to the log (guarded by this). */
+    private long appended;
+    /** Appends up to this number are fsynced; written under {@link #syncLock}, or by a compaction. */
+    private volatile long durable;
+    private final Object syncLock = new Object();
+    private long fsyncs; // guarded by syncLock
     private boolean closed;
 
     private WebhookOutbox(Path dir, FileChannel lockChannel, FileLock lock) {
@@ -113,24 +119,66 @@ final class WebhookOutbox implements AutoCloseable {
         return pending.size();
     }
 
-    /** Appends and fsyncs a new entry: after this returns it survives a crash. */
-    synchronized void append(Entry e) throws IOException {
-        ensureOpen();
-        write(enqueueLine(e), true);
-        pending.put(e.id(), e);
+    /**
+     * Appends new entries and returns once they are on disk (fsync): after this returns they survive a
+     * crash. Group commit: the write happens under the outbox lock, the fsync outside it, and one fsync
+     * covers every entry appended before it started, so threads appending at the same time share fsyncs
+     * instead of queueing for one each.
+     */
+    void append(List<Entry> entries) throws IOException {
+        if (entries.isEmpty()) return;
+        long mine;
+        synchronized (this) {
+            ensureOpen();
+            StringBuilder lines = new StringBuilder();
+            for (Entry e : entries) lines.append(enqueueLine(e));
+            write(lines.toString());
+            for (Entry e : entries) pending.put(e.id(), e);
+            mine = ++appended;
+        }
+        syncThrough(mine);
+    }
+
+    private void syncThrough(long appendNo) throws IOException {
+        synchronized (syncLock) {
+            if (durable >= appendNo) return; // an fsync that started after our write covered it
+            long upTo;
+            FileChannel channel;
+            synchronized (this) {
+                ensureOpen();
+                upTo = appended;
+                channel = out;
+            }
+            try {
+                channel.force(false);
+            } catch (java.nio.channels.ClosedChannelException replaced) {
+                // A compaction swapped the log file meanwhile; it fsynced everything appended before it.
+                if (durable >= appendNo) return;
+                throw replaced;
+            }
+            durable = Math.max(durable, upTo);
+            fsyncs++;
+        }
+    }
+
+    /** How many group-commit fsyncs {@link #append} made (tests check that concurrent appends share them). */
+    long fsyncCount() {
+        synchronized (syncLock) {
+            return fsyncs;
+        }
     }
 
     synchronized void recordAttempt(String id, int attempts, String error) {
         Entry e = pending.get(id);
         if (e == null || closed) return;
         pending.put(id, e.withAttempt(attempts, error));
-        writeQuietly("A\t" + id + "\t" + attempts + "\t" + b64(error) + "\n", false);
+        writeQuietly("A\t" + id + "\t" + attempts + "\t" + b64(error) + "\n");
     }
 
     synchronized void markDelivered(String id) {
         if (pending.remove(id) == null || closed) return;
         // Not fsynced: losing this mark only causes one duplicate delivery (receivers dedupe by event id).
-        writeQuietly("D\t" + id + "\n", false);
+        writeQuietly("D\t" + id + "\n");
         maybeCompact();
     }
 
@@ -158,7 +206,7 @@ final class WebhookOutbox implements AutoCloseable {
             return;
         }
         pending.remove(id);
-        writeQuietly("X\t" + id + "\n", false);
+        writeQuietly("X\t" + id + "\n");
         maybeCompact();
     }
 
@@ -225,6 +273,7 @@ final class WebhookOutbox implements AutoCloseable {
         }
         Files.move(tmp, logFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory();
+        durable = appended; // every pending entry is in the fsynced new file
         out = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         recordsSinceCompaction = 0;
     }
@@ -259,16 +308,16 @@ final class WebhookOutbox implements AutoCloseable {
                 + e.createdAt().toEpochMilli() + "\t" + Base64.getEncoder().encodeToString(e.payload()) + "\n";
     }
 
-    private void write(String line, boolean fsync) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+    /** Appends without fsync: enqueue records are fsynced by {@link #syncThrough}, the others need not be. */
+    private void write(String lines) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) out.write(buf);
-        if (fsync) out.force(false);
         recordsSinceCompaction++;
     }
 
-    private void writeQuietly(String line, boolean fsync) {
+    private void writeQuietly(String line) {
         try {
-            write(line, fsync);
+            write(line);
         } catch (IOException e) {
             // The entry stays pending on disk: at worst it is delivered once more after a restart.
             log.warn("Cannot append to webhook outbox {}", logFile, e);

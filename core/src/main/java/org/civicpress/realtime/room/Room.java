@@ -130,7 +130,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * relay of its node when the socket is on another node (null: frames go through the connection actor).
      */
     record Member(String connectionId, ActorRef<ClientConnection.Command> ref, String userId,
-                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay) {
+                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId) {
         /**
          * Writes a frame to the client. Straight to the socket when it lives in this JVM (one actor hop
          * less per delivery: the fan-out hot path); else through its node's relay, as broadcasts do, so the
@@ -218,17 +218,23 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * whole document (see "Re-joins" above).
      */
     public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
-                       boolean rejoin, ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay)
-            implements Command {
+                       boolean rejoin, ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay,
+                       String correlationId) implements Command {
+        /** Without a correlation id (the connection's hook events carry none). */
+        public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
+                    boolean rejoin, ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay) {
+            this(connectionId, connection, userId, rejoin, socket, relay, null);
+        }
+
         /** A first join. */
         public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId) {
-            this(connectionId, connection, userId, false, null, null);
+            this(connectionId, connection, userId, false, null, null, null);
         }
 
         /** A join without a socket ref: frames go through the connection actor. */
         public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
                     boolean rejoin) {
-            this(connectionId, connection, userId, rejoin, null, null);
+            this(connectionId, connection, userId, rejoin, null, null, null);
         }
     }
 
@@ -440,7 +446,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                     if (recovered) logIncarnation("stopped");
                     registry.release();
                     metrics.roomStopped();
-                    emit(HookEvents.ROOM_DESTROYED, null, null, Map.of());
+                    emit(HookEvents.ROOM_DESTROYED, null, null, null, Map.of());
                 })
                 .build();
     }
@@ -475,7 +481,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         logIncarnation("started");
         ctx.getLog().debug("room {} recovered at sequence number {}, {} updates replayed after the last snapshot",
                 roomId, seqNr, state.updatesSinceSnapshot);
-        emit(HookEvents.ROOM_CREATED, null, null, Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
+        emit(HookEvents.ROOM_CREATED, null, null, null, Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
         if (seqNr == 0 && type.journaled() && type.loadsInitialContent() && api != null && api.providesInitialContent()) {
             ctx.getLog().debug("room {} is new: asking the CivicPress API for its initial content", roomId);
             ctx.pipeToSelf(api.initialContent(roomId), InitialContentLoaded::new);
@@ -506,7 +512,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private Effect<Event, State> onJoin(State state, Join join) {
         ActorRef<SocketOut> localSocket = localOnly(join.socket());
         Member previous = state.members.put(join.connectionId(), new Member(join.connectionId(), join.connection(),
-                join.userId(), localSocket, localSocket == null ? join.relay() : null));
+                join.userId(), localSocket, localSocket == null ? join.relay() : null, join.correlationId()));
         if (previous == null || !previous.ref().equals(join.connection())) {
             if (previous != null) ctx.unwatch(previous.ref());
             ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));
@@ -514,7 +520,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         timers.cancel(Internal.IDLE_TIMEOUT);
         join.connection().tell(new ClientConnection.Joined(ctx.getSelf()));
         if (previous == null) {
-            emit(HookEvents.CLIENT_CONNECTED, join.connectionId(), join.userId(),
+            emit(HookEvents.CLIENT_CONNECTED, join.connectionId(), join.userId(), join.correlationId(),
                     Map.of("connections", state.members.size(), "rejoin", join.rejoin()));
         }
         if (type.journaled()) {
@@ -771,11 +777,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             metrics.snapshotSaved(saved.encodedState().length);
             if (api != null && api.pushesSnapshots()) api.pushSnapshot(roomId, sequenceNr, saved.encodedState());
         }
-        emit(HookEvents.SNAPSHOT_SAVED, null, null, Map.of("sequenceNr", sequenceNr));
+        emit(HookEvents.SNAPSHOT_SAVED, null, null, null, Map.of("sequenceNr", sequenceNr));
     }
 
-    /** A hook event of this room, carrying its type. */
-    private void emit(String event, String clientId, String userId, Map<String, Object> data) {
+    /** A hook event of this room, carrying its type; {@code correlationId}: the client connection's, or null. */
+    private void emit(String event, String clientId, String userId, String correlationId, Map<String, Object> data) {
         Map<String, Object> extra = type.hookData(roomId);
         Map<String, Object> all = data;
         if (!extra.isEmpty()) {
@@ -783,7 +789,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             all.putAll(data);
         }
         hooks.emit(new HookEvent(event, Instant.now(), roomId, type.name(), settings.nodeName(), clientId, userId,
-                null, all));
+                correlationId, all));
     }
 
     private Effect<Event, State> removeMember(State state, String connectionId, String why) {
@@ -791,7 +797,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         if (member == null) return Effect().none();
         ctx.unwatch(member.ref());
         broadcastAwareness(state, state.awareness.removeConnection(connectionId, System.nanoTime()));
-        emit(HookEvents.CLIENT_DISCONNECTED, connectionId, member.userId(),
+        emit(HookEvents.CLIENT_DISCONNECTED, connectionId, member.userId(), member.correlationId(),
                 Map.of("reason", why, "connections", state.members.size()));
         if (state.members.isEmpty()) startIdleTimer();
         return Effect().none();

@@ -1,10 +1,12 @@
 package org.civicpress.realtime.services;
 
+import java.util.List;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.hooks.RetryPolicy;
 import org.civicpress.realtime.hooks.WebhookDispatcher;
+import org.civicpress.realtime.hooks.WebhookTarget;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 
 /**
@@ -19,8 +21,11 @@ public final class RealtimeServices {
         c.registerInstance(ServiceKeys.CONFIG_MANAGER, RealtimeConfigManager.class, configManager);
         c.register(ServiceKeys.CONFIG, RealtimeConfig.class,
                 x -> x.resolve(ServiceKeys.CONFIG_MANAGER, RealtimeConfigManager.class).config());
-        c.register(ServiceKeys.LOGGER, RealtimeLogger.class, x -> RealtimeLogger.slf4j("org.civicpress.realtime"));
-        c.register(ServiceKeys.HOOKS, HookSystem.class, x -> HookSystem.inProcess());
+        // The hook system resolves the dispatcher, so the dispatcher is created first and, the container
+        // closing in reverse creation order, closed last: the hook system drains before the outbox closes.
+        c.register(ServiceKeys.HOOKS, HookSystem.class, x -> config(x).webhooks().isEmpty()
+                ? HookSystem.inProcess()
+                : HookSystem.inProcess(x.resolve(ServiceKeys.WEBHOOKS, WebhookDispatcher.class)));
         c.register(ServiceKeys.METRICS, RealtimeMetrics.class, x -> new RealtimeMetrics());
         c.register(ServiceKeys.CACHE, CacheService.class, x -> new InMemoryCacheService());
         c.register(ServiceKeys.AUTH, AuthService.class, x -> {
@@ -28,20 +33,18 @@ public final class RealtimeServices {
             return DefaultAuthService.create(auth, x.resolve(ServiceKeys.CACHE, CacheService.class),
                     java.time.Clock.systemUTC());
         });
-        c.register(ServiceKeys.DATABASE, DatabaseService.class, x -> {
-            RealtimeConfig.Database db = config(x).database();
-            if (db.url() == null) {
-                throw new IllegalStateException("database.url is not configured (the journal uses the derived H2 default)");
-            }
-            return DatabaseService.driverManager(db);
-        });
         c.register(ServiceKeys.WEBHOOKS, WebhookDispatcher.class, x -> {
             RealtimeConfig cfg = config(x);
-            WebhookDispatcher d = new WebhookDispatcher(cfg.webhooks(), cfg.outboxDir(), RetryPolicy.DEFAULT,
+            return new WebhookDispatcher(targets(cfg), cfg.outboxDir(), RetryPolicy.DEFAULT,
                     x.resolve(ServiceKeys.METRICS, RealtimeMetrics.class).webhookObserver());
-            d.attach(x.resolve(ServiceKeys.HOOKS, HookSystem.class));
-            return d;
         });
+    }
+
+    /** The hooks package's own settings record for each configured {@code webhooks[]} entry. */
+    static List<WebhookTarget> targets(RealtimeConfig config) {
+        return config.webhooks().stream()
+                .map(w -> new WebhookTarget(w.url(), w.secret(), w.events(), w.maxAttempts(), w.timeout()))
+                .toList();
     }
 
     /** Same as above, plus the server and room manager factories of the hosting modules. */
@@ -58,11 +61,11 @@ public final class RealtimeServices {
     }
 
     /**
-     * Creates the services that must run from the start even if nobody asks for them: the webhook
-     * dispatcher (redelivers the outbox and listens to hooks) when webhooks are configured.
+     * Creates the services that must run from the start even if nobody asks for them: the hook system and,
+     * when webhooks are configured, its webhook dispatcher (redelivers the outbox of the previous run).
      */
     public static void startBackgroundServices(ServiceContainer c) {
-        if (!config(c).webhooks().isEmpty()) c.resolve(ServiceKeys.WEBHOOKS, WebhookDispatcher.class);
+        c.resolve(ServiceKeys.HOOKS, HookSystem.class);
     }
 
     private static <T> void register(ServiceContainer c, String key, ServiceFactory<T> f) {

@@ -6,11 +6,9 @@ public final class ServiceKeys {
     public static final String CONFIG = "realtimeConfig";
     public static final String SERVER = "realtimeServer";
     public static final String ROOM_MANAGER = "realtimeRoomManager";
-    public static final String LOGGER = "realtimeLogger";
     public static final String HOOKS = "hookSystem";
     public static final String AUTH = "authService";
     public static final String CACHE = "cacheService";
-    public static final String DATABASE = "databaseService";
     public static final String METRICS = "realtimeMetrics";
     public static final String WEBHOOKS = "webhookDispatcher";
 

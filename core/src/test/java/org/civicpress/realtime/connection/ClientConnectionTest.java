@@ -4,11 +4,17 @@ import static org.civicpress.realtime.protocol.YjsFixtures.*;
 import static org.civicpress.realtime.room.RoomTestKit.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.civicpress.realtime.hooks.HookEvent;
+import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
@@ -121,6 +127,38 @@ class ClientConnectionTest {
         conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U2)));
         assertArrayEquals(U2, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
         journal.clearAll();
+    }
+
+    /** The upgrade request's correlation id reaches the connection's hook events; every event has its own id. */
+    @Test
+    void hookEventsOfAConnectionCarryItsCorrelationId() throws Exception {
+        PersistenceTestKit.create(kit.system());
+        RoomSettings settings = fastSettings();
+        HookSystem hooks = HookSystem.inProcess();
+        LinkedBlockingQueue<HookEvent> events = new LinkedBlockingQueue<>();
+        hooks.on(HookEvents.ANY, e -> {
+            if ("doc-corr".equals(e.roomId())) events.add(e);
+        });
+        ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, hooks, null));
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-corr", "c5", "127.0.0.1",
+                null, "req-77", socket.getRef(), settings, roomId -> room));
+        assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
+        kit.stop(conn);
+
+        Map<String, HookEvent> byName = new HashMap<>();
+        while (byName.size() < 3) {
+            var e = events.poll(10, TimeUnit.SECONDS);
+            assertNotNull(e, "hook events so far: " + byName.keySet());
+            byName.put(e.event(), e);
+        }
+        var connected = byName.get(HookEvents.CLIENT_CONNECTED);
+        var disconnected = byName.get(HookEvents.CLIENT_DISCONNECTED);
+        assertEquals("req-77", connected.correlationId());
+        assertEquals("req-77", disconnected.correlationId());
+        assertEquals("c5", connected.clientId());
+        assertNotEquals(connected.id(), disconnected.id());
+        assertNull(byName.get(HookEvents.ROOM_CREATED).correlationId(), "a room event is not one connection's");
     }
 
     private static YMessage nextFrom(TestProbe<SocketOut> socket) {

@@ -1,6 +1,7 @@
 package org.civicpress.realtime.hooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,6 +78,26 @@ class HookSystemTest {
     }
 
     @Test
+    void closeDrainsEverythingEmittedBeforeAndDropsLaterEmits() throws Exception {
+        InProcessHookSystem hooks = new InProcessHookSystem(null);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        hooks.on(HookEvents.ANY, e -> {
+            try {
+                Thread.sleep(5); // a slow listener: the queue is still full when close starts
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            seen.add(e.roomId());
+        });
+        for (int i = 0; i < 50; i++) hooks.emit(event(HookEvents.ROOM_CREATED, "r" + i));
+        hooks.close();
+        assertEquals(50, seen.size(), "close waits until the listeners saw every earlier event");
+        hooks.emit(event(HookEvents.ROOM_CREATED, "late")); // refused and logged, never thrown
+        Thread.sleep(50);
+        assertEquals(50, seen.size());
+    }
+
+    @Test
     void unsubscribeStopsDelivery() throws Exception {
         HookSystem hooks = HookSystem.inProcess();
         List<String> first = new CopyOnWriteArrayList<>();
@@ -100,7 +121,12 @@ class HookSystemTest {
         data.put("b", 2);
         assertNotNull(e.timestamp());
         assertTrue(e.timestamp().isBefore(Instant.now().plusSeconds(1)));
-        assertNotNull(e.correlationId());
+        assertNotNull(e.id());
+        assertNotEquals(e.id(), new HookEvent(HookEvents.CLIENT_CONNECTED, null, "room", "document", "n", "c", "u",
+                null, data).id(), "a fresh id per event");
+        assertNull(e.correlationId(), "no connection correlation id given: none invented");
+        assertEquals("req-1", HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "r", "n", "c", null, "req-1", null)
+                .correlationId());
         assertEquals(Map.of("a", 1), e.data());
         assertNull(e.data().get("b"));
         assertThrows(UnsupportedOperationException.class, () -> e.data().put("x", 1));

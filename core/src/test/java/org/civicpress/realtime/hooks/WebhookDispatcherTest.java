@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.civicpress.realtime.config.RealtimeConfig.Webhook;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,8 +42,8 @@ class WebhookDispatcherTest {
         receiver.close();
     }
 
-    private Webhook target(String path, int maxAttempts, String... events) {
-        return new Webhook(receiver.url(path), SECRET, Set.of(events), maxAttempts, Duration.ofSeconds(10));
+    private WebhookTarget target(String path, int maxAttempts, String... events) {
+        return new WebhookTarget(receiver.url(path), SECRET, Set.of(events), maxAttempts, Duration.ofSeconds(10));
     }
 
     private static HookEvent created(String room) {
@@ -151,7 +150,7 @@ class WebhookDispatcherTest {
     @Test
     void undeliveredEntriesAreRedeliveredByANewDispatcher() throws Exception {
         int port = receiver.port();
-        Webhook hook = target("/later", 50);
+        WebhookTarget hook = target("/later", 50);
         receiver.close(); // receiver down: connection refused
         // Long backoff so the first dispatcher is mid-wait when it "crashes".
         dispatcher = new WebhookDispatcher(List.of(hook), outbox,
@@ -224,12 +223,65 @@ class WebhookDispatcherTest {
     }
 
     @Test
-    void attachedToAHookSystemDeliversEmittedEvents() throws Exception {
-        HookSystem hooks = HookSystem.inProcess();
-        dispatcher = new WebhookDispatcher(List.of(target("/bus", 3)), outbox, FAST, WebhookDeliveryObserver.NONE);
-        dispatcher.attach(hooks);
-        hooks.emit(HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-8", "node-1", "c1", "alice", Map.of()));
+    void theHookSystemRecordsEmittedEventsInTheOutboxBeforeEmitReturns() throws Exception {
+        receiver.defaultStatus(500); // nothing gets delivered: the entries stay pending
+        dispatcher = new WebhookDispatcher(List.of(target("/bus", 100)), outbox,
+                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0), WebhookDeliveryObserver.NONE);
+        HookSystem hooks = HookSystem.inProcess(dispatcher);
+        HookEvent event = HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-8", "node-1", "c1", "alice",
+                "corr-8", Map.of());
+        hooks.emit(event);
+        // No waiting: the E record (event id in clear) is in the log when emit returns.
+        assertTrue(Files.readString(outbox.resolve("outbox.log")).contains("\t" + event.id() + "\t"));
+        assertEquals(1, dispatcher.pendingCount());
         String body = receiver.next().bodyText();
         assertTrue(body.contains("\"clientId\":\"c1\"") && body.contains("\"userId\":\"alice\""), body);
+        ((AutoCloseable) hooks).close();
+    }
+
+    @Test
+    void bodyCarriesTheEventIdAndTheConnectionsCorrelationIdSeparately() throws Exception {
+        dispatcher = new WebhookDispatcher(List.of(target("/corr", 3)), outbox, FAST, WebhookDeliveryObserver.NONE);
+        HookEvent withCorrelation = HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-9", "node-1", "c9", null,
+                "req-42", Map.of());
+        dispatcher.enqueue(withCorrelation);
+        WebhookReceiver.Request r = receiver.next();
+        assertEquals(withCorrelation.id(), r.header(WebhookSigner.EVENT_ID_HEADER));
+        assertTrue(r.bodyText().startsWith("{\"id\":\"" + withCorrelation.id() + "\""), r.bodyText());
+        assertTrue(r.bodyText().contains("\"correlationId\":\"req-42\""), r.bodyText());
+
+        dispatcher.enqueue(created("doc-10")); // a room event: no connection, no correlationId
+        String roomBody = receiver.next().bodyText();
+        assertFalse(roomBody.contains("correlationId"), roomBody);
+    }
+
+    @Test
+    void concurrentEmittersShareFsyncs() throws Exception {
+        receiver.defaultStatus(500);
+        dispatcher = new WebhookDispatcher(List.of(target("/many", 100)), outbox,
+                new RetryPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60), 0), WebhookDeliveryObserver.NONE);
+        int threads = 8;
+        int perThread = 100;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) dispatcher.enqueue(created("doc-" + thread + "-" + i));
+            }));
+        }
+        for (var f : done) f.get();
+        long micros = (System.nanoTime() - start) / 1000;
+        pool.shutdown();
+        long fsyncs = dispatcher.outboxFsyncs();
+        System.err.printf("WebhookDispatcherTest: %d durable enqueues from %d threads in %d ms (%d us each), %d fsyncs%n",
+                threads * perThread, threads, micros / 1000, micros / (threads * perThread), fsyncs);
+        assertEquals(threads * perThread, dispatcher.pendingCount());
+        assertTrue(fsyncs < threads * perThread, fsyncs + " fsyncs: concurrent appends share them");
+        dispatcher.close();
+        dispatcher = new WebhookDispatcher(List.of(target("/many", 100)), outbox,
+                new RetryPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60), 0), WebhookDeliveryObserver.NONE);
+        assertEquals(threads * perThread, dispatcher.pendingCount(), "every enqueue is in the log after a restart");
     }
 }

@@ -14,7 +14,11 @@ import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.auth.AuthOutcome;
 import org.civicpress.realtime.errors.AuthenticationFailedError;
+import org.civicpress.realtime.hooks.HookEvent;
+import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.hooks.RetryPolicy;
+import org.civicpress.realtime.hooks.WebhookDeliveryObserver;
 import org.civicpress.realtime.hooks.WebhookDispatcher;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.junit.jupiter.api.Test;
@@ -40,15 +44,10 @@ class RealtimeServicesTest {
             assertEquals("room-manager", c.resolve(ServiceKeys.ROOM_MANAGER, String.class));
             HookSystem hooks = c.resolve(ServiceKeys.HOOKS, HookSystem.class);
             assertSame(hooks, c.resolve(ServiceKeys.HOOKS, HookSystem.class));
-            c.resolve(ServiceKeys.LOGGER, RealtimeLogger.class).info("services test {}", "ok");
             assertTrue(c.resolve(ServiceKeys.METRICS, RealtimeMetrics.class).scrape().contains("realtime_rooms_active"));
             AuthService auth = c.resolve(ServiceKeys.AUTH, AuthService.class);
             assertTrue(auth.authenticate(null, "c1").toCompletableFuture().join()
                     .authenticatedPrincipal().orElseThrow().anonymous());
-            // database.url is not set: the optional database service explains why it is missing.
-            ServiceContainerError e = assertThrows(ServiceContainerError.class,
-                    () -> c.resolve(ServiceKeys.DATABASE, DatabaseService.class));
-            assertTrue(e.getMessage().contains("database.url is not configured"), e.getMessage());
         }
     }
 
@@ -101,24 +100,54 @@ class RealtimeServicesTest {
         assertFalse(e.getMessage().contains("bad"));
     }
 
+    /**
+     * The shutdown order: the container closes the hook system (draining it) before the webhook dispatcher,
+     * so every event emitted before close is in the outbox, and a restart delivers it.
+     */
     @Test
-    void inMemoryCacheExpiresAndEvicts() {
-        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
-        java.time.Clock clock = new java.time.Clock() {
-            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
-            @Override public java.time.Clock withZone(java.time.ZoneId z) { return this; }
-            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(now.get()); }
-        };
-        InMemoryCacheService cache = new InMemoryCacheService(2, clock);
-        cache.put("a", "A", Duration.ofSeconds(10));
-        cache.put("b", "B", Duration.ofSeconds(20));
-        assertEquals("A", cache.get("a", String.class).orElseThrow());
-        assertTrue(cache.get("a", Integer.class).isEmpty());
-        cache.put("c", "C", Duration.ofSeconds(30)); // full: the entry closest to expiry (a) goes
-        assertTrue(cache.get("a", String.class).isEmpty());
-        assertEquals(2, cache.size());
-        now.set(25_000);
-        assertTrue(cache.get("b", String.class).isEmpty());
-        assertEquals("C", cache.get("c", String.class).orElseThrow());
+    void closingTheContainerDropsNothingEmittedBeforeClose() throws Exception {
+        RealtimeConfig withHook = withWebhook(RealtimeConfig.defaults(dir), "http://127.0.0.1:9/down");
+        ServiceContainer c = new ServiceContainer();
+        RealtimeServices.registerRealtimeServices(c, withHook);
+        RealtimeServices.startBackgroundServices(c);
+        HookSystem hooks = c.resolve(ServiceKeys.HOOKS, HookSystem.class);
+        java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        hooks.on(HookEvents.ANY, e -> {
+            try {
+                Thread.sleep(2); // listeners lag behind: close must wait for them
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            heard.add(e.id());
+        });
+        java.util.Set<String> emitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread[] emitters = new Thread[4];
+        for (int t = 0; t < emitters.length; t++) {
+            int thread = t;
+            emitters[t] = new Thread(() -> {
+                for (int i = 0; i < 25; i++) {
+                    HookEvent e = HookEvent.ofRoom(HookEvents.ROOM_CREATED, "room-" + thread + "-" + i, "n", null);
+                    hooks.emit(e);
+                    emitted.add(e.id());
+                }
+            });
+            emitters[t].start();
+        }
+        for (Thread t : emitters) t.join();
+        c.close();
+        assertEquals(emitted, heard, "listeners saw every event emitted before close");
+
+        // Closing the hook system first left the dispatcher open to record everything: all 100 are pending.
+        try (WebhookDispatcher next = new WebhookDispatcher(RealtimeServices.targets(withHook), withHook.outboxDir(),
+                new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 0), WebhookDeliveryObserver.NONE)) {
+            assertEquals(100, next.pendingCount());
+        }
+    }
+
+    private RealtimeConfig withWebhook(RealtimeConfig base, String url) {
+        return new RealtimeConfig(base.enabled(), base.port(), base.host(), base.path(), dir,
+                base.rooms(), base.snapshots(), base.rateLimiting(), base.auth(),
+                List.of(new RealtimeConfig.Webhook(url, "s", java.util.Set.of(), 100, Duration.ofSeconds(1))),
+                base.database(), base.cluster(), base.websocket());
     }
 }
