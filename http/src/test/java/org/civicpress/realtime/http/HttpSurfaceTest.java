@@ -224,6 +224,20 @@ class HttpSurfaceTest {
         assertTrue(metrics.body().contains("realtime_connections_active"), metrics.body());
     }
 
+    @Test
+    void theServerHandleTellsWhereToConnect() {
+        RunningServer server = new RunningServer(system, "0.0.0.0", "/realtime/", STATE);
+        int port = routes.localAddress().getPort();
+        server.bound(routes);
+        assertEquals(port, server.port());
+        assertEquals("/realtime", server.path());
+        assertEquals("ws://localhost:" + port + "/realtime/<roomId>", server.webSocketUrl("<roomId>"));
+        assertEquals(STATE.isReady(), server.isReady());
+        RunningServer loopback = new RunningServer(system, "127.0.0.1", "collab", STATE);
+        loopback.bound(routes);
+        assertEquals("ws://127.0.0.1:" + port + "/collab/r1", loopback.webSocketUrl("r1"));
+    }
+
     private static JsonNode errorOf(HttpResponse<String> response, int status, ErrorCode code) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(status, code.httpStatus());
