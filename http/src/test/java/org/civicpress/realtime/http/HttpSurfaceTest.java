@@ -197,6 +197,13 @@ class HttpSurfaceTest {
             assertEquals("starting", JSON.readTree(starting.body()).path("status").asText(), path);
         }
         assertEquals("1012 server starting, reconnect", closeOfWebSocket("/realtime/room-1"));
+        // The upgrade response carries the connection's correlation id too.
+        String upgrade = rawRequest(routes, "GET /realtime/room-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nX-Correlation-Id: ws-1\r\n\r\n");
+        String upgradeHead = upgrade.substring(0, upgrade.indexOf("\r\n\r\n"));
+        assertTrue(upgradeHead.startsWith("HTTP/1.1 101"), upgrade);
+        assertTrue(upgradeHead.contains("X-Correlation-Id: ws-1"), upgradeHead);
 
         assertTrue(STATE.markReady());
         for (String path : List.of("/health", "/ready")) {
