@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Main class of the realtime server. Start order: configuration, database schema, actor system,
  * services (hooks, webhooks, metrics, this server as {@link RunningServer}), HTTP bind (not ready: /ready 503),
  * management endpoint, cluster membership (self-join when there are no seed nodes), room sharding, ready.
- * Each step is logged; a failing step is logged with the reason and the process exits with status 1.
+ * Each step is logged (at DEBUG, its outcome at INFO, "Realtime server ready: ws://..." last); a failing step is
+ * logged with the reason and the process exits with status 1.
  */
 public final class RealtimeServer {
     private static final Logger log = LoggerFactory.getLogger(RealtimeServer.class);
