@@ -41,11 +41,13 @@ free_port() {
 }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Until the server serves: its port is open and GET /ready is not 503 (the realtime server binds its port while
+# starting and answers 503 until its rooms are up; the other servers answer /ready with anything else).
 wait_for_port() { # port timeout_seconds pid
   local deadline=$((SECONDS + $2))
-  until port_in_use "$1"; do
+  until port_in_use "$1" && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/ready")" != 503 ]; do
     if ! kill -0 "$3" 2>/dev/null; then log "server process $3 exited during startup"; return 1; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then log "port $1 not open after $2 s"; return 1; fi
+    if [ "$SECONDS" -ge "$deadline" ]; then log "port $1 not open or not ready after $2 s"; return 1; fi
     sleep 0.1
   done
 }

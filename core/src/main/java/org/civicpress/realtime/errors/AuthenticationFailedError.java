@@ -15,6 +15,6 @@ public class AuthenticationFailedError extends RealtimeError {
     }
 
     public AuthenticationFailedError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
-        super(CODE, 401, CloseCodes.AUTHENTICATION_FAILED, message, details, correlationId, cause);
+        super(ErrorCode.AUTHENTICATION_FAILED, message, details, correlationId, cause);
     }
 }

@@ -15,6 +15,6 @@ public class ConnectionLimitExceededError extends RealtimeError {
     }
 
     public ConnectionLimitExceededError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
-        super(CODE, 429, CloseCodes.RATE_LIMITED, message, details, correlationId, cause);
+        super(ErrorCode.CONNECTION_LIMIT_EXCEEDED, message, details, correlationId, cause);
     }
 }

@@ -15,6 +15,6 @@ public class InvalidYjsUpdateError extends RealtimeError {
     }
 
     public InvalidYjsUpdateError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
-        super(CODE, 400, CloseCodes.INVALID_MESSAGE, message, details, correlationId, cause);
+        super(ErrorCode.INVALID_YJS_UPDATE, message, details, correlationId, cause);
     }
 }

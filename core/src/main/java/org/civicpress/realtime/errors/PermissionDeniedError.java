@@ -15,6 +15,6 @@ public class PermissionDeniedError extends RealtimeError {
     }
 
     public PermissionDeniedError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
-        super(CODE, 403, CloseCodes.PERMISSION_DENIED, message, details, correlationId, cause);
+        super(ErrorCode.PERMISSION_DENIED, message, details, correlationId, cause);
     }
 }

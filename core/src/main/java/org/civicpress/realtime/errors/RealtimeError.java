@@ -18,15 +18,21 @@ public class RealtimeError extends RuntimeException {
     private final Map<String, Object> details;
 
     public RealtimeError(String message) {
-        this("REALTIME_ERROR", 500, CloseCodes.INTERNAL_ERROR, message, null, null, null);
+        this(ErrorCode.REALTIME_ERROR, message, null, null, null);
     }
 
     public RealtimeError(String message, Throwable cause) {
-        this("REALTIME_ERROR", 500, CloseCodes.INTERNAL_ERROR, message, null, null, cause);
+        this(ErrorCode.REALTIME_ERROR, message, null, null, cause);
     }
 
     public RealtimeError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
-        this("REALTIME_ERROR", 500, CloseCodes.INTERNAL_ERROR, message, details, correlationId, cause);
+        this(ErrorCode.REALTIME_ERROR, message, details, correlationId, cause);
+    }
+
+    /** An error with one of the codes of the {@link ErrorCode} table (status and close code from there). */
+    protected RealtimeError(ErrorCode code, String message, Map<String, ?> details, String correlationId,
+                            Throwable cause) {
+        this(code.name(), code.httpStatus(), code.closeCode(), message, details, correlationId, cause);
     }
 
     protected RealtimeError(String code, int httpStatus, CloseCodes closeCode, String message,
@@ -90,17 +96,33 @@ public class RealtimeError extends RuntimeException {
 
     /** {@code {"error":{"code":..,"message":..,"correlationId":..,"details":{..}}}}. */
     public String toJson() {
+        return toJson(correlationId);
+    }
+
+    /**
+     * The same body with the id of the request being answered: an error created deeper down without the
+     * request's id (e.g. by a service) is still reported under the id the client sent or was given.
+     */
+    public String toJson(String requestCorrelationId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", getMessage());
-        body.put("correlationId", correlationId);
+        body.put("correlationId", requestCorrelationId == null ? correlationId : requestCorrelationId);
         body.put("details", details);
         return JsonWriter.write(Map.of("error", body));
     }
 
     /** Wraps any throwable as a RealtimeError, keeping typed ones as they are. */
     public static RealtimeError wrap(Throwable t) {
+        return wrap(t, null);
+    }
+
+    /**
+     * As {@link #wrap(Throwable)}, with this correlation id on the wrapper. The wrapper says only
+     * "Internal error": the cause's message may hold internals and stays in the log.
+     */
+    public static RealtimeError wrap(Throwable t, String correlationId) {
         if (t instanceof RealtimeError re) return re;
-        return new RealtimeError("Internal error", t);
+        return new RealtimeError("Internal error", null, correlationId, t);
     }
 }

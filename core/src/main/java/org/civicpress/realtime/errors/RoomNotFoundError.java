@@ -15,6 +15,6 @@ public class RoomNotFoundError extends RealtimeError {
     }
 
     public RoomNotFoundError(String message, Map<String, ?> details, String correlationId, Throwable cause) {
-        super(CODE, 404, CloseCodes.ROOM_NOT_FOUND, message, details, correlationId, cause);
+        super(ErrorCode.ROOM_NOT_FOUND, message, details, correlationId, cause);
     }
 }

@@ -47,7 +47,10 @@ public final class RealtimeServices {
                 .toList();
     }
 
-    /** Same as above, plus the server and room manager factories of the hosting modules. */
+    /**
+     * Same as above, plus the server and room manager factories of the hosting modules. A null factory
+     * registers nothing under its key (resolving it then fails with "no service registered").
+     */
     public static void registerRealtimeServices(ServiceContainer c, RealtimeConfigManager configManager,
                                                 ServiceFactory<?> server, ServiceFactory<?> roomManager) {
         registerRealtimeServices(c, configManager);
@@ -69,6 +72,7 @@ public final class RealtimeServices {
     }
 
     private static <T> void register(ServiceContainer c, String key, ServiceFactory<T> f) {
+        if (f == null) return;
         c.register(key, f.type(), f.create());
     }
 

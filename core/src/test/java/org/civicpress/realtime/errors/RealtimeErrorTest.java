@@ -74,6 +74,43 @@ class RealtimeErrorTest {
     }
 
     @Test
+    void theErrorCodeTableGivesEveryTypedErrorItsStatusAndEveryHttpStatusAGenericCode() {
+        for (RealtimeError e : List.of(new RoomNotFoundError("x"), new ConnectionLimitExceededError("x"),
+                new InvalidYjsUpdateError("x"), new AuthenticationFailedError("x"), new PermissionDeniedError("x"),
+                new RealtimeError("x"))) {
+            ErrorCode code = ErrorCode.valueOf(e.code());
+            assertEquals(code.httpStatus(), e.httpStatus(), e.code());
+            assertSame(code.closeCode(), e.closeCode(), e.code());
+        }
+        assertSame(ErrorCode.NOT_FOUND, ErrorCode.forStatus(404));
+        assertSame(ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.forStatus(405));
+        assertSame(ErrorCode.AUTHENTICATION_FAILED, ErrorCode.forStatus(401));
+        assertSame(ErrorCode.CONNECTION_LIMIT_EXCEEDED, ErrorCode.forStatus(429));
+        assertSame(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.forStatus(503));
+        assertSame(ErrorCode.REALTIME_ERROR, ErrorCode.forStatus(500));
+        assertSame(ErrorCode.BAD_REQUEST, ErrorCode.forStatus(418), "any other 4xx");
+        assertSame(ErrorCode.REALTIME_ERROR, ErrorCode.forStatus(599), "any other status");
+        for (ErrorCode code : ErrorCode.values()) {
+            assertSame(code, ErrorCode.valueOf(code.name()));
+            int generic = ErrorCode.forStatus(code.httpStatus()).httpStatus();
+            assertEquals(code.httpStatus(), generic, "every status of the table has a generic code: " + code);
+        }
+        // A status-only error keeps its status; its code comes from the table.
+        HttpRequestError teapot = new HttpRequestError(418, "no", Map.of(), "c-1");
+        assertEquals(418, teapot.httpStatus());
+        assertEquals("BAD_REQUEST", teapot.code());
+        assertEquals("METHOD_NOT_ALLOWED", new HttpRequestError(405, "no", null, null).code());
+    }
+
+    @Test
+    void theBodyCanCarryTheRequestsCorrelationIdAndWrapTakesOne() {
+        RealtimeError e = new PermissionDeniedError("no", null, "own-id", null);
+        assertTrue(e.toJson("request-id").contains("\"correlationId\":\"request-id\""), e.toJson("request-id"));
+        assertTrue(e.toJson().contains("\"correlationId\":\"own-id\""), e.toJson());
+        assertEquals("req-9", RealtimeError.wrap(new IllegalStateException("x"), "req-9").correlationId());
+    }
+
+    @Test
     void closeCodesTable() {
         assertEquals(1009, CloseCodes.MESSAGE_TOO_BIG.code());
         assertEquals(1012, CloseCodes.SERVICE_RESTART.code());

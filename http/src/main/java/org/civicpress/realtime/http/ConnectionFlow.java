@@ -26,6 +26,7 @@ import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.connection.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.room.RejectReason;
 import org.civicpress.realtime.room.RoomSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,8 +106,8 @@ final class ConnectionFlow {
         int maxBytes = settings.maxMessageBytes();
         Sink<Message, NotUsed> toConnection = Flow.<Message>create()
                 .mapAsync(1, message -> collect(message, maxBytes, materializer,
-                        rejected -> accept(rejected, closing, wiring.socket)))
-                .filter(incoming -> accept(incoming, closing, wiring.socket))
+                        rejected -> accept(rejected, closing, wiring.socket, metrics)))
+                .filter(incoming -> accept(incoming, closing, wiring.socket, metrics))
                 // No ActorSink: its death watch would race with the connection's own close (see ConnectionGuardian).
                 // The end of the socket is reported by watchTermination below.
                 .to(Sink.foreach(incoming -> wiring.connection.tell(new ClientConnection.FromSocket(incoming.bytes()))));
@@ -164,9 +165,12 @@ final class ConnectionFlow {
         }
     }
 
-    private static boolean accept(Incoming incoming, AtomicBoolean closing, ActorRef<SocketOut> socket) {
+    private static boolean accept(Incoming incoming, AtomicBoolean closing, ActorRef<SocketOut> socket,
+                                  RealtimeMetrics metrics) {
         if (incoming.bytes() == null) {
             if (closing.compareAndSet(false, true)) {
+                // Counted here, where the close is decided once (a streamed message reports it twice).
+                if (incoming.closeCode() == CloseCodes.MESSAGE_TOO_BIG.code()) metrics.messageRejected(RejectReason.TOO_BIG);
                 socket.tell(new SocketOut.CloseSocket(incoming.closeCode(), incoming.closeReason()));
             }
             return false;

@@ -3,7 +3,6 @@ package org.civicpress.realtime.http;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -42,11 +41,14 @@ final class GracefulLeave {
     private GracefulLeave() {
     }
 
-    /** Call once sharding is initialized and the listener is bound. */
-    static void register(ActorSystem<?> system, ServerBinding binding, OpenSockets sockets, AtomicBoolean ready) {
+    /**
+     * Call once sharding is initialized and the listener is bound. (A shutdown before that, during the start,
+     * needs none of this: no room and no WebSocket exist yet, and terminating the actor system closes the port.)
+     */
+    static void register(ActorSystem<?> system, ServerBinding binding, OpenSockets sockets, ServerState state) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "not-ready", () -> {
-            ready.set(false);
+            state.markStopping();
             log.info("Shutdown (stop accepting): not ready; {} open WebSockets stay open until their rooms have moved",
                     sockets.size());
             return done();

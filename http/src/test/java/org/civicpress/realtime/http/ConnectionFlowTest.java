@@ -41,6 +41,14 @@ class ConnectionFlowTest extends AllDirectives {
     private static ActorSystem<Void> system;
     private static ServerBinding binding;
     private static final AtomicInteger framesSeen = new AtomicInteger();
+    private static final RealtimeMetrics METRICS = new RealtimeMetrics();
+
+    private static RoomSettings smallMessages() {
+        RoomSettings d = RoomSettings.defaults();
+        return new RoomSettings(d.snapshotEveryUpdates(), d.snapshotInterval(), d.snapshotsEnabled(),
+                d.deleteEventsOnSnapshot(), d.passivateAfterIdle(), d.maxRoomsPerNode(), d.awarenessTimeout(), 1024,
+                d.nodeName());
+    }
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -83,13 +91,16 @@ class ConnectionFlowTest extends AllDirectives {
     }
 
     private Route route() {
-        var settings = ServerSettings.apply(system.settings().config()).websocketSettings();
+        var wsSettings = ServerSettings.apply(system.settings().config()).websocketSettings();
         var log = Logging.getLogger(system.classicSystem(), "test");
         return extractRequest(request -> {
             var upgrade = (UpgradeToWebSocketLowLevel) request.getAttribute(AttributeKeys.webSocketUpgrade).orElseThrow();
-            var flow = ConnectionFlow.create(system, "room", "127.0.0.1", RoomSettings.defaults(), BUFFER,
-                    new OpenSockets(), new RealtimeMetrics(), (connectionId, socket) -> scripted(socket));
-            return complete(CustomCloseFrames.serve(upgrade, flow, settings, log));
+            // "/small": a 1 KiB message limit, counted in the shared METRICS.
+            boolean small = request.getUri().path().endsWith("/small");
+            RoomSettings settings = small ? smallMessages() : RoomSettings.defaults();
+            var flow = ConnectionFlow.create(system, "room", "127.0.0.1", settings, BUFFER,
+                    new OpenSockets(), small ? METRICS : new RealtimeMetrics(), (connectionId, socket) -> scripted(socket));
+            return complete(CustomCloseFrames.serve(upgrade, flow, wsSettings, log));
         });
     }
 
@@ -116,6 +127,20 @@ class ConnectionFlowTest extends AllDirectives {
         assertTrue(client.received.get() < 20_000, "the connection was cut before all frames were queued");
     }
 
+    @Test
+    void aMessageOverTheLimitIsClosedWith1009AndCountedOnceAsTooBig() throws Exception {
+        Client whole = Client.connect(binding.localAddress().getPort(), true, "/small");
+        whole.send("x".repeat(1025));
+        assertEquals(1009, whole.closeCode.get(20, TimeUnit.SECONDS));
+        // A fragmented message over the limit is reported twice inside the flow (while streaming and at its end).
+        Client fragmented = Client.connect(binding.localAddress().getPort(), true, "/small");
+        fragmented.socket.sendBinary(ByteBuffer.wrap(new byte[800]), false).get(10, TimeUnit.SECONDS);
+        fragmented.socket.sendBinary(ByteBuffer.wrap(new byte[800]), true).get(10, TimeUnit.SECONDS);
+        assertEquals(1009, fragmented.closeCode.get(20, TimeUnit.SECONDS));
+        assertTrue(METRICS.scrape().contains("realtime_messages_rejected_total{reason=\"too_big\"} 2"),
+                METRICS.scrape());
+    }
+
     private static final class Client implements WebSocket.Listener {
         final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
         final AtomicInteger received = new AtomicInteger();
@@ -124,10 +149,14 @@ class ConnectionFlowTest extends AllDirectives {
         WebSocket socket;
 
         static Client connect(int port, boolean reading) throws Exception {
+            return connect(port, reading, "/ws");
+        }
+
+        static Client connect(int port, boolean reading, String path) throws Exception {
             Client client = new Client();
             client.reading = reading;
             client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client).get(20, TimeUnit.SECONDS);
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + path), client).get(20, TimeUnit.SECONDS);
             return client;
         }
 

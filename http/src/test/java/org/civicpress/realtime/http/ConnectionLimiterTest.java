@@ -81,7 +81,7 @@ class ConnectionLimiterTest {
 
     @Test
     void theMessageBurstIsTenSecondsWorth() {
-        assertEquals(600, RealtimeRoutes.burst(10));
-        assertEquals(Integer.MAX_VALUE, RealtimeRoutes.burst(Integer.MAX_VALUE));
+        assertEquals(600, RoomSockets.burst(10));
+        assertEquals(Integer.MAX_VALUE, RoomSockets.burst(Integer.MAX_VALUE));
     }
 }

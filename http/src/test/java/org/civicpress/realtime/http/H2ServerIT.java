@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The server with its default embedded H2 journal, plus the HTTP/WebSocket error surface. */
@@ -42,11 +44,56 @@ class H2ServerIT extends RealtimeServerScenarios {
         assertEquals(1009, probe(server, "binary", 1048577), "one frame over the limit");
         assertEquals(1009, probe(server, "fragmented", 1048577), "a fragmented message over the limit");
         assertEquals(4400, probe(server, "garbage", 0), "an undecodable y-protocol message");
+        HttpResponse<String> afterProbes = server.get("/metrics");
+        assertTrue(afterProbes.body().contains("realtime_messages_rejected_total{reason=\"too_big\"} 2"),
+                "both 1009 closes counted once: " + afterProbes.body());
+        assertTrue(afterProbes.headers().firstValue("Content-Type").orElse("").contains("version=0.0.4"),
+                afterProbes.headers().toString());
+        HttpResponse<String> unknown = server.get("/no-such-endpoint");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().contains("\"code\":\"NOT_FOUND\""), unknown.body());
+        assertTrue(unknown.body().contains("\"correlationId\":\"" + unknown.headers().firstValue("X-Correlation-Id")
+                .orElseThrow() + "\""), unknown.body());
 
         NodeClient editor = editor("z", server, "shutdown-room", 50);
         editor.await("synced", SYNC);
         server.close(); // SIGTERM: graceful shutdown
         assertEquals(1012, editor.await("closed", SYNC).path("code").asInt(), "clients are told to reconnect");
+    }
+
+    @Test
+    void thePortAnswersNotReadyWhileStartingAndTheFirstLinesSayWhereToConnect() throws Exception {
+        int port = ServerProcess.freePort();
+        try (ServerProcess server = ServerProcess.launch(dataDir, port, databaseEnv(), "h2-starting")) {
+            Set<String> seen = new LinkedHashSet<>(); // "-1": not listening yet, else "status body"
+            long deadline = System.nanoTime() + ServerProcess.START_TIMEOUT.toNanos();
+            while (true) {
+                assertTrue(System.nanoTime() < deadline, "not ready in time: " + seen + "\n" + server.logTail());
+                try {
+                    HttpResponse<String> ready = server.get("/ready");
+                    seen.add(ready.statusCode() + " " + ready.body());
+                    if (ready.statusCode() == 200) {
+                        break;
+                    }
+                    assertEquals(200, server.get("/alive").statusCode(), "alive while starting");
+                } catch (java.io.IOException notListening) {
+                    seen.add("-1");
+                }
+                Thread.sleep(10);
+            }
+            assertTrue(seen.contains("503 {\"status\":\"starting\"}"), "503 while starting: " + seen);
+            assertEquals("200 {\"status\":\"ok\"}", List.copyOf(seen).get(seen.size() - 1));
+
+            java.nio.file.Path log = ItPaths.logDir().resolve("h2-starting.log");
+            Poll.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> Poll.unless(
+                    java.nio.file.Files.readString(log).contains("Realtime server ready:"), () -> "no ready line yet"));
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            List<String> firstLines = lines.subList(0, Math.min(30, lines.size()));
+            String head = String.join("\n", firstLines);
+            assertTrue(head.contains("Realtime server ready: ws://127.0.0.1:" + port + "/realtime/<roomId>"), head);
+            assertTrue(firstLines.stream().noneMatch(line -> line.contains("|-INFO in ch.qos.logback")
+                    || line.contains("|-WARN in ch.qos.logback")), "no logback status dump: " + head);
+        }
     }
 
     @Test

@@ -9,12 +9,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,8 @@ import org.slf4j.MDC;
 
 /**
  * The shipped logback.xml: text by default, one JSON object per line with REALTIME_LOG_FORMAT=json,
- * root level from REALTIME_LOG_LEVEL, and the MDC keys in both layouts. Each test uses its own
+ * root level from REALTIME_LOG_LEVEL, the MDC keys in both layouts, and a quiet start (no logback status
+ * warning, which would make logback print its internal status). Each test uses its own
  * LoggerContext, so the suite's own logging is untouched. (Logback resolves ${VAR} from context and
  * system properties before the environment, so a property stands in for the variable here.)
  */
@@ -72,13 +76,61 @@ class LogbackConfigTest {
     void logbackXmlDefaultsToTextAtInfoWithRoomAndClient() throws Exception {
         String out = logThroughShippedConfig(Map.of());
         assertTrue(out.contains("INFO "), out);
-        assertTrue(out.contains("room=room-1 client=c-42 - hello"), out);
+        assertTrue(out.contains("room=room-1 client=c-42 corr=corr-9 - hello"), out);
         assertTrue(out.contains("WARN "), out);
         assertFalse(out.strip().startsWith("{"), "text, not JSON: " + out);
     }
 
-    /** Configures a fresh context from the classpath logback.xml with these variables; returns stdout. */
+    @Test
+    void logbackXmlStartsQuietlyInBothFormats() throws Exception {
+        // Any WARN while configuring makes logback print its whole internal status (about 30 lines) at start.
+        for (Map<String, String> variables : List.of(Map.<String, String>of(), Map.of("REALTIME_LOG_FORMAT", "text"),
+                Map.of("REALTIME_LOG_FORMAT", "json"))) {
+            LoggerContext context = configuredContext(variables);
+            try {
+                assertTrue(new StatusUtil(context).getHighestLevel(0) < Status.WARN,
+                        variables + ": " + context.getStatusManager().getCopyOfStatusList());
+                assertTrue(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console") != null, variables.toString());
+            } finally {
+                context.stop();
+            }
+        }
+    }
+
+    @Test
+    void anUnknownLogFormatIsReportedByLogback() throws Exception {
+        LoggerContext context = configuredContext(Map.of("REALTIME_LOG_FORMAT", "xml"));
+        try {
+            assertTrue(new StatusUtil(context).getHighestLevel(0) >= Status.WARN,
+                    context.getStatusManager().getCopyOfStatusList().toString());
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
+    void textLinesWithoutMdcHaveNoEmptyFields() throws Exception {
+        String out = logThroughShippedConfig(Map.of(), false);
+        assertTrue(out.contains("o.c.r.connection.ClientConnection - hello"), out);
+    }
+
+    private static LoggerContext configuredContext(Map<String, String> variables) throws Exception {
+        URL config = LogbackConfigTest.class.getClassLoader().getResource("logback.xml");
+        assertTrue(config != null, "logback.xml on the classpath");
+        LoggerContext context = newContext();
+        variables.forEach(context::putProperty);
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(config);
+        return context;
+    }
+
     private static String logThroughShippedConfig(Map<String, String> variables) throws Exception {
+        return logThroughShippedConfig(variables, true);
+    }
+
+    /** Configures a fresh context from the classpath logback.xml with these variables; returns stdout. */
+    private static String logThroughShippedConfig(Map<String, String> variables, boolean mdc) throws Exception {
         URL config = LogbackConfigTest.class.getClassLoader().getResource("logback.xml");
         assertTrue(config != null, "logback.xml on the classpath");
         PrintStream realOut = System.out;
@@ -92,10 +144,15 @@ class LogbackConfigTest {
             configurator.setContext(context);
             configurator.doConfigure(config);
             Logger logger = context.getLogger("org.civicpress.realtime.connection.ClientConnection");
-            withMdc(() -> {
+            Runnable lines = () -> {
                 logger.info("hello");
                 logger.warn("disk almost full");
-            });
+            };
+            if (mdc) {
+                withMdc(lines);
+            } else {
+                lines.run();
+            }
             context.stop();
         } finally {
             System.setOut(realOut);

@@ -95,7 +95,7 @@ class RateLimitIT {
     void aFloodIsSlowedToTheConfiguredRateAndNotDisconnected() throws Exception {
         Client flooder = Client.connect(server.wsBase() + "/flood-" + UUID.randomUUID());
         flooder.awaitFirstMessage();
-        int burst = RealtimeRoutes.burst(PER_SECOND);
+        int burst = RoomSockets.burst(PER_SECOND);
         int total = burst + 6 * PER_SECOND; // the part after the burst needs >= 6 s at PER_SECOND
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
