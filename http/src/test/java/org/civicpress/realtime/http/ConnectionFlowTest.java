@@ -24,7 +24,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 import org.civicpress.realtime.connection.ClientConnection;
-import org.civicpress.realtime.connection.SocketOut;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RoomSettings;
 import org.junit.jupiter.api.AfterAll;
