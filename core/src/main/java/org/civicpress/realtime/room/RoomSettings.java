@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * Per-node settings of room entities (built from the realtime configuration).
  *
- * @param snapshotEveryUpdates a snapshot after this many journaled updates (and every this many events)
+ * @param snapshotEveryUpdates a snapshot after this many journaled updates since the last one
  * @param snapshotInterval     a snapshot after this much time if there were updates since the last one
  * @param snapshotsEnabled     false: never snapshot, recovery replays the whole journal
- * @param deleteEventsOnSnapshot delete events older than the retained snapshots
+ * @param deleteEventsOnSnapshot after each snapshot, delete the events the previous (older kept) snapshot covers
  * @param cleanupTimeout       a room with no joined connection stops after this long ({@code rooms.cleanup_timeout})
  * @param maxRoomsPerNode      live room incarnations allowed on one node
  * @param awarenessTimeout     awareness states not renewed for this long are removed

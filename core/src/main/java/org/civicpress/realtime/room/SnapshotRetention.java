@@ -13,9 +13,11 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.slf4j.Logger;
 
 /**
- * What a saved snapshot deletes, whatever triggered it (update count, interval, final snapshot): the events up
- * to it (with {@code deleteEventsOnSnapshot}) and every snapshot older than the previous one, so a room keeps
- * the two newest snapshots and the events after the newest.
+ * What a saved snapshot deletes, whatever triggered it (update count, interval, final snapshot): once a snapshot
+ * at N is saved, the previous snapshot P stays, every older snapshot goes and, with {@code deleteEventsOnSnapshot},
+ * every event up to P. So a room keeps two snapshots and the events after the older one: if the newest snapshot
+ * cannot be loaded, recovery falls back to P and still finds every later event (deleting up to N would lose
+ * the events between P and N in that case).
  *
  * <p>Why not Pekko's {@code RetentionCriteria.snapshotEvery(n, 2)}: it deletes only after snapshots taken at a
  * sequence number that is a multiple of n, and a room's events carry batches and markers, so most snapshots
@@ -53,17 +55,16 @@ final class SnapshotRetention {
         return lastSnapshotSeqNr;
     }
 
-    /** A snapshot at {@code seqNr} was saved: delete what it and its predecessor make unnecessary. */
+    /** A snapshot at {@code seqNr} was saved: delete what the previous one covers, and older snapshots. */
     void snapshotSaved(long seqNr) {
         long previous = lastSnapshotSeqNr;
         lastSnapshotSeqNr = seqNr;
+        if (previous <= 0 || previous >= seqNr) return;
         if (deleteEvents) {
-            journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId.id(), seqNr, replies), replies);
+            journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId.id(), previous, replies), replies);
         }
-        if (previous > 0 && previous < seqNr) {
-            snapshotStore.tell(new SnapshotProtocol.DeleteSnapshots(persistenceId.id(),
-                    SnapshotSelectionCriteria.create(previous - 1, Long.MAX_VALUE)), replies);
-        }
+        snapshotStore.tell(new SnapshotProtocol.DeleteSnapshots(persistenceId.id(),
+                SnapshotSelectionCriteria.create(previous - 1, Long.MAX_VALUE)), replies);
     }
 
     /** Logs a failed delete (a later snapshot deletes the same again); successes are silent. */

@@ -39,9 +39,10 @@
  * events: one event may carry a whole batch) were journaled since the last snapshot, every
  * {@code snapshotInterval} if there were updates since the last one (through a {@code SnapshotRequested}
  * marker event), and when the room stops (final snapshot, same marker). Recovery = snapshot +
- * later events. Whatever triggered it, after a snapshot at sequence number N is saved the room deletes
- * the events up to N (with {@code deleteEventsOnSnapshot}) and every snapshot older than the previous one:
- * the journal keeps only what came after the newest snapshot, the store the two newest snapshots.
+ * later events. Whatever triggered it, after a snapshot at sequence number N is saved the previous snapshot P
+ * stays and the room deletes every older snapshot and (with {@code deleteEventsOnSnapshot}) every event up to P:
+ * two snapshots per room remain, and the journal keeps the events after the older one, so a newest snapshot
+ * that cannot be loaded still falls back to P without losing anything.
  *
  * <h2>Other messages</h2>
  * Awareness is relayed at once to the other connections and never journaled; the room keeps the latest

@@ -38,9 +38,7 @@ class RoomGroupCommitLoadTest {
     void concurrentTypistsAreGroupCommittedAndEveryoneConverges() throws Exception {
         int clients = 5;
         int perClient = 400;
-        // no snapshot during the test: it would delete the events whose number the test checks
-        ActorRef<Room.Command> room = kit.spawn(Room.create("load", fastSettings().withSnapshotEveryUpdates(1_000_000),
-                RoomServices.defaults(HookSystem.inProcess()), null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("load", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
         List<FakeClient> typists = new ArrayList<>();
         List<List<byte[]>> updates = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
