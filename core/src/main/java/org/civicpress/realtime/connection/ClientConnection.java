@@ -14,13 +14,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.civicpress.realtime.CborSerializable;
+import org.civicpress.realtime.delivery.NodeRelay;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomSettings;
 
 /**
  * One actor per WebSocket. It joins its room (through sharding), forwards the socket's frames to the
- * room incarnation that answered {@link Joined}, writes what the room sends to the socket, and watches
+ * room incarnation that answered {@link Room.Joined}, closes the socket when the room says so, and watches
  * the incarnation: when it stops (passivation, persist failure, rebalance) the connection joins again;
  * that join is flagged {@link Room.Join#rejoin()}, so the new incarnation sends its SyncStep1 (the
  * y-websocket client sends back whatever the room lacks) and the whole document (whatever the client
@@ -33,14 +35,11 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
 
     public sealed interface Command extends CborSerializable {}
 
-    /** From the room: this incarnation accepted the join. */
-    public record Joined(ActorRef<Room.Command> incarnation) implements Command {}
-
-    /** From the room: write this frame to the socket. */
-    public record Send(byte[] message) implements Command {}
-
-    /** From the room: close the socket with this code and stop. */
-    public record CloseWith(int code, String reason) implements Command {}
+    /**
+     * What the room sent ({@link Room.Joined}, {@link Room.CloseWith}), through this actor's message adapter:
+     * the room writes frames straight to the socket or through the node's relay, never through this actor.
+     */
+    private record FromRoom(Room.ToConnection message) implements Command {}
 
     /** From the flow: one binary frame the client sent. */
     public record FromSocket(byte[] message) implements Command {}
@@ -55,26 +54,11 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
 
     private enum Tick implements Command { RETRY_JOIN }
 
-    /** How long to wait for {@link Joined} before asking again (the room may be starting elsewhere). */
+    /** How long to wait for {@link Room.Joined} before asking again (the room may be starting elsewhere). */
     static final Duration JOIN_RETRY = Duration.ofSeconds(3);
 
-    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress,
-                                           ActorRef<SocketOut> socket, RoomSettings settings) {
-        return create(roomId, connectionId, remoteAddress, null, socket, settings, null);
-    }
-
-    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
-                                           ActorRef<SocketOut> socket, RoomSettings settings) {
-        return create(roomId, connectionId, remoteAddress, userId, socket, settings, null);
-    }
-
-    /** {@code locator} null = cluster sharding of this ActorSystem. */
-    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
-                                           ActorRef<SocketOut> socket, RoomSettings settings, RoomLocator locator) {
-        return create(roomId, connectionId, remoteAddress, userId, null, socket, settings, locator);
-    }
-
     /**
+     * {@code userId} null = anonymous; {@code locator} null = cluster sharding of this ActorSystem.
      * {@code correlationId}: the id the HTTP layer gave the upgrade request (null = none); it goes into
      * the MDC of every log line of this connection, with roomId, clientId (= connectionId), userId, node.
      */
@@ -105,6 +89,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     /** This node's relay: rooms on other nodes write to our socket through it, once per node and broadcast. */
     private final ActorRef<NodeRelay.Command> relay;
     private final long maxQueuedBytes;
+    /** What the room answers to (a message adapter of this actor: stable, watched by the room). */
+    private final ActorRef<Room.ToConnection> fromRoom;
 
     private ActorRef<Room.Command> incarnation;
     /** True once an incarnation we were joined to stopped, until the next one accepts us. */
@@ -128,6 +114,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         this.locator = locator;
         this.maxQueuedBytes = 2L * settings.maxMessageBytes();
         this.relay = NodeRelay.get(ctx.getSystem());
+        this.fromRoom = ctx.messageAdapter(Room.ToConnection.class, FromRoom::new);
         // Before the first Join: the relay knows the socket before any room can name this connection to it.
         relay.tell(new NodeRelay.Register(connectionId, socket));
         join();
@@ -137,15 +124,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(FromSocket.class, this::onFromSocket)
-                .onMessage(Joined.class, this::onJoined)
-                .onMessage(Send.class, send -> {
-                    socket.tell(new SocketOut.Frame(send.message()));
-                    return this;
-                })
-                .onMessage(CloseWith.class, close -> {
-                    socket.tell(new SocketOut.CloseSocket(close.code(), close.reason()));
-                    return Behaviors.stopped();
-                })
+                .onMessage(FromRoom.class, this::onFromRoom)
                 .onMessage(RoomTerminated.class, this::onRoomTerminated)
                 .onMessageEquals(Tick.RETRY_JOIN, this::onRetryJoin)
                 .onMessage(SocketClosed.class, closed -> leave("socket closed"))
@@ -160,7 +139,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private void join() {
         // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery);
         // a room on another node writes through our node's relay.
-        locator.locate(roomId).tell(new Room.Join(connectionId, getContext().getSelf(), userId, rejoining, socket, relay,
+        locator.locate(roomId).tell(new Room.Join(connectionId, fromRoom, userId, rejoining, socket, relay,
                 correlationId));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
@@ -186,7 +165,14 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         return this;
     }
 
-    private Behavior<Command> onJoined(Joined joined) {
+    private Behavior<Command> onFromRoom(FromRoom fromRoom) {
+        if (fromRoom.message() instanceof Room.Joined joined) return onJoined(joined);
+        Room.CloseWith close = (Room.CloseWith) fromRoom.message();
+        socket.tell(new SocketOut.CloseSocket(close.code(), close.reason()));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onJoined(Room.Joined joined) {
         timers.cancel(Tick.RETRY_JOIN);
         rejoining = false;
         if (!joined.incarnation().equals(incarnation)) {

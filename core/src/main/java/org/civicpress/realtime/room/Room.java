@@ -5,11 +5,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,9 +36,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.civicpress.realtime.CborSerializable;
 import org.civicpress.realtime.api.DocumentApi;
-import org.civicpress.realtime.connection.ClientConnection;
-import org.civicpress.realtime.connection.NodeRelay;
-import org.civicpress.realtime.connection.SocketOut;
+import org.civicpress.realtime.delivery.NodeRelay;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
@@ -48,6 +48,11 @@ import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.ProtocolException;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
+import org.civicpress.realtime.room.FanOut.Member;
+import org.civicpress.realtime.room.GroupCommit.AnswerSyncStep1;
+import org.civicpress.realtime.room.GroupCommit.Deferred;
+import org.civicpress.realtime.room.GroupCommit.EchoToSender;
+import org.civicpress.realtime.room.GroupCommit.Greet;
 import org.civicpress.realtime.roomtypes.RoomType;
 import org.civicpress.realtime.roomtypes.UpdateCheck;
 import org.civicpress.ycrdt.InvalidUpdateException;
@@ -56,127 +61,26 @@ import org.civicpress.ycrdt.utils.Doc;
 import org.civicpress.ycrdt.utils.Transaction;
 
 /**
- * One collaborative document: a sharded, event-sourced actor holding a ycrdt {@link Doc}.
- *
- * <h2>Durability</h2>
- * Nothing about an update reaches any client before the journal has it. The room journals and
- * broadcasts <b>the client's own update bytes</b> (not the doc's re-encoded update): they replay to
- * the same doc, they keep updates whose dependencies are missing (pending) durable, and re-using them
- * costs no re-encoding. A client update is validated by applying it to the in-memory doc (ycrdt decodes
- * the whole update before mutating anything, so a bad update throws and leaves the doc unchanged); the
- * event handler skips re-applying the batch it was just handed ({@code appliedAhead}) and applies
- * events normally during recovery.
- * <ul>
- *   <li><b>Group commit</b>: while a write is in flight, further validated updates are buffered; when it
- *   completes, the buffer becomes ONE {@link UpdatesJournaled} event (one journal round trip).</li>
- *   <li><b>Echo = durable ack</b>: after a write completes, the batch is sent (one merged update frame,
- *   encoded once) to every joined connection, the senders included: straight to the sockets in this JVM,
- *   and once per other node to that node's {@link NodeRelay}, which writes to its sockets.</li>
- *   <li><b>Duplicates</b>: an update that changes nothing (and leaves nothing pending) is not journaled;
- *   it is echoed to its sender alone once every write in flight or buffered has completed, so the
- *   original is journaled before the ack.</li>
- *   <li><b>No unjournaled state leaks</b>: the doc runs ahead of the journal by the buffered batch, so
- *   answers derived from the doc (SyncStep2 to a client's SyncStep1, the server's SyncStep1 on join,
- *   duplicate echoes) wait until the room is <i>quiescent</i> (no write in flight, empty buffer). While
- *   such an answer waits, new client updates are stashed, so quiescence comes after at most two writes.</li>
- *   <li>A failed write stops the entity (Pekko's default for persist failures): the un-journaled doc is
- *   discarded with it, nothing of it was acknowledged, and connections re-join a recovered incarnation.</li>
- * </ul>
- *
- * <h2>Snapshots</h2>
- * Snapshot = {@code Y.encodeStateAsUpdate(doc)}. Taken when {@code snapshotEveryUpdates} UPDATES (not
- * events: one event may carry a whole batch) were journaled since the last snapshot, when the sequence
- * number is a multiple of {@code snapshotEveryUpdates} (Pekko's retention criteria: only those snapshots
- * delete older events and snapshots), and every {@code snapshotInterval} if there were updates since the
- * last one (through a {@link SnapshotRequested} marker event). Recovery = snapshot + later events.
- *
- * <h2>Other messages</h2>
- * Awareness is relayed at once to the other connections and never journaled; the room keeps the latest
- * state per awareness clientID, answers messageQueryAwareness with all of them, and broadcasts a null
- * state (clock + 1) when the announcing connection leaves or the state is not renewed within
- * {@code awarenessTimeout}. messageAuth is only ever sent by servers and is ignored. An unknown message
- * type, a malformed frame or a Yjs update the engine rejects closes that connection with 4400.
- *
- * <h2>Re-joins</h2>
- * A connection whose room incarnation stopped joins the new one with {@link Join#rejoin()} set. Its
- * y-websocket client will not send a SyncStep1 again, so the room sends it, once quiescent, its own
- * SyncStep1 (the client answers with whatever the room lacks) AND a SyncStep2 holding the whole journaled
- * document (Yjs ignores what the client already has): whatever the old incarnation journaled but did
- * not broadcast before it stopped reaches the client this way.
- *
- * <h2>Room types, metrics, CivicPress API</h2>
- * The {@link RoomType} of the id (see {@code RoomTypes}) decides whether the room journals a document
- * (a {@code presence} room relays awareness only) and which client updates it accepts; hook events
- * carry its name. Rooms feed {@link RealtimeMetrics} (rooms, updates, journal writes, snapshots,
- * rejections). With a {@link DocumentApi}, a journaled room recovered from an EMPTY journal asks it for
- * its initial content (off the actor, piped back) and journals and broadcasts that like a client update;
- * after each snapshot it pushes the snapshotted document (as JSON, built off the actor).
- *
- * <h2>Lifecycle and hooks</h2>
- * A room without joined connections passivates after {@code passivateAfterIdle} (sharding's own idle
- * passivation is switched off for rooms in {@link #init}). {@code realtime:room:created} is emitted for
- * every incarnation when its recovery completes (data: {@code newDocument}, {@code recoveredSequenceNr})
- * and {@code realtime:room:destroyed} when it stops, so the pair always balances; both are also logged at INFO
- * ("room R incarnation started|stopped: node= seqNr= at="), the lifetimes ClusterIT's single-writer check
- * reads. When the node already runs {@code maxRoomsPerNode} rooms, the new incarnation answers its first
- * Join with 4429 and stops.
+ * One collaborative document: a sharded, event-sourced actor holding a ycrdt {@link Doc}. The design (durability,
+ * group commit, snapshots, re-joins, lifecycle) is described in the package note ({@code package-info.java}).
  */
 public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, Room.State> {
 
     // ---------------------------------------------------------------- state
 
     /**
-     * A joined connection. {@code socket}: its socket when it lives in this JVM, else null; {@code relay}: the
-     * relay of its node when the socket is on another node (null: frames go through the connection actor).
-     */
-    record Member(String connectionId, ActorRef<ClientConnection.Command> ref, String userId,
-                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId) {
-        /**
-         * Writes a frame to the client. Straight to the socket when it lives in this JVM (one actor hop
-         * less per delivery: the fan-out hot path); else through its node's relay, as broadcasts do, so the
-         * frames of one client keep their order.
-         */
-        void send(byte[] frame) {
-            if (socket != null) {
-                socket.tell(new SocketOut.Frame(frame));
-            } else if (relay != null) {
-                relay.tell(new NodeRelay.Deliver(frame, List.of(connectionId)));
-            } else {
-                ref.tell(new ClientConnection.Send(frame));
-            }
-        }
-    }
-
-    /** What must wait until the journal has everything the doc has. */
-    private sealed interface Deferred {}
-
-    private record AnswerSyncStep1(String connectionId, byte[] stateVector) implements Deferred {}
-
-    /** The server's SyncStep1, and on a re-join the whole journaled document as a SyncStep2. */
-    private record Greet(String connectionId, boolean fullState) implements Deferred {}
-
-    private record EchoToSender(String connectionId, byte[] frame) implements Deferred {}
-
-    /**
-     * Mutable state owned by the room actor. The doc and the counters are rebuilt by recovery; members,
-     * awareness and the group-commit fields describe this incarnation only.
+     * Mutable state owned by the room actor (departure from Pekko's immutable state: a Yjs doc is mutable and
+     * large, copying it per event is not an option). The doc and the counters are rebuilt by recovery; members,
+     * awareness and the group commit describe this incarnation only.
      */
     public static final class State {
         final Doc doc;
         final Map<String, Member> members = new LinkedHashMap<>();
         final RoomAwareness awareness = new RoomAwareness();
-        /** A write is in flight (set when persisting, cleared by {@code PERSIST_DONE}). */
-        boolean persisting;
-        /** Validated updates already applied to the doc, waiting for the write in flight. */
-        List<byte[]> buffer = new ArrayList<>();
-        /** The event whose updates the command handler already applied to the doc. */
-        UpdatesJournaled appliedAhead;
-        final List<Deferred> waitingForQuiescence = new ArrayList<>();
+        final GroupCommit commit = new GroupCommit();
         long updatesSinceSnapshot;
-        /** System.nanoTime() when the write in flight started (journal latency metric). */
-        long writeStartedNanos;
         /** Did the last applyUpdate change the doc? (what makes Yjs emit an 'update' event) */
-        boolean docChanged;
+        private boolean docChanged;
 
         State(Doc doc) {
             this.doc = doc;
@@ -189,6 +93,16 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 if (!e.getValue().equals(tr.beforeState.get(e.getKey()))) return true;
             }
             return false;
+        }
+
+        /**
+         * Applies an update to the doc; true when it must be journaled (it changed the doc or left something
+         * pending). Throws {@link InvalidUpdateException} leaving the doc unchanged when ycrdt rejects it.
+         */
+        boolean apply(byte[] update, Object origin) {
+            docChanged = false;
+            Y.applyUpdate(doc, update, origin);
+            return docChanged || doc.hasPending();
         }
 
         public Doc doc() {
@@ -204,7 +118,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
 
         boolean quiescent() {
-            return !persisting && buffer.isEmpty();
+            return commit.quiescent();
         }
     }
 
@@ -213,28 +127,19 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     public sealed interface Command extends CborSerializable {}
 
     /**
-     * A connection joins; the room answers {@link ClientConnection.Joined}, its SyncStep1 and awareness.
-     * {@code rejoin}: the connection was joined to an incarnation that stopped; the room also sends it the
-     * whole document (see "Re-joins" above).
+     * A connection joins; the room answers {@link Joined} on {@code connection}, then its SyncStep1 and the
+     * awareness states on {@code socket} (in this JVM) or through {@code relay} (its node's relay, for a socket
+     * on another node). {@code userId} null = anonymous. {@code rejoin}: the connection was joined to an
+     * incarnation that stopped; the room also sends it the whole document (see "Re-joins" in the package note).
      */
-    public record Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
-                       boolean rejoin, ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay,
-                       String correlationId) implements Command {
-        /** Without a correlation id (the connection's hook events carry none). */
-        public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
-                    boolean rejoin, ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay) {
-            this(connectionId, connection, userId, rejoin, socket, relay, null);
-        }
-
-        /** A first join. */
-        public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId) {
-            this(connectionId, connection, userId, false, null, null, null);
-        }
-
-        /** A join without a socket ref: frames go through the connection actor. */
-        public Join(String connectionId, ActorRef<ClientConnection.Command> connection, String userId,
-                    boolean rejoin) {
-            this(connectionId, connection, userId, rejoin, null, null, null);
+    public record Join(String connectionId, ActorRef<ToConnection> connection, String userId, boolean rejoin,
+                       ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId)
+            implements Command {
+        public Join {
+            Objects.requireNonNull(connectionId, "connectionId");
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(socket, "socket");
+            Objects.requireNonNull(relay, "relay");
         }
     }
 
@@ -243,27 +148,72 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     public record Leave(String connectionId) implements Command {}
 
+    /** Admin: what the room holds, answered once the journal holds everything the doc holds. */
+    public record Inspect(ActorRef<Inspection> replyTo) implements Command {}
+
+    /** Admin: close every connection with {@code closeCode} and passivate; answers how many were closed. */
+    public record Close(int closeCode, String reason, ActorRef<Closed> replyTo) implements Command {}
+
     private record ConnectionTerminated(String connectionId) implements Command {}
 
     /** The API's answer for the initial content (piped back to the actor). */
     private record InitialContentLoaded(Optional<byte[]> update, Throwable failure) implements Command {}
 
+    /** The journal's or snapshot store's answer to a delete (see {@link SnapshotRetention}). */
+    private record RetentionResult(Object result) implements Command {}
+
     private enum Internal implements Command {
         PERSIST_DONE, IDLE_TIMEOUT, AWARENESS_SWEEP, SNAPSHOT_TICK, STOP
     }
+
+    // ---------------------------------------------------------------- what the room sends
+
+    /** What a room sends to a joined connection (the ref in {@link Join#connection()}). */
+    public sealed interface ToConnection extends CborSerializable {}
+
+    /** This incarnation accepted the join: the connection sends its frames here and watches it. */
+    public record Joined(ActorRef<Command> incarnation) implements ToConnection {}
+
+    /** Close the socket with this code and reason, and stop. */
+    public record CloseWith(int code, String reason) implements ToConnection {}
+
+    /** A member as {@link Inspect} reports it. */
+    public record MemberInfo(String connectionId, String userId) implements CborSerializable {}
+
+    /**
+     * Answer to {@link Inspect}. {@code encodedState}: the document as one Yjs update (null for a room type
+     * without a document); {@code lastSnapshotSequenceNr} 0 = no snapshot yet.
+     */
+    public record Inspection(String roomId, String roomType, List<MemberInfo> members, long sequenceNr,
+                             long updatesSinceSnapshot, long lastSnapshotSequenceNr, byte[] encodedState)
+            implements CborSerializable {}
+
+    /** Answer to {@link Close}. */
+    public record Closed(int connectionsClosed) implements CborSerializable {}
 
     // ---------------------------------------------------------------- events and snapshot
 
     public sealed interface Event {}
 
-    /** One journal write: the client update bytes of one group commit, in arrival order. */
-    public record UpdatesJournaled(List<byte[]> updates) implements Event {
+    /**
+     * One client update as journaled, with who sent it: {@code userId} of the connection's Join (null =
+     * anonymous), {@code connectionId} ("api" for initial content from the CivicPress API) and the server time
+     * it reached the room. Events written before this was recorded read back with nulls and 0.
+     */
+    public record JournaledUpdate(byte[] update, String userId, String connectionId, long receivedAtMillis) {
+        public JournaledUpdate {
+            Objects.requireNonNull(update, "update");
+        }
+    }
+
+    /** One journal write: the client updates of one group commit, in arrival order. */
+    public record UpdatesJournaled(List<JournaledUpdate> updates) implements Event {
         public UpdatesJournaled {
             updates = List.copyOf(updates);
         }
     }
 
-    /** Marker persisted by the interval timer so that a snapshot is taken. */
+    /** Marker persisted by the interval timer and on stop so that a snapshot is taken. */
     public record SnapshotRequested() implements Event {}
 
     /** The snapshot as stored: the whole document as one Yjs v1 update. */
@@ -273,10 +223,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "room");
 
-    /** Registers rooms with cluster sharding (default room types, private metrics, no API). */
-    public static void init(ActorSystem<?> system, RoomSettings settings, HookSystem hooks) {
-        init(system, settings, RoomServices.defaults(hooks));
-    }
+    /** Connection id of the updates the room journals for the CivicPress API (initial content). */
+    public static final String API_CONNECTION_ID = "api";
 
     /** Registers rooms with cluster sharding. Call once per ActorSystem. */
     public static void init(ActorSystem<?> system, RoomSettings settings, RoomServices services) {
@@ -288,15 +236,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     /**
-     * The room behaviour. {@code shard} may be null outside sharding (tests): the room then stops
-     * itself instead of asking the shard to passivate it.
+     * The room behaviour. {@code shard} may be null outside sharding: the room then stops itself instead of
+     * asking the shard to passivate it.
      */
-    public static Behavior<Command> create(String roomId, RoomSettings settings, HookSystem hooks,
-                                           ActorRef<ClusterSharding.ShardCommand> shard) {
-        return create(roomId, settings, RoomServices.defaults(hooks), shard);
-    }
-
-    /** The room behaviour with explicit services (metrics, room types, API). */
     public static Behavior<Command> create(String roomId, RoomSettings settings, RoomServices services,
                                            ActorRef<ClusterSharding.ShardCommand> shard) {
         // Every log line of the room (and of code it calls on its thread) carries roomId and node.
@@ -317,19 +259,16 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         return Behaviors.receive(Command.class)
                 .onMessage(Join.class, join -> {
                     metrics.messageRejected(RejectReason.ROOM_LIMIT);
-                    join.connection().tell(new ClientConnection.CloseWith(CloseCodes.RATE_LIMITED.code(),
-                            "max rooms per node reached"));
+                    join.connection().tell(new CloseWith(CloseCodes.RATE_LIMITED.code(), "max rooms per node reached"));
                     return Behaviors.stopped();
                 })
                 .onAnyMessage(any -> Behaviors.stopped())
                 .build();
     }
 
-    // ---------------------------------------------------------------- behaviour
-
     private static final Object RECOVERY_ORIGIN = "recovery";
     private static final Object SNAPSHOT_ORIGIN = "snapshot";
-    private static final Object API_ORIGIN = "api";
+    private static final Object API_ORIGIN = API_CONNECTION_ID;
     /** A SyncStep2 with nothing in it: what a room without a document answers to SyncStep1. */
     private static final byte[] EMPTY_SYNC_STEP2 = SyncProtocol.encodeSyncStep2(Y.encodeStateAsUpdate(new Doc()));
 
@@ -346,8 +285,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final RoomRegistry registry;
+    private final SnapshotRetention retention;
+    // Incarnation bookkeeping outside State (departure from Pekko's "all state in State"): it describes this
+    // actor's lifetime, not the document, and the signal handlers and snapshot adapter need it too.
     /** Recovery completed: this incarnation is the room's writer from now until PostStop. */
     private boolean recovered;
+    /** Events replayed during recovery (after the snapshot, if any): gives the snapshot's sequence number. */
+    private long replayedEvents;
     /** Last sequence number of this incarnation (each persist writes one event). */
     private long sequenceNr;
     /** Snapshots handed to the store, oldest first (completions arrive in order). */
@@ -367,6 +311,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         this.ctx = ctx;
         this.timers = timers;
         this.registry = registry;
+        this.retention = new SnapshotRetention(ctx.getSystem(), persistenceId(), settings.deleteEventsOnSnapshot(),
+                ctx.messageAdapter(Object.class, RetentionResult::new));
     }
 
     @Override
@@ -374,11 +320,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         return new State(new Doc());
     }
 
+    /** Disabled: {@link SnapshotRetention} deletes after every snapshot, not only at multiples of n. */
     @Override
     public RetentionCriteria retentionCriteria() {
-        if (!settings.snapshotsEnabled()) return RetentionCriteria.disabled();
-        var criteria = RetentionCriteria.snapshotEvery(settings.snapshotEveryUpdates(), 2);
-        return settings.deleteEventsOnSnapshot() ? criteria.withDeleteEventsOnSnapshot() : criteria;
+        return RetentionCriteria.disabled();
     }
 
     @Override
@@ -394,6 +339,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             public Object toJournal(State state) {
                 byte[] encoded = Y.encodeStateAsUpdate(state.doc);
                 // Taken right after a write completed: the doc is exactly what the journal holds.
+                // Side effect in the adapter (departure): the encoding is reused for the API push after the save.
                 snapshotsInFlight.add(new SnapshotInFlight(encoded));
                 return new Snapshot(encoded);
             }
@@ -408,17 +354,6 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     @Override
-    public EventHandler<State, Event> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(UpdatesJournaled.class, this::onUpdatesJournaled)
-                .onEvent(SnapshotRequested.class, (state, marker) -> {
-                    if (recovered) sequenceNr++;
-                    return state;
-                })
-                .build();
-    }
-
-    @Override
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Join.class, this::onJoin)
@@ -426,7 +361,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 .onCommand(Leave.class, (state, leave) -> removeMember(state, leave.connectionId(), "left"))
                 .onCommand(ConnectionTerminated.class,
                         (state, t) -> removeMember(state, t.connectionId(), "connection terminated"))
+                .onCommand(Inspect.class, this::onInspect)
+                .onCommand(Close.class, this::onClose)
                 .onCommand(InitialContentLoaded.class, this::onInitialContent)
+                .onCommand(RetentionResult.class, (state, r) -> {
+                    SnapshotRetention.logResult(ctx.getLog(), roomId, r.result());
+                    return Effect().none();
+                })
                 .onCommand(Internal.class, this::onInternal)
                 .build();
     }
@@ -451,33 +392,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 .build();
     }
 
-    // ---------------------------------------------------------------- event handler
-
-    private State onUpdatesJournaled(State state, UpdatesJournaled event) {
-        if (recovered) sequenceNr++;
-        if (state.appliedAhead == event) {
-            state.appliedAhead = null;
-        } else {
-            for (byte[] update : event.updates()) {
-                try {
-                    Y.applyUpdate(state.doc, update, RECOVERY_ORIGIN);
-                } catch (InvalidUpdateException e) {
-                    // Journaled updates were validated when written; if an engine upgrade rejects one,
-                    // a room that never recovers helps nobody: skip it loudly.
-                    ctx.getLog().error("room {}: journaled update rejected on replay, skipped", roomId, e);
-                }
-            }
-        }
-        state.updatesSinceSnapshot += event.updates().size();
-        return state;
-    }
-
     // ---------------------------------------------------------------- command handlers
 
     private void onRecoveryCompleted(State state) {
         long seqNr = lastSequenceNumber(ctx);
         recovered = true;
         sequenceNr = seqNr;
+        retention.recovered(seqNr - replayedEvents);
         logIncarnation("started");
         ctx.getLog().debug("room {} recovered at sequence number {}, {} updates replayed after the last snapshot",
                 roomId, seqNr, state.updatesSinceSnapshot);
@@ -493,32 +414,21 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             // The first tick comes 0-20 % early: rooms started together (a node restart, a load test) would
             // otherwise all snapshot in the same second and overflow the journal's write queue.
             Duration interval = settings.snapshotInterval();
-            long jitter = (long) (interval.toMillis() * 0.2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+            long jitter = (long) (interval.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
             timers.startTimerWithFixedDelay(Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK,
                     interval.minusMillis(jitter), interval);
         }
         if (state.members.isEmpty()) startIdleTimer();
     }
 
-    /**
-     * One line per incarnation start (after recovery) and stop, with the node and a wall-clock time that never
-     * goes back in this JVM: from these lifetimes ClusterIT shows a room never had two writers at once.
-     */
-    private void logIncarnation(String what) {
-        ctx.getLog().info("room {} incarnation {}: node={} seqNr={} at={}", roomId, what, ctx.getSystem().address(),
-                sequenceNr, IncarnationClock.nowMillis());
-    }
-
     private Effect<Event, State> onJoin(State state, Join join) {
-        ActorRef<SocketOut> localSocket = localOnly(join.socket());
-        Member previous = state.members.put(join.connectionId(), new Member(join.connectionId(), join.connection(),
-                join.userId(), localSocket, localSocket == null ? join.relay() : null, join.correlationId()));
-        if (previous == null || !previous.ref().equals(join.connection())) {
-            if (previous != null) ctx.unwatch(previous.ref());
+        Member previous = state.members.put(join.connectionId(), Member.of(join));
+        if (previous == null || !previous.connection().equals(join.connection())) {
+            if (previous != null) ctx.unwatch(previous.connection());
             ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));
         }
         timers.cancel(Internal.IDLE_TIMEOUT);
-        join.connection().tell(new ClientConnection.Joined(ctx.getSelf()));
+        join.connection().tell(new Joined(ctx.getSelf()));
         if (previous == null) {
             emit(HookEvents.CLIENT_CONNECTED, join.connectionId(), join.userId(), join.correlationId(),
                     Map.of("connections", state.members.size(), "rejoin", join.rejoin()));
@@ -529,7 +439,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             if (state.quiescent()) {
                 greet(state, greet);
             } else {
-                state.waitingForQuiescence.add(greet);
+                state.commit.defer(greet);
             }
         }
         if (!state.awareness.isEmpty()) {
@@ -560,12 +470,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 return Effect().none();
             }
             if (state.quiescent()) return answerSyncStep1(state, member, step1.stateVector());
-            state.waitingForQuiescence.add(new AnswerSyncStep1(member.connectionId(), step1.stateVector()));
+            state.commit.defer(new AnswerSyncStep1(member.connectionId(), step1.stateVector()));
             return Effect().none();
         } else if (message instanceof YMessage.Awareness awareness) {
             state.awareness.apply(member.connectionId(), awareness.entries(), System.nanoTime());
-            byte[] frame = AwarenessProtocol.wrapUpdate(awareness.update());
-            fanOut(state, frame, member);
+            FanOut.toAll(state.members.values(), AwarenessProtocol.wrapUpdate(awareness.update()), member);
             return Effect().none();
         } else if (message instanceof YMessage.QueryAwareness) {
             member.send(AwarenessProtocol.encodeMessage(state.awareness.knownStates()));
@@ -583,7 +492,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             ctx.getLog().debug("room {} ({}): Yjs update from {} dropped", roomId, type.name(), member.connectionId());
             return Effect().none();
         }
-        if (!state.waitingForQuiescence.isEmpty()) {
+        if (state.commit.answersWaiting()) {
             // An answer is waiting for the journal to catch up with the doc: don't move the doc further.
             return Effect().stash();
         }
@@ -593,12 +502,17 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         return applyAndJournal(state, member, update);
     }
 
-    /** Applies a validated update ({@code member} null: from the server itself) and journals it. */
+    /**
+     * Applies a validated update ({@code member} null: from the server itself) and journals it. The doc changes
+     * here, before the event is journaled (departure from "state changes only in the event handler"): applying
+     * is the validation, and the doc must include the update before the next one is validated; the event handler
+     * skips the batch ({@link GroupCommit#takeAppliedAhead}), and a failed write stops the incarnation.
+     */
     private Effect<Event, State> applyAndJournal(State state, Member member, byte[] update) {
         Object origin = member != null ? member.connectionId() : API_ORIGIN;
-        state.docChanged = false;
+        boolean journal;
         try {
-            Y.applyUpdate(state.doc, update, origin);
+            journal = state.apply(update, origin);
         } catch (InvalidUpdateException e) {
             if (member == null) {
                 metrics.messageRejected(RejectReason.INVALID_UPDATE);
@@ -612,57 +526,76 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             // Not a validation error: the doc may be half-applied. Recovery from the journal restores it.
             ctx.getLog().error("room {}: engine failed applying an update from {}", roomId, origin, e);
             if (member != null) {
-                member.ref().tell(new ClientConnection.CloseWith(CloseCodes.INTERNAL_ERROR.code(), "internal error"));
+                member.connection().tell(new CloseWith(CloseCodes.INTERNAL_ERROR.code(), "internal error"));
             }
             throw e;
         }
-        if (!state.docChanged && !state.doc.hasPending()) {
+        if (!journal) {
             if (member == null) return Effect().none();
             byte[] echo = SyncProtocol.encodeUpdate(update);
             if (state.quiescent()) {
                 member.send(echo);
             } else {
-                state.waitingForQuiescence.add(new EchoToSender(member.connectionId(), echo));
+                state.commit.defer(new EchoToSender(member.connectionId(), echo));
             }
             return Effect().none();
         }
-        state.buffer.add(update);
-        return state.persisting ? Effect().none() : persistBuffer(state);
+        state.commit.buffer(member != null
+                ? new JournaledUpdate(update, member.userId(), member.connectionId(), System.currentTimeMillis())
+                : new JournaledUpdate(update, null, API_CONNECTION_ID, System.currentTimeMillis()));
+        return state.commit.persisting() ? Effect().none() : persistBuffer(state);
     }
 
     private Effect<Event, State> persistBuffer(State state) {
-        List<byte[]> batch = state.buffer;
-        state.buffer = new ArrayList<>();
-        UpdatesJournaled event = new UpdatesJournaled(batch);
-        state.appliedAhead = event;
-        state.persisting = true;
-        state.writeStartedNanos = System.nanoTime();
+        UpdatesJournaled event = state.commit.startWrite();
         return Effect().persist(event).thenRun(journaled -> {
-            metrics.journalWrite(Duration.ofNanos(System.nanoTime() - journaled.writeStartedNanos), batch.size());
+            List<byte[]> batch = new ArrayList<>(event.updates().size());
             long bytes = 0;
-            for (byte[] u : batch) bytes += u.length;
+            for (JournaledUpdate u : event.updates()) {
+                batch.add(u.update());
+                bytes += u.update().length;
+            }
+            metrics.journalWrite(Duration.ofNanos(System.nanoTime() - journaled.commit.writeStartedNanos()),
+                    batch.size());
             metrics.updatesApplied(batch.size(), bytes);
-            broadcastBatch(journaled, event.updates());
+            for (byte[] frame : outgoingFrames(batch)) FanOut.toAll(journaled.members.values(), frame, null);
             ctx.getSelf().tell(Internal.PERSIST_DONE);
         });
+    }
+
+    private Effect<Event, State> onInspect(State state, Inspect inspect) {
+        // Derived from the doc: like every answer, only once the journal has everything the doc has.
+        if (!state.quiescent()) return Effect().stash();
+        List<MemberInfo> members = new ArrayList<>(state.members.size());
+        for (Member m : state.members.values()) members.add(new MemberInfo(m.connectionId(), m.userId()));
+        inspect.replyTo().tell(new Inspection(roomId, type.name(), members, sequenceNr, state.updatesSinceSnapshot,
+                retention.lastSnapshotSeqNr(), type.journaled() ? Y.encodeStateAsUpdate(state.doc) : null));
+        return Effect().none();
+    }
+
+    private Effect<Event, State> onClose(State state, Close close) {
+        ctx.getLog().info("room {}: closing {} connections with {} ({})", roomId, state.members.size(),
+                close.closeCode(), close.reason());
+        List<Member> closing = new ArrayList<>(state.members.values());
+        for (Member m : closing) {
+            m.connection().tell(new CloseWith(close.closeCode(), truncate(close.reason())));
+            removeMember(state, m.connectionId(), "room closed");
+        }
+        close.replyTo().tell(new Closed(closing.size()));
+        return passivate(state);
     }
 
     private Effect<Event, State> onInternal(State state, Internal signal) {
         if (signal != Internal.AWARENESS_SWEEP) ctx.getLog().debug("room {}: {}", roomId, signal);
         switch (signal) {
             case PERSIST_DONE:
-                state.persisting = false;
-                if (!state.buffer.isEmpty()) return persistBuffer(state);
+                state.commit.writeCompleted();
+                if (state.commit.hasBuffered()) return persistBuffer(state);
                 runDeferred(state);
                 return Effect().unstashAll();
             case IDLE_TIMEOUT:
                 if (!state.members.isEmpty()) return Effect().none();
-                if (shard != null) {
-                    ctx.getLog().debug("room {} idle, passivating", roomId);
-                    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
-                    return Effect().none();
-                }
-                return stop(state);
+                return passivate(state);
             case STOP:
                 return stop(state);
             case AWARENESS_SWEEP:
@@ -675,6 +608,16 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             default:
                 throw new IllegalStateException("unhandled " + signal);
         }
+    }
+
+    /** Asks the shard to stop this room (it answers with STOP); outside sharding, stops right away. */
+    private Effect<Event, State> passivate(State state) {
+        if (shard != null) {
+            ctx.getLog().debug("room {} passivating", roomId);
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+            return Effect().none();
+        }
+        return stop(state);
     }
 
     private Effect<Event, State> stop(State state) {
@@ -703,9 +646,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     private void runDeferred(State state) {
-        List<Deferred> deferred = new ArrayList<>(state.waitingForQuiescence);
-        state.waitingForQuiescence.clear();
-        for (Deferred d : deferred) {
+        for (Deferred d : state.commit.takeDeferred()) {
             if (d instanceof AnswerSyncStep1 a) {
                 Member m = state.members.get(a.connectionId());
                 if (m != null) answerSyncStep1(state, m, a.stateVector());
@@ -716,10 +657,6 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 if (m != null) m.send(e.frame());
             }
         }
-    }
-
-    private void broadcastBatch(State state, List<byte[]> batch) {
-        for (byte[] frame : outgoingFrames(batch)) fanOut(state, frame, null);
     }
 
     /** One frame per batch, encoded once and shared by every connection. */
@@ -739,7 +676,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private Effect<Event, State> reject(State state, Member member, int closeCode, String reason, String metricReason) {
         ctx.getLog().info("room {}: closing connection {} with {}: {}", roomId, member.connectionId(), closeCode, reason);
         metrics.messageRejected(metricReason);
-        member.ref().tell(new ClientConnection.CloseWith(closeCode, truncate(reason)));
+        member.connection().tell(new CloseWith(closeCode, truncate(reason)));
         return removeMember(state, member.connectionId(), "rejected");
     }
 
@@ -764,20 +701,37 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             return Effect().none();
         }
         // Same path as a client update, so that it is journaled before anyone sees it.
-        if (!state.waitingForQuiescence.isEmpty()) return Effect().stash();
+        if (state.commit.answersWaiting()) return Effect().stash();
         ctx.getLog().info("room {}: initial content loaded from the CivicPress API ({} bytes)", roomId,
                 loaded.update().get().length);
         return applyAndJournal(state, null, loaded.update().get());
     }
 
-    private void onSnapshotSaved(State state, long sequenceNr) {
+    private void onSnapshotSaved(State state, long seqNr) {
         state.updatesSinceSnapshot = 0;
+        retention.snapshotSaved(seqNr);
         SnapshotInFlight saved = snapshotsInFlight.poll();
         if (saved != null) {
             metrics.snapshotSaved(saved.encodedState().length);
-            if (api != null && api.pushesSnapshots()) api.pushSnapshot(roomId, sequenceNr, saved.encodedState());
+            if (api != null && api.pushesSnapshots()) api.pushSnapshot(roomId, seqNr, saved.encodedState());
         }
-        emit(HookEvents.SNAPSHOT_SAVED, null, null, null, Map.of("sequenceNr", sequenceNr));
+        emit(HookEvents.SNAPSHOT_SAVED, null, null, null, Map.of("sequenceNr", seqNr));
+    }
+
+    private Effect<Event, State> removeMember(State state, String connectionId, String why) {
+        Member member = state.members.remove(connectionId);
+        if (member == null) return Effect().none();
+        ctx.unwatch(member.connection());
+        broadcastAwareness(state, state.awareness.removeConnection(connectionId, System.nanoTime()));
+        emit(HookEvents.CLIENT_DISCONNECTED, connectionId, member.userId(), member.correlationId(),
+                Map.of("reason", why, "connections", state.members.size()));
+        if (state.members.isEmpty()) startIdleTimer();
+        return Effect().none();
+    }
+
+    private void broadcastAwareness(State state, Collection<AwarenessProtocol.Entry> removed) {
+        if (removed.isEmpty()) return;
+        FanOut.toAll(state.members.values(), AwarenessProtocol.encodeMessage(removed), null);
     }
 
     /** A hook event of this room, carrying its type; {@code correlationId}: the client connection's, or null. */
@@ -792,59 +746,60 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 correlationId, all));
     }
 
-    private Effect<Event, State> removeMember(State state, String connectionId, String why) {
-        Member member = state.members.remove(connectionId);
-        if (member == null) return Effect().none();
-        ctx.unwatch(member.ref());
-        broadcastAwareness(state, state.awareness.removeConnection(connectionId, System.nanoTime()));
-        emit(HookEvents.CLIENT_DISCONNECTED, connectionId, member.userId(), member.correlationId(),
-                Map.of("reason", why, "connections", state.members.size()));
-        if (state.members.isEmpty()) startIdleTimer();
-        return Effect().none();
-    }
-
-    private void broadcastAwareness(State state, Collection<AwarenessProtocol.Entry> removed) {
-        if (removed.isEmpty()) return;
-        fanOut(state, AwarenessProtocol.encodeMessage(removed), null);
-    }
-
     /**
-     * Sends one frame to every member but {@code except}: straight to the sockets in this JVM, and one message
-     * per other node, to its relay, naming that node's receivers (not one remote message per client).
+     * One line per incarnation start (after recovery) and stop, with the node and a wall-clock time that never
+     * goes back in this JVM: from these lifetimes ClusterIT shows a room never had two writers at once.
      */
-    private static void fanOut(State state, byte[] frame, Member except) {
-        SocketOut.Frame direct = new SocketOut.Frame(frame);
-        ClientConnection.Send viaConnection = null;
-        Map<ActorRef<NodeRelay.Command>, List<String>> perNode = null;
-        for (Member m : state.members.values()) {
-            if (m == except) continue;
-            if (m.socket() != null) {
-                m.socket().tell(direct);
-            } else if (m.relay() != null) {
-                if (perNode == null) perNode = new HashMap<>();
-                perNode.computeIfAbsent(m.relay(), relay -> new ArrayList<>()).add(m.connectionId());
-            } else {
-                if (viaConnection == null) viaConnection = new ClientConnection.Send(frame);
-                m.ref().tell(viaConnection);
-            }
-        }
-        if (perNode != null) perNode.forEach((relay, ids) -> relay.tell(new NodeRelay.Deliver(frame, ids)));
-    }
-
-    /**
-     * The socket ref only when it lives in this JVM: a remote socket would need SocketOut to be
-     * serializable, and the connection actor next to it forwards just as well.
-     */
-    private static ActorRef<SocketOut> localOnly(ActorRef<SocketOut> socket) {
-        return socket != null && socket.path().address().hasLocalScope() ? socket : null;
+    private void logIncarnation(String what) {
+        ctx.getLog().info("room {} incarnation {}: node={} seqNr={} at={}", roomId, what, ctx.getSystem().address(),
+                sequenceNr, IncarnationClock.nowMillis());
     }
 
     private void startIdleTimer() {
-        timers.startSingleTimer(Internal.IDLE_TIMEOUT, Internal.IDLE_TIMEOUT, settings.passivateAfterIdle());
+        timers.startSingleTimer(Internal.IDLE_TIMEOUT, Internal.IDLE_TIMEOUT, settings.cleanupTimeout());
     }
 
     /** WebSocket close reasons are limited to 123 bytes. */
     private static String truncate(String reason) {
         return reason.length() <= 100 ? reason : reason.substring(0, 100);
+    }
+
+    // ---------------------------------------------------------------- event handler
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(UpdatesJournaled.class, this::onUpdatesJournaled)
+                .onEvent(SnapshotRequested.class, (state, marker) -> {
+                    countEvent();
+                    return state;
+                })
+                .build();
+    }
+
+    private State onUpdatesJournaled(State state, UpdatesJournaled event) {
+        countEvent();
+        if (!state.commit.takeAppliedAhead(event)) {
+            for (JournaledUpdate update : event.updates()) {
+                try {
+                    Y.applyUpdate(state.doc, update.update(), RECOVERY_ORIGIN);
+                } catch (InvalidUpdateException e) {
+                    // Journaled updates were validated when written; if an engine upgrade rejects one,
+                    // a room that never recovers helps nobody: skip it loudly.
+                    ctx.getLog().error("room {}: journaled update rejected on replay, skipped", roomId, e);
+                }
+            }
+        }
+        state.updatesSinceSnapshot += event.updates().size();
+        return state;
+    }
+
+    /** Incarnation bookkeeping in the event handler (departure): the handler is where each event's seqNr is known. */
+    private void countEvent() {
+        if (recovered) {
+            sequenceNr++;
+        } else {
+            replayedEvents++;
+        }
     }
 }

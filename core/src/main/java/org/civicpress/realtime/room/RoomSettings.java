@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * Per-node settings of room entities (built from the realtime configuration).
  *
- * @param snapshotEveryUpdates a snapshot after this many journaled updates (and every this many events)
+ * @param snapshotEveryUpdates a snapshot after this many journaled updates since the last one
  * @param snapshotInterval     a snapshot after this much time if there were updates since the last one
  * @param snapshotsEnabled     false: never snapshot, recovery replays the whole journal
- * @param deleteEventsOnSnapshot delete events older than the retained snapshots
- * @param passivateAfterIdle   a room with no joined connection stops after this long
+ * @param deleteEventsOnSnapshot after each snapshot, delete the events the previous (older kept) snapshot covers
+ * @param cleanupTimeout       a room with no joined connection stops after this long ({@code rooms.cleanup_timeout})
  * @param maxRoomsPerNode      live room incarnations allowed on one node
  * @param awarenessTimeout     awareness states not renewed for this long are removed
  * @param maxMessageBytes      largest frame accepted (enforced by the http layer)
@@ -22,7 +22,7 @@ public record RoomSettings(
         Duration snapshotInterval,
         boolean snapshotsEnabled,
         boolean deleteEventsOnSnapshot,
-        Duration passivateAfterIdle,
+        Duration cleanupTimeout,
         int maxRoomsPerNode,
         Duration awarenessTimeout,
         int maxMessageBytes,
@@ -32,7 +32,7 @@ public record RoomSettings(
         List<String> problems = new ArrayList<>();
         if (snapshotEveryUpdates <= 0) problems.add("snapshotEveryUpdates must be > 0, was " + snapshotEveryUpdates);
         if (!positive(snapshotInterval)) problems.add("snapshotInterval must be > 0, was " + snapshotInterval);
-        if (!positive(passivateAfterIdle)) problems.add("passivateAfterIdle must be > 0, was " + passivateAfterIdle);
+        if (!positive(cleanupTimeout)) problems.add("cleanupTimeout must be > 0, was " + cleanupTimeout);
         if (maxRoomsPerNode <= 0) problems.add("maxRoomsPerNode must be > 0, was " + maxRoomsPerNode);
         if (!positive(awarenessTimeout)) problems.add("awarenessTimeout must be > 0, was " + awarenessTimeout);
         if (maxMessageBytes <= 0) problems.add("maxMessageBytes must be > 0, was " + maxMessageBytes);
@@ -47,38 +47,38 @@ public record RoomSettings(
     }
 
     public RoomSettings withSnapshotEveryUpdates(int n) {
-        return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, passivateAfterIdle,
+        return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
                 maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
     }
 
     public RoomSettings withSnapshotInterval(Duration d) {
-        return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, passivateAfterIdle,
+        return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
                 maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
     }
 
     public RoomSettings withSnapshotsEnabled(boolean enabled) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, enabled, deleteEventsOnSnapshot,
-                passivateAfterIdle, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
     }
 
-    public RoomSettings withPassivateAfterIdle(Duration d) {
+    public RoomSettings withCleanupTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, d,
                 maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
     }
 
     public RoomSettings withMaxRoomsPerNode(int n) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                passivateAfterIdle, n, awarenessTimeout, maxMessageBytes, nodeName);
+                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName);
     }
 
     public RoomSettings withAwarenessTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                passivateAfterIdle, maxRoomsPerNode, d, maxMessageBytes, nodeName);
+                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName);
     }
 
     public RoomSettings withNodeName(String name) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                passivateAfterIdle, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name);
     }
 
     private static boolean positive(Duration d) {

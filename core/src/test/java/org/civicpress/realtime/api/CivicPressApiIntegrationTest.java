@@ -15,18 +15,17 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.civicpress.realtime.config.RealtimeConfig;
-import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.hooks.HookSystem;
-import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
 import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomServices;
 import org.civicpress.realtime.room.RoomSettings;
+import org.civicpress.realtime.room.RoomTestKit;
+import org.civicpress.realtime.room.RoomTestKit.FakeClient;
 import org.civicpress.ycrdt.Y;
 import org.civicpress.ycrdt.utils.Doc;
 import org.junit.jupiter.api.AfterAll;
@@ -73,15 +72,15 @@ class CivicPressApiIntegrationTest {
         return kit.spawn(Room.create(roomId, settings, services, null));
     }
 
-    private static YMessage next(TestProbe<ClientConnection.Command> probe) {
-        return MessageDecoder.decode(probe.expectMessageClass(ClientConnection.Send.class, WAIT).message());
+    private static YMessage next(FakeClient client) {
+        return client.next();
     }
 
-    private static TestProbe<ClientConnection.Command> join(ActorRef<Room.Command> room, String connectionId) {
-        TestProbe<ClientConnection.Command> probe = kit.createTestProbe();
-        room.tell(new Room.Join(connectionId, probe.getRef(), null));
-        probe.expectMessageClass(ClientConnection.Joined.class, WAIT);
-        return probe;
+    private static FakeClient join(ActorRef<Room.Command> room, String connectionId) {
+        FakeClient client = new FakeClient(kit, connectionId);
+        room.tell(client.joinCommand(null, false));
+        client.probe.expectMessageClass(Room.Joined.class, WAIT);
+        return client;
     }
 
     private static String contentOf(byte[]... updates) {
@@ -98,7 +97,7 @@ class CivicPressApiIntegrationTest {
         fakeApi.holdContent = new CountDownLatch(1);
         RoomServices services = services(apiConfig(fakeApi.baseUrl(), 3));
         ActorRef<Room.Command> room = spawn(roomId, fastSettings(), services);
-        TestProbe<ClientConnection.Command> early = join(room, "early");
+        FakeClient early = join(room, "early");
         assertInstanceOf(YMessage.SyncStep1.class, next(early));
         fakeApi.holdContent.countDown();
 
@@ -111,12 +110,12 @@ class CivicPressApiIntegrationTest {
         // a later incarnation recovers it from the journal and does not ask again
         kit.stop(room);
         ActorRef<Room.Command> again = spawn(roomId, fastSettings(), services);
-        TestProbe<ClientConnection.Command> late = join(again, "late");
+        FakeClient late = join(again, "late");
         assertInstanceOf(YMessage.SyncStep1.class, next(late));
         again.tell(new Room.FromClient("late", SyncProtocol.encodeSyncStep1(new byte[] {0})));
         assertEquals("Article 1. Dogs must be leashed.",
                 contentOf(assertInstanceOf(YMessage.SyncStep2.class, next(late)).update()));
-        late.expectNoMessage(QUIET);
+        late.expectNothing(QUIET);
         assertEquals(1, fakeApi.contentRequests(roomId));
     }
 
@@ -127,21 +126,25 @@ class CivicPressApiIntegrationTest {
         ActorRef<Room.Command> raw = spawn("raw", fastSettings(), services);
         awaitCondition("raw content journaled", () -> journal.persistedInStorage("room|raw").size() == 1);
         assertEquals("hello", textOf(((Room.UpdatesJournaled) journal.persistedInStorage("room|raw").get(0))
-                .updates().get(0)));
+                .updates().get(0).update()));
+        Room.JournaledUpdate fromApi =
+                ((Room.UpdatesJournaled) journal.persistedInStorage("room|raw").get(0)).updates().get(0);
+        assertEquals(Room.API_CONNECTION_ID, fromApi.connectionId(), "initial content is journaled as the API's");
+        assertNull(fromApi.userId());
         kit.stop(raw);
 
         fakeApi.contents.put("existing", new FakeCivicPressApi.Content("application/octet-stream", B1));
-        journal.persistForRecovery("room|existing", List.of(new Room.UpdatesJournaled(List.of(U1))));
+        journal.persistForRecovery("room|existing", List.of(RoomTestKit.journaled(U1)));
         ActorRef<Room.Command> existing = spawn("existing", fastSettings(), services);
-        TestProbe<ClientConnection.Command> c = join(existing, "c");
+        FakeClient c = join(existing, "c");
         assertArrayEquals(hex("010105"), assertInstanceOf(YMessage.SyncStep1.class, next(c)).stateVector());
-        c.expectNoMessage(QUIET);
+        c.expectNothing(QUIET);
         assertEquals(0, fakeApi.contentRequests("existing"));
 
         // 404: the new room simply starts empty
         ActorRef<Room.Command> unknown = spawn("unknown", fastSettings(), services);
         awaitCondition("asked", () -> fakeApi.contentRequests("unknown") == 1);
-        TestProbe<ClientConnection.Command> u = join(unknown, "u");
+        FakeClient u = join(unknown, "u");
         assertArrayEquals(new byte[] {0}, assertInstanceOf(YMessage.SyncStep1.class, next(u)).stateVector());
     }
 
@@ -158,7 +161,7 @@ class CivicPressApiIntegrationTest {
         try {
             RoomServices services = services(apiConfig("http://127.0.0.1:" + closedPort, 3));
             ActorRef<Room.Command> room = spawn("down", fastSettings(), services);
-            TestProbe<ClientConnection.Command> a = join(room, "a");
+            FakeClient a = join(room, "a");
             assertInstanceOf(YMessage.SyncStep1.class, next(a));
             room.tell(new Room.FromClient("a", SyncProtocol.encodeUpdate(U1)));
             assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(a)).update());
@@ -182,7 +185,7 @@ class CivicPressApiIntegrationTest {
     void snapshotsArePushedAsJson() throws Exception {
         RoomServices services = services(apiConfig(fakeApi.baseUrl(), 3));
         ActorRef<Room.Command> room = spawn("pushed", fastSettings().withSnapshotEveryUpdates(2), services);
-        TestProbe<ClientConnection.Command> a = join(room, "a");
+        FakeClient a = join(room, "a");
         assertInstanceOf(YMessage.SyncStep1.class, next(a));
         room.tell(new Room.FromClient("a", SyncProtocol.encodeUpdate(U1)));
         next(a);

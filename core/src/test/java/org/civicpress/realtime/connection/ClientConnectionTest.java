@@ -15,11 +15,15 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
+import java.util.List;
+import org.civicpress.realtime.delivery.NodeRelay;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
 import org.civicpress.realtime.room.Room;
+import org.civicpress.realtime.room.RoomServices;
 import org.civicpress.realtime.room.RoomSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,28 +48,34 @@ class ClientConnectionTest {
         TestProbe<Room.Command> room1 = kit.createTestProbe();
         TestProbe<Room.Command> room2 = kit.createTestProbe();
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1",
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1", null,
                 socket.getRef(), fastSettings(), roomId -> current.get()));
 
         Room.Join join = room1.expectMessageClass(Room.Join.class, WAIT);
         assertEquals("c1", join.connectionId());
         assertEquals("u1", join.userId());
-        assertEquals(conn, join.connection());
+        // the room answers to the connection's message adapter, and writes to the socket or through the relay
+        assertEquals(conn.path(), join.connection().path().parent());
+        assertEquals(socket.getRef(), join.socket());
+        assertEquals(NodeRelay.get(kit.system()), join.relay());
 
         conn.tell(new ClientConnection.FromSocket(FRAME_STEP1_A));
         room1.expectNoMessage(QUIET);
-        conn.tell(new ClientConnection.Joined(room1.getRef()));
+        join.connection().tell(new Room.Joined(room1.getRef()));
         assertArrayEquals(FRAME_STEP1_A, room1.expectMessageClass(Room.FromClient.class, WAIT).message());
         conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
         assertArrayEquals(FRAME_UPDATE_U1, room1.expectMessageClass(Room.FromClient.class, WAIT).message());
 
-        conn.tell(new ClientConnection.Send(FRAME_UPDATE_U1));
+        // a room on another node writes through this node's relay, where the connection registered its socket
+        join.relay().tell(new NodeRelay.Deliver(FRAME_UPDATE_U1, List.of("c1")));
         assertArrayEquals(FRAME_UPDATE_U1, socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
 
         current.set(room2.getRef());
         room1.stop();
-        assertEquals("c1", room2.expectMessageClass(Room.Join.class, WAIT).connectionId());
-        conn.tell(new ClientConnection.Joined(room2.getRef()));
+        Room.Join rejoin = room2.expectMessageClass(Room.Join.class, WAIT);
+        assertEquals("c1", rejoin.connectionId());
+        assertTrue(rejoin.rejoin());
+        rejoin.connection().tell(new Room.Joined(room2.getRef()));
 
         conn.tell(new ClientConnection.SocketClosed());
         assertEquals("c1", room2.expectMessageClass(Room.Leave.class, WAIT).connectionId());
@@ -76,10 +86,10 @@ class ClientConnectionTest {
     void closeFromTheRoomClosesTheSocketAndStops() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null, null,
                 socket.getRef(), fastSettings(), roomId -> room.getRef()));
-        room.expectMessageClass(Room.Join.class, WAIT);
-        conn.tell(new ClientConnection.CloseWith(4400, "invalid Yjs update"));
+        Room.Join join = room.expectMessageClass(Room.Join.class, WAIT);
+        join.connection().tell(new Room.CloseWith(4400, "invalid Yjs update"));
         SocketOut.CloseSocket close = socket.expectMessageClass(SocketOut.CloseSocket.class, WAIT);
         assertEquals(4400, close.code());
         assertEquals("invalid Yjs update", close.reason());
@@ -90,7 +100,7 @@ class ClientConnectionTest {
     void unansweredJoinIsRetried() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, socket.getRef(), fastSettings(),
+        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, null, socket.getRef(), fastSettings(),
                 roomId -> room.getRef()));
         room.expectMessageClass(Room.Join.class, WAIT);
         room.expectMessageClass(Room.Join.class, WAIT);
@@ -103,10 +113,10 @@ class ClientConnectionTest {
         RoomSettings settings = fastSettings();
         HookSystem hooks = HookSystem.inProcess();
         AtomicReference<ActorRef<Room.Command>> current =
-                new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, hooks, null)));
+                new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-real", "c4", "127.0.0.1",
-                null, socket.getRef(), settings, roomId -> current.get()));
+                null, null, socket.getRef(), settings, roomId -> current.get()));
 
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
@@ -117,7 +127,7 @@ class ClientConnectionTest {
         journal.failNextPersisted("room|doc-real");
         conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeUpdate(U2)));
         kit.createTestProbe().expectTerminated(first, WAIT);
-        current.set(kit.spawn(Room.create("doc-real", settings, hooks, null)));
+        current.set(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
 
         // the connection joins the new incarnation (retrying if its first join hit the dead one)
         YMessage.SyncStep1 resync = assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
@@ -139,7 +149,7 @@ class ClientConnectionTest {
         hooks.on(HookEvents.ANY, e -> {
             if ("doc-corr".equals(e.roomId())) events.add(e);
         });
-        ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, hooks, null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, RoomServices.defaults(hooks), null));
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-corr", "c5", "127.0.0.1",
                 null, "req-77", socket.getRef(), settings, roomId -> room));

@@ -7,7 +7,6 @@ import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.room.RoomTestKit.FakeClient;
 import org.junit.jupiter.api.AfterAll;
@@ -30,19 +29,19 @@ class MaxRoomsTest {
 
     @Test
     void roomsBeyondTheLimitRefuseJoinsWith4429AndStop() {
-        RoomSettings settings = fastSettings().withMaxRoomsPerNode(1).withPassivateAfterIdle(Duration.ofMillis(200));
+        RoomSettings settings = fastSettings().withMaxRoomsPerNode(1).withCleanupTimeout(Duration.ofMillis(200));
         HookSystem hooks = HookSystem.inProcess();
         RoomRegistry registry = RoomRegistry.get(kit.system());
 
-        ActorRef<Room.Command> first = kit.spawn(Room.create("max-1", settings, hooks, null));
+        ActorRef<Room.Command> first = kit.spawn(Room.create("max-1", settings, RoomServices.defaults(hooks), null));
         FakeClient a = new FakeClient(kit, "a");
         a.join(first);
         assertEquals(1, registry.liveRooms());
 
-        ActorRef<Room.Command> second = kit.spawn(Room.create("max-2", settings, hooks, null));
+        ActorRef<Room.Command> second = kit.spawn(Room.create("max-2", settings, RoomServices.defaults(hooks), null));
         FakeClient b = new FakeClient(kit, "b");
-        second.tell(new Room.Join("b", b.probe.getRef(), null));
-        ClientConnection.CloseWith refused = b.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT);
+        second.tell(b.joinCommand(null, false));
+        Room.CloseWith refused = b.expectClose();
         assertEquals(4429, refused.code());
         kit.createTestProbe().expectTerminated(second, WAIT);
         assertEquals(1, registry.liveRooms());
@@ -51,7 +50,7 @@ class MaxRoomsTest {
         kit.createTestProbe().expectTerminated(first, WAIT);
         awaitCondition("slot released", () -> registry.liveRooms() == 0);
 
-        ActorRef<Room.Command> third = kit.spawn(Room.create("max-2", settings, hooks, null));
+        ActorRef<Room.Command> third = kit.spawn(Room.create("max-2", settings, RoomServices.defaults(hooks), null));
         new FakeClient(kit, "c").join(third);
         assertEquals(1, registry.liveRooms());
     }
@@ -64,7 +63,7 @@ class MaxRoomsTest {
         PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
         int before = registry.liveRooms();
 
-        ActorRef<Room.Command> failingWrite = kit.spawn(Room.create("fail-1", settings, hooks, null));
+        ActorRef<Room.Command> failingWrite = kit.spawn(Room.create("fail-1", settings, RoomServices.defaults(hooks), null));
         FakeClient a = new FakeClient(kit, "a");
         a.join(failingWrite);
         journal.failNextPersisted("room|fail-1");
@@ -73,7 +72,7 @@ class MaxRoomsTest {
         awaitCondition("slot released after a failed write", () -> registry.liveRooms() == before);
 
         journal.failNextRead("room|fail-2");
-        ActorRef<Room.Command> failingRecovery = kit.spawn(Room.create("fail-2", settings, hooks, null));
+        ActorRef<Room.Command> failingRecovery = kit.spawn(Room.create("fail-2", settings, RoomServices.defaults(hooks), null));
         kit.createTestProbe().expectTerminated(failingRecovery, WAIT);
         awaitCondition("slot released after a failed recovery", () -> registry.liveRooms() == before);
     }

@@ -50,10 +50,10 @@ class RoomFinalSnapshotTest {
         String pid = "room|" + roomId;
         // Neither the update count nor the interval would snapshot during this test.
         RoomSettings settings = fastSettings().withSnapshotEveryUpdates(1000)
-                .withSnapshotInterval(Duration.ofHours(1)).withPassivateAfterIdle(Duration.ofMillis(200));
+                .withSnapshotInterval(Duration.ofHours(1)).withCleanupTimeout(Duration.ofMillis(200));
         HookSystem hooks = HookSystem.inProcess();
 
-        ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, settings, hooks, null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, settings, RoomServices.defaults(hooks), null));
         FakeClient a = new FakeClient(kit, "a");
         a.join(room);
         List<byte[]> typed = typedUpdates(7, 5);
@@ -71,7 +71,7 @@ class RoomFinalSnapshotTest {
         assertEquals("abcde", textOf(last.encodedState()), "the final snapshot holds every journaled update");
 
         // A new incarnation recovers from it; stopping again without updates adds no snapshot.
-        ActorRef<Room.Command> again = kit.spawn(Room.create(roomId, settings, hooks, null));
+        ActorRef<Room.Command> again = kit.spawn(Room.create(roomId, settings, RoomServices.defaults(hooks), null));
         FakeClient b = new FakeClient(kit, "b");
         b.join(again);
         long eventsBefore = journal.persistedInStorage(pid).size();

@@ -38,7 +38,7 @@ class RoomGroupCommitLoadTest {
     void concurrentTypistsAreGroupCommittedAndEveryoneConverges() throws Exception {
         int clients = 5;
         int perClient = 400;
-        ActorRef<Room.Command> room = kit.spawn(Room.create("load", fastSettings(), HookSystem.inProcess(), null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("load", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
         List<FakeClient> typists = new ArrayList<>();
         List<List<byte[]>> updates = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -74,7 +74,7 @@ class RoomGroupCommitLoadTest {
     @Test
     void sequentialRoundTripsAreFast() {
         int n = 500;
-        ActorRef<Room.Command> room = kit.spawn(Room.create("latency", fastSettings(), HookSystem.inProcess(), null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("latency", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
         FakeClient typist = new FakeClient(kit, "t");
         FakeClient watcher = new FakeClient(kit, "w");
         typist.join(room);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.junit.jupiter.api.AfterAll;
@@ -57,12 +56,12 @@ class RoomMetricsTest {
         assertTrue(metric(metrics, "realtime_snapshot_bytes_total") > 0);
 
         a.send(room, new byte[] {9, 9});
-        a.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT);
+        a.expectClose();
         assertEquals(1, metric(metrics, "realtime_messages_rejected_total{reason=\"protocol_error\"}"));
         FakeClient b = new FakeClient(kit, "b");
         b.join(room);
         b.sendUpdate(room, java.util.Arrays.copyOf(U2, U2.length - 4));
-        b.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT);
+        b.expectClose();
         assertEquals(1, metric(metrics, "realtime_messages_rejected_total{reason=\"invalid_update\"}"));
 
         kit.stop(room);
@@ -75,13 +74,13 @@ class RoomMetricsTest {
         RoomServices services = RoomServices.defaults(HookSystem.inProcess()).withMetrics(metrics);
         RoomRegistry registry = RoomRegistry.get(kit.system());
         int before = registry.liveRooms();
-        kit.spawn(Room.create("metrics-holder", fastSettings(), HookSystem.inProcess(), null));
+        kit.spawn(Room.create("metrics-holder", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
         awaitCondition("holder room live", () -> registry.liveRooms() == before + 1);
         RoomSettings full = fastSettings().withMaxRoomsPerNode(before + 1);
         ActorRef<Room.Command> refused = kit.spawn(Room.create("metrics-2", full, services, null));
         FakeClient a = new FakeClient(kit, "a");
-        refused.tell(new Room.Join("a", a.probe.getRef(), null));
-        assertEquals(4429, a.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT).code());
+        refused.tell(a.joinCommand(null, false));
+        assertEquals(4429, a.expectClose().code());
         assertEquals(1, metric(metrics, "realtime_messages_rejected_total{reason=\"room_limit\"}"));
         assertEquals(0, metric(metrics, "realtime_rooms_started_total"));
     }

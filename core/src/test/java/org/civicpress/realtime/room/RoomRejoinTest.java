@@ -11,7 +11,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.civicpress.realtime.connection.ClientConnection;
-import org.civicpress.realtime.connection.SocketOut;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
@@ -48,15 +48,15 @@ class RoomRejoinTest {
 
     @Test
     void rejoinIsGreetedWithSyncStep1AndTheWholeDocument() {
-        ActorRef<Room.Command> room = kit.spawn(Room.create("rejoin-1", fastSettings(), hooks, null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("rejoin-1", fastSettings(), RoomServices.defaults(hooks), null));
         FakeClient writer = new FakeClient(kit, "w");
         writer.join(room);
         writer.sendUpdate(room, U1);
         writer.nextUpdate();
 
         FakeClient back = new FakeClient(kit, "back");
-        room.tell(new Room.Join("back", back.probe.getRef(), null, true));
-        back.probe.expectMessageClass(ClientConnection.Joined.class, WAIT);
+        room.tell(back.joinCommand(null, true));
+        back.probe.expectMessageClass(Room.Joined.class, WAIT);
         assertInstanceOf(YMessage.SyncStep1.class, back.next());
         assertEquals("hello", textOf(assertInstanceOf(YMessage.SyncStep2.class, back.next()).update()));
 
@@ -67,7 +67,7 @@ class RoomRejoinTest {
 
     @Test
     void rejoinDuringAWriteGetsTheDocumentOnlyAfterTheWrite() throws Exception {
-        ActorRef<Room.Command> room = kit.spawn(Room.create("rejoin-2", fastSettings(), hooks, null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("rejoin-2", fastSettings(), RoomServices.defaults(hooks), null));
         FakeClient writer = new FakeClient(kit, "w");
         writer.join(room);
         HoldFirstWrite slowDb = new HoldFirstWrite();
@@ -76,12 +76,12 @@ class RoomRejoinTest {
         try {
             writer.sendUpdate(room, U1);
             slowDb.awaitWriteStarted();
-            room.tell(new Room.Join("back", back.probe.getRef(), null, true));
+            room.tell(back.joinCommand(null, true));
             back.expectNothing(); // nothing derived from the unjournaled doc
         } finally {
             slowDb.release();
         }
-        back.probe.expectMessageClass(ClientConnection.Joined.class, WAIT);
+        back.probe.expectMessageClass(Room.Joined.class, WAIT);
         assertArrayEquals(hex("010105"), assertInstanceOf(YMessage.SyncStep1.class, back.next()).stateVector());
         assertEquals("hello", textOf(assertInstanceOf(YMessage.SyncStep2.class, back.next()).update()));
         back.expectNothing();
@@ -96,15 +96,15 @@ class RoomRejoinTest {
     void connectionGetsTheBatchItMissedAfterItsRoomIncarnationStopped() {
         String roomId = "rejoin-3";
         AtomicReference<ActorRef<Room.Command>> current =
-                new AtomicReference<>(kit.spawn(Room.create(roomId, fastSettings(), hooks, null)));
+                new AtomicReference<>(kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, socket.getRef(), fastSettings(),
-                id -> current.get()));
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, null,
+                socket.getRef(), fastSettings(), id -> current.get()));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
 
         ActorRef<Room.Command> old = current.get();
-        journal.persistForRecovery("room|" + roomId, List.of(new Room.UpdatesJournaled(List.of(U1))));
-        current.set(kit.spawn(Room.create(roomId, fastSettings(), hooks, null)));
+        journal.persistForRecovery("room|" + roomId, List.of(journaled(U1)));
+        current.set(kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
         kit.stop(old);
 
         YMessage.SyncStep1 step1 = assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.civicpress.realtime.connection.ClientConnection;
-import org.civicpress.realtime.connection.NodeRelay;
-import org.civicpress.realtime.connection.SocketOut;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.civicpress.realtime.delivery.NodeRelay;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
@@ -31,7 +32,13 @@ class RoomRelayTest {
 
     @BeforeAll
     static void start() {
-        kit = ActorTestKit.create("RoomRelayTest", config());
+        // a remote-capable node, so that a socket ref of another node can be named (never sent to)
+        kit = ActorTestKit.create("RoomRelayTest", ConfigFactory.parseString("""
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.hostname = 127.0.0.1
+                pekko.remote.artery.canonical.port = 0
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                """).withFallback(config()));
     }
 
     @AfterAll
@@ -39,11 +46,17 @@ class RoomRelayTest {
         kit.shutdownTestKit();
     }
 
-    /** A connection "on another node": no local socket, only the relay of its node. */
-    private static void joinRemote(ActorRef<Room.Command> room, String id, TestProbe<ClientConnection.Command> conn,
+    /**
+     * A connection on another node, joining as it does in production: its Join carries its socket (a ref on
+     * that node) and the relay of that node (here a probe standing in for it).
+     */
+    private static void joinRemote(ActorRef<Room.Command> room, String id, TestProbe<Room.ToConnection> conn,
                                    TestProbe<NodeRelay.Command> relay) {
-        room.tell(new Room.Join(id, conn.getRef(), null, false, null, relay.getRef()));
-        conn.expectMessageClass(ClientConnection.Joined.class, WAIT);
+        ActorRef<SocketOut> remoteSocket = ActorRefResolver.get(kit.system())
+                .resolveActorRef("pekko://OtherNode@127.0.0.1:25519/user/socket-" + id);
+        assertFalse(remoteSocket.path().address().hasLocalScope());
+        room.tell(new Room.Join(id, conn.getRef(), null, false, remoteSocket, relay.getRef(), null));
+        conn.expectMessageClass(Room.Joined.class, WAIT);
     }
 
     private static NodeRelay.Deliver nextDelivery(TestProbe<NodeRelay.Command> relay) {
@@ -52,12 +65,12 @@ class RoomRelayTest {
 
     @Test
     void aBroadcastIsOneMessagePerNodeAndDirectFramesGoThroughTheRelayToo() {
-        ActorRef<Room.Command> room = kit.spawn(Room.create("relay-1", fastSettings(), hooks, null));
+        ActorRef<Room.Command> room = kit.spawn(Room.create("relay-1", fastSettings(), RoomServices.defaults(hooks), null));
         TestProbe<NodeRelay.Command> nodeB = kit.createTestProbe();
         TestProbe<NodeRelay.Command> nodeC = kit.createTestProbe();
-        TestProbe<ClientConnection.Command> b1 = kit.createTestProbe();
-        TestProbe<ClientConnection.Command> b2 = kit.createTestProbe();
-        TestProbe<ClientConnection.Command> c1 = kit.createTestProbe();
+        TestProbe<Room.ToConnection> b1 = kit.createTestProbe();
+        TestProbe<Room.ToConnection> b2 = kit.createTestProbe();
+        TestProbe<Room.ToConnection> c1 = kit.createTestProbe();
 
         joinRemote(room, "b1", b1, nodeB);
         NodeRelay.Deliver greeting = nextDelivery(nodeB);

@@ -14,7 +14,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
-import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
@@ -65,7 +64,7 @@ class RoomTest {
     }
 
     private ActorRef<Room.Command> spawnRoom(RoomSettings settings) {
-        return kit.spawn(Room.create(roomId, settings, hooks, null));
+        return kit.spawn(Room.create(roomId, settings, RoomServices.defaults(hooks), null));
     }
 
     private List<Room.UpdatesJournaled> journaledBatches() {
@@ -77,7 +76,7 @@ class RoomTest {
     void joinIsAnsweredWithIncarnationAndServerSyncStep1() {
         ActorRef<Room.Command> room = spawnRoom(fastSettings());
         FakeClient a = new FakeClient(kit, "a");
-        ClientConnection.Joined joined = a.joinNoGreeting(room);
+        Room.Joined joined = a.joinNoGreeting(room);
         assertEquals(room, joined.incarnation());
         YMessage.SyncStep1 step1 = assertInstanceOf(YMessage.SyncStep1.class, a.next());
         assertArrayEquals(new byte[] {0}, step1.stateVector(), "empty doc has an empty state vector");
@@ -112,10 +111,15 @@ class RoomTest {
         List<Room.UpdatesJournaled> batches = journaledBatches();
         assertEquals(2, batches.size(), "U2 and B1 arrived during the first write: one group commit");
         assertEquals(1, batches.get(0).updates().size());
-        assertArrayEquals(U1, batches.get(0).updates().get(0));
+        assertArrayEquals(U1, batches.get(0).updates().get(0).update());
         assertEquals(2, batches.get(1).updates().size());
-        assertArrayEquals(U2, batches.get(1).updates().get(0));
-        assertArrayEquals(B1, batches.get(1).updates().get(1));
+        assertArrayEquals(U2, batches.get(1).updates().get(0).update());
+        assertArrayEquals(B1, batches.get(1).updates().get(1).update());
+        // who did what: every journaled update names its sender's user and connection and when it arrived
+        Room.JournaledUpdate fromB = batches.get(1).updates().get(1);
+        assertEquals("user-b", fromB.userId());
+        assertEquals("b", fromB.connectionId());
+        assertTrue(Math.abs(System.currentTimeMillis() - fromB.receivedAtMillis()) < 60_000, "server time of arrival");
     }
 
     @Test
@@ -137,7 +141,7 @@ class RoomTest {
 
     @Test
     void updateWaitingForMissingDependenciesIsJournaledEchoedAndRecovered() {
-        RoomSettings settings = fastSettings().withPassivateAfterIdle(Duration.ofMillis(200));
+        RoomSettings settings = fastSettings().withCleanupTimeout(Duration.ofMillis(200));
         ActorRef<Room.Command> room = spawnRoom(settings);
         FakeClient a = new FakeClient(kit, "a");
         a.join(room);
@@ -170,7 +174,7 @@ class RoomTest {
 
         byte[] truncated = java.util.Arrays.copyOf(U2, U2.length - 4);
         b.sendUpdate(room, truncated);
-        ClientConnection.CloseWith close = b.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT);
+        Room.CloseWith close = b.expectClose();
         assertEquals(4400, close.code());
         a.expectNothing();
         assertEquals(1, journaledBatches().size());
@@ -191,12 +195,12 @@ class RoomTest {
         FakeClient a = new FakeClient(kit, "a");
         a.join(room);
         a.send(room, hex("09"));
-        assertEquals(4400, a.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT).code());
+        assertEquals(4400, a.expectClose().code());
 
         FakeClient b = new FakeClient(kit, "b");
         b.join(room);
         b.send(room, hex("0000ff"));
-        assertEquals(4400, b.probe.expectMessageClass(ClientConnection.CloseWith.class, WAIT).code());
+        assertEquals(4400, b.expectClose().code());
     }
 
     @Test
@@ -224,7 +228,7 @@ class RoomTest {
         slowDb.awaitWriteStarted();
         // everything sent during the write waits (Pekko stashes commands while persisting)
         FakeClient c = new FakeClient(kit, "c");
-        room.tell(new Room.Join(c.id, c.probe.getRef(), null));
+        room.tell(c.joinCommand(null, false));
         c.send(room, SyncProtocol.encodeSyncStep1(new byte[] {0}));
         a.sendUpdate(room, U3_DELETE);
         c.expectNothing();
@@ -232,7 +236,7 @@ class RoomTest {
         slowDb.release();
         assertArrayEquals(U2, a.nextUpdate());
         // c joined after the write but before the room was quiescent: greeting and answer were deferred
-        c.probe.expectMessageClass(ClientConnection.Joined.class, WAIT);
+        c.probe.expectMessageClass(Room.Joined.class, WAIT);
         assertInstanceOf(YMessage.SyncStep1.class, c.next());
         YMessage.SyncStep2 answer = assertInstanceOf(YMessage.SyncStep2.class, c.next());
         assertEquals("hello world", textOf(answer.update()), "U3 was not journaled when the answer was made");
@@ -306,7 +310,7 @@ class RoomTest {
         Runnable unsubscribe = hooks.on(HookEvents.SNAPSHOT_SAVED, saved::add);
         try {
             RoomSettings settings = fastSettings().withSnapshotEveryUpdates(3)
-                    .withPassivateAfterIdle(Duration.ofMillis(200));
+                    .withCleanupTimeout(Duration.ofMillis(200));
             ActorRef<Room.Command> room = spawnRoom(settings);
             FakeClient a = new FakeClient(kit, "a");
             a.join(room);
@@ -349,8 +353,13 @@ class RoomTest {
             a.sendUpdate(room, u);
             a.nextUpdate();
         }
-        // snapshot every 2 events, keep 2 snapshots: events up to 8 - 2*2 = 4 are deleted
+        // a snapshot every 2 updates (at 2, 4, 6, 8), each deleting the snapshots before the previous one and the
+        // events that one covers: the snapshots at 6 and 8 and the events 7 and 8 remain
         awaitCondition("old events deleted", () -> journal.persistedInStorage(pid).size() <= 4);
+        awaitCondition("events up to the older kept snapshot deleted", () -> journal.persistedInStorage(pid).size() == 2);
+        awaitCondition("two snapshots kept", () -> snapshots.persistedInStorage(pid).size() == 2);
+        assertEquals(List.of(6L, 8L), snapshots.persistedInStorage(pid).stream()
+                .map(s -> s.first().sequenceNr()).sorted().toList());
     }
 
     @Test
@@ -362,17 +371,19 @@ class RoomTest {
         a.nextUpdate();
         awaitCondition("interval snapshot", () -> snapshots.persistedInStorage(pid).size() == 1);
         assertTrue(journal.persistedInStorage(pid).stream().anyMatch(e -> e instanceof Room.SnapshotRequested));
+        // taken at the marker: U1 is event 1, the SnapshotRequested marker event 2
+        assertEquals(2L, snapshots.persistedInStorage(pid).get(0).first().sequenceNr());
         Room.Snapshot snap = (Room.Snapshot) snapshots.persistedInStorage(pid).get(0).second();
         assertEquals("hello", textOf(snap.encodedState()));
     }
 
     @Test
     void roomWithoutConnectionsPassivatesButASilentClientKeepsItAlive() {
-        RoomSettings settings = fastSettings().withPassivateAfterIdle(Duration.ofMillis(300));
+        RoomSettings settings = fastSettings().withCleanupTimeout(Duration.ofMillis(300));
         ActorRef<Room.Command> room = spawnRoom(settings);
         FakeClient a = new FakeClient(kit, "a");
         a.join(room);
-        a.probe.expectNoMessage(Duration.ofMillis(1200));
+        a.expectNothing(Duration.ofMillis(1200));
         a.send(room, AwarenessProtocol.encodeQuery());
         assertInstanceOf(YMessage.Awareness.class, a.next(), "still alive with a silent client");
 
@@ -394,8 +405,8 @@ class RoomTest {
         journal.failNextPersisted(pid);
         a.sendUpdate(room, U1);
         kit.createTestProbe().expectTerminated(room, WAIT);
-        a.probe.expectNoMessage(QUIET);
-        b.probe.expectNoMessage(QUIET);
+        a.expectNothing();
+        b.expectNothing();
 
         ActorRef<Room.Command> again = spawnRoom(fastSettings());
         FakeClient c = new FakeClient(kit, "c");
@@ -409,7 +420,7 @@ class RoomTest {
             if (roomId.equals(e.roomId())) events.add(e);
         });
         try {
-            ActorRef<Room.Command> room = spawnRoom(fastSettings().withPassivateAfterIdle(Duration.ofMillis(200)));
+            ActorRef<Room.Command> room = spawnRoom(fastSettings().withCleanupTimeout(Duration.ofMillis(200)));
             FakeClient a = new FakeClient(kit, "a");
             a.join(room);
             room.tell(new Room.Leave("a"));

@@ -22,7 +22,8 @@ import org.apache.pekko.persistence.testkit.ProcessingPolicy;
 import org.apache.pekko.persistence.testkit.ProcessingResult;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess;
 import org.apache.pekko.persistence.testkit.WriteEvents;
-import org.civicpress.realtime.connection.ClientConnection;
+import org.civicpress.realtime.delivery.NodeRelay;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
@@ -53,47 +54,76 @@ public final class RoomTestKit {
         return RoomSettings.defaults().withNodeName("test");
     }
 
-    /** A fake connection: a probe standing in for the ClientConnection actor. */
-    static final class FakeClient {
-        final String id;
-        final TestProbe<ClientConnection.Command> probe;
+    /**
+     * A fake connection joining as ClientConnection does: {@code probe} stands in for what the connection
+     * receives from the room (Joined, CloseWith), {@code socket} for its WebSocket (every frame), and the
+     * node's real relay goes with the Join.
+     */
+    public static final class FakeClient {
+        public final String id;
+        public final TestProbe<Room.ToConnection> probe;
+        public final TestProbe<SocketOut> socket;
+        final ActorRef<NodeRelay.Command> relay;
 
-        FakeClient(ActorTestKit kit, String id) {
+        public FakeClient(ActorTestKit kit, String id) {
             this.id = id;
             this.probe = kit.createTestProbe();
+            this.socket = kit.createTestProbe();
+            this.relay = NodeRelay.get(kit.system());
+        }
+
+        /** The Join ClientConnection sends. */
+        public Room.Join joinCommand(String userId, boolean rejoin) {
+            return new Room.Join(id, probe.getRef(), userId, rejoin, socket.getRef(), relay, null);
         }
 
         /** Joins and checks the room's greeting: Joined, then its SyncStep1. */
-        YMessage.SyncStep1 join(ActorRef<Room.Command> room) {
+        public YMessage.SyncStep1 join(ActorRef<Room.Command> room) {
             joinNoGreeting(room);
             return assertInstanceOf(YMessage.SyncStep1.class, next());
         }
 
-        ClientConnection.Joined joinNoGreeting(ActorRef<Room.Command> room) {
-            room.tell(new Room.Join(id, probe.getRef(), "user-" + id));
-            return probe.expectMessageClass(ClientConnection.Joined.class, WAIT);
+        public Room.Joined joinNoGreeting(ActorRef<Room.Command> room) {
+            room.tell(joinCommand("user-" + id, false));
+            return probe.expectMessageClass(Room.Joined.class, WAIT);
         }
 
-        void send(ActorRef<Room.Command> room, byte[] frame) {
+        public Room.CloseWith expectClose() {
+            return probe.expectMessageClass(Room.CloseWith.class, WAIT);
+        }
+
+        public void send(ActorRef<Room.Command> room, byte[] frame) {
             room.tell(new Room.FromClient(id, frame));
         }
 
-        void sendUpdate(ActorRef<Room.Command> room, byte[] update) {
+        public void sendUpdate(ActorRef<Room.Command> room, byte[] update) {
             send(room, SyncProtocol.encodeUpdate(update));
         }
 
-        YMessage next() {
-            ClientConnection.Send send = probe.expectMessageClass(ClientConnection.Send.class, WAIT);
-            return MessageDecoder.decode(send.message());
+        public YMessage next() {
+            return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
         }
 
-        byte[] nextUpdate() {
+        public byte[] nextUpdate() {
             return assertInstanceOf(YMessage.SyncUpdate.class, next()).update();
         }
 
-        void expectNothing() {
-            probe.expectNoMessage(QUIET);
+        /** Neither a frame nor a message to the connection. */
+        public void expectNothing() {
+            expectNothing(QUIET);
         }
+
+        public void expectNothing(Duration quiet) {
+            socket.expectNoMessage(quiet);
+            probe.expectNoMessage(Duration.ZERO);
+        }
+    }
+
+    /** One journal batch as a connection "c" of user "u" would have sent it. */
+    public static Room.UpdatesJournaled journaled(byte[]... updates) {
+        List<Room.JournaledUpdate> batch = new ArrayList<>();
+        for (byte[] u : updates) batch.add(new Room.JournaledUpdate(u, "u", "c", 1L));
+        return new Room.UpdatesJournaled(batch);
     }
 
     /** Text "t" of a fresh doc after applying {@code updates}. */

@@ -15,7 +15,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.civicpress.realtime.connection.ClientConnection;
-import org.civicpress.realtime.connection.SocketOut;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ShardedRoomTest {
     private static ActorTestKit kit;
     private static final HookSystem hooks = HookSystem.inProcess();
-    private static final RoomSettings settings = fastSettings().withPassivateAfterIdle(Duration.ofMillis(500));
+    private static final RoomSettings settings = fastSettings().withCleanupTimeout(Duration.ofMillis(500));
 
     @BeforeAll
     static void start() {
@@ -44,7 +44,7 @@ class ShardedRoomTest {
         Cluster cluster = Cluster.get(kit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitCondition("node up", () -> cluster.selfMember().status() == MemberStatus.up());
-        Room.init(kit.system(), settings, hooks);
+        Room.init(kit.system(), settings, RoomServices.defaults(hooks));
     }
 
     @AfterAll
@@ -62,7 +62,7 @@ class ShardedRoomTest {
         try {
             TestProbe<SocketOut> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(
-                    ClientConnection.create("sharded-1", "c1", "127.0.0.1", socket.getRef(), settings));
+                    ClientConnection.create("sharded-1", "c1", "127.0.0.1", null, null, socket.getRef(), settings, null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
             assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(socket)).update());
@@ -76,7 +76,7 @@ class ShardedRoomTest {
             // a new connection starts a new incarnation that recovered U1
             TestProbe<SocketOut> socket2 = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn2 = kit.spawn(
-                    ClientConnection.create("sharded-1", "c2", "127.0.0.1", socket2.getRef(), settings));
+                    ClientConnection.create("sharded-1", "c2", "127.0.0.1", null, null, socket2.getRef(), settings, null));
             YMessage.SyncStep1 step1 = assertInstanceOf(YMessage.SyncStep1.class, next(socket2));
             assertArrayEquals(hex("010105"), step1.stateVector());
             conn2.tell(new ClientConnection.SocketClosed());

@@ -7,20 +7,18 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.protocol.AwarenessProtocol;
-import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
 import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomServices;
+import org.civicpress.realtime.room.RoomTestKit.FakeClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,13 +61,13 @@ class RoomTypesTest {
         hooks.on(HookEvents.ROOM_CREATED, created::add);
         String roomId = "presence:lobby";
         ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null));
-        TestProbe<ClientConnection.Command> a = kit.createTestProbe();
-        TestProbe<ClientConnection.Command> b = kit.createTestProbe();
-        room.tell(new Room.Join("a", a.getRef(), null));
-        room.tell(new Room.Join("b", b.getRef(), null));
-        a.expectMessageClass(ClientConnection.Joined.class, WAIT);
-        b.expectMessageClass(ClientConnection.Joined.class, WAIT);
-        a.expectNoMessage(QUIET); // no server SyncStep1: the room has no document to fill
+        FakeClient a = new FakeClient(kit, "a");
+        FakeClient b = new FakeClient(kit, "b");
+        room.tell(a.joinCommand(null, false));
+        room.tell(b.joinCommand(null, false));
+        a.probe.expectMessageClass(Room.Joined.class, WAIT);
+        b.probe.expectMessageClass(Room.Joined.class, WAIT);
+        a.expectNothing(QUIET); // no server SyncStep1: the room has no document to fill
 
         room.tell(new Room.FromClient("a", SyncProtocol.encodeSyncStep1(new byte[] {0})));
         YMessage.SyncStep2 answer = assertInstanceOf(YMessage.SyncStep2.class, next(a));
@@ -79,7 +77,7 @@ class RoomTypesTest {
         room.tell(new Room.FromClient("a", SyncProtocol.encodeSyncStep2(B1)));
         room.tell(new Room.FromClient("a", AwarenessProtocol.wrapUpdate(AWARENESS_7)));
         assertInstanceOf(YMessage.Awareness.class, next(b), "awareness relayed; the updates before it were dropped");
-        a.expectNoMessage(QUIET);
+        a.expectNothing(QUIET);
         assertTrue(journal.persistedInStorage("room|" + roomId).isEmpty(), "nothing journaled");
 
         HookEvent e = created.poll(10, TimeUnit.SECONDS);
@@ -96,13 +94,13 @@ class RoomTypesTest {
         RoomServices services = RoomServices.defaults(hooks).withRoomTypes(TYPES).withMetrics(metrics);
         String roomId = "announcements:council";
         ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, fastSettings(), services, null));
-        TestProbe<ClientConnection.Command> a = kit.createTestProbe();
-        room.tell(new Room.Join("a", a.getRef(), "alice"));
-        a.expectMessageClass(ClientConnection.Joined.class, WAIT);
+        FakeClient a = new FakeClient(kit, "a");
+        room.tell(a.joinCommand("alice", false));
+        a.probe.expectMessageClass(Room.Joined.class, WAIT);
         assertInstanceOf(YMessage.SyncStep1.class, next(a), "a journaled type greets like a document");
 
         room.tell(new Room.FromClient("a", SyncProtocol.encodeUpdate(U1)));
-        ClientConnection.CloseWith close = a.expectMessageClass(ClientConnection.CloseWith.class, WAIT);
+        Room.CloseWith close = a.expectClose();
         assertEquals(4403, close.code());
         assertTrue(journal.persistedInStorage("room|" + roomId).isEmpty());
         assertTrue(metrics.scrape().contains("realtime_messages_rejected_total{reason=\"forbidden\"} 1.0"));
@@ -114,7 +112,7 @@ class RoomTypesTest {
         assertEquals("alice", e.userId());
     }
 
-    private static YMessage next(TestProbe<ClientConnection.Command> probe) {
-        return MessageDecoder.decode(probe.expectMessageClass(ClientConnection.Send.class, WAIT).message());
+    private static YMessage next(FakeClient client) {
+        return client.next();
     }
 }

@@ -3,7 +3,7 @@ package org.civicpress.realtime.http;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.civicpress.realtime.connection.SocketOut;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 
 /**

@@ -24,7 +24,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.settings.ServerSettings;
 import org.civicpress.realtime.connection.ClientConnection;
-import org.civicpress.realtime.connection.SocketOut;
+import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RoomSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +46,7 @@ class ConnectionFlowTest extends AllDirectives {
     private static RoomSettings smallMessages() {
         RoomSettings d = RoomSettings.defaults();
         return new RoomSettings(d.snapshotEveryUpdates(), d.snapshotInterval(), d.snapshotsEnabled(),
-                d.deleteEventsOnSnapshot(), d.passivateAfterIdle(), d.maxRoomsPerNode(), d.awarenessTimeout(), 1024,
+                d.deleteEventsOnSnapshot(), d.cleanupTimeout(), d.maxRoomsPerNode(), d.awarenessTimeout(), 1024,
                 d.nodeName());
     }
 

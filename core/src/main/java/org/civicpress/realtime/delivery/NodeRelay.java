@@ -1,4 +1,4 @@
-package org.civicpress.realtime.connection;
+package org.civicpress.realtime.delivery;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,9 @@
-package org.civicpress.realtime.connection;
+package org.civicpress.realtime.delivery;
 
-/** What a {@link ClientConnection} asks the WebSocket flow (http module) to do with the socket. */
+/**
+ * What goes to a client's WebSocket (the http module's flow writes it): from its connection actor, from a room
+ * in the same JVM, or from its node's {@link NodeRelay}.
+ */
 public sealed interface SocketOut {
 
     /** Send one binary frame. */
