@@ -271,7 +271,7 @@ public final class RealtimeConfigManager {
     /** {@code auth.*}; env {@code REALTIME_AUTH_*}, {@code REALTIME_AUTH_JWT_*}, {@code REALTIME_AUTH_INTROSPECTION_*}. */
     private static Auth auth(ConfigSection a) {
         Auth d = Auth.DEFAULTS;
-        boolean allowAnonymous = a.bool("allow_anonymous", true);
+        boolean allowAnonymous = a.bool("allow_anonymous", Auth.DEFAULTS.allowAnonymous());
         String serviceToken = a.string("service_token", null, true);
         Duration cacheTtl = a.duration("token_cache_ttl", d.tokenCacheTtl(), Duration.ZERO, Duration.ofDays(1));
         int maxPendingMessages = a.integer("max_pending_messages", d.maxPendingMessages(), 1, 10_000);

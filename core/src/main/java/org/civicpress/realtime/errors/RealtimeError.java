@@ -72,26 +72,9 @@ public class RealtimeError extends RuntimeException {
         return details;
     }
 
-    /**
-     * Close reasons are limited to 123 UTF-8 bytes by RFC 6455; this gives a short reason that fits,
-     * "CODE: message" truncated.
-     */
+    /** "CODE: message", cut to what a close frame carries ({@link CloseReasons#truncate}). */
     public String closeReason() {
-        String reason = code + ": " + getMessage();
-        byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (bytes.length <= 123) return reason;
-        // Truncate on a char boundary below the byte limit.
-        StringBuilder sb = new StringBuilder();
-        int used = 0;
-        for (int i = 0; i < reason.length(); ) {
-            int cp = reason.codePointAt(i);
-            int len = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (used + len > 120) break;
-            sb.appendCodePoint(cp);
-            used += len;
-            i += Character.charCount(cp);
-        }
-        return sb.append("...").toString();
+        return CloseReasons.truncate(code + ": " + getMessage());
     }
 
     /** {@code {"error":{"code":..,"message":..,"correlationId":..,"details":{..}}}}. */

@@ -39,6 +39,7 @@ import org.civicpress.realtime.api.DocumentApi;
 import org.civicpress.realtime.delivery.NodeRelay;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
+import org.civicpress.realtime.errors.CloseReasons;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
@@ -578,7 +579,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 close.closeCode(), close.reason());
         List<Member> closing = new ArrayList<>(state.members.values());
         for (Member m : closing) {
-            m.connection().tell(new CloseWith(close.closeCode(), truncate(close.reason())));
+            m.connection().tell(new CloseWith(close.closeCode(), CloseReasons.truncate(close.reason())));
             removeMember(state, m.connectionId(), "room closed");
         }
         close.replyTo().tell(new Closed(closing.size()));
@@ -676,7 +677,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private Effect<Event, State> reject(State state, Member member, int closeCode, String reason, String metricReason) {
         ctx.getLog().info("room {}: closing connection {} with {}: {}", roomId, member.connectionId(), closeCode, reason);
         metrics.messageRejected(metricReason);
-        member.connection().tell(new CloseWith(closeCode, truncate(reason)));
+        member.connection().tell(new CloseWith(closeCode, CloseReasons.truncate(reason)));
         return removeMember(state, member.connectionId(), "rejected");
     }
 
@@ -757,11 +758,6 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private void startIdleTimer() {
         timers.startSingleTimer(Internal.IDLE_TIMEOUT, Internal.IDLE_TIMEOUT, settings.cleanupTimeout());
-    }
-
-    /** WebSocket close reasons are limited to 123 bytes. */
-    private static String truncate(String reason) {
-        return reason.length() <= 100 ? reason : reason.substring(0, 100);
     }
 
     // ---------------------------------------------------------------- event handler

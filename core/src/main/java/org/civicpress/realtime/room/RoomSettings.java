@@ -1,8 +1,10 @@
 package org.civicpress.realtime.room;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.civicpress.realtime.config.RealtimeConfig;
 
 /**
  * Per-node settings of room entities (built from the realtime configuration).
@@ -40,10 +42,24 @@ public record RoomSettings(
         if (nodeName == null || nodeName.isBlank()) nodeName = "local";
     }
 
-    /** The documented defaults of the realtime module. */
+    /** The validated realtime configuration mapped onto the settings every room of this node uses. */
+    public static RoomSettings from(RealtimeConfig config) {
+        RealtimeConfig.Snapshots snapshots = config.snapshots();
+        return new RoomSettings(
+                snapshots.maxUpdates(),
+                snapshots.interval(),
+                snapshots.enabled(),
+                snapshots.deleteEventsOnSnapshot(),
+                config.rooms().cleanupTimeout(),
+                config.rooms().maxRooms(),
+                config.websocket().awarenessTimeout(),
+                config.websocket().maxMessageBytes(),
+                config.cluster().nodeName());
+    }
+
+    /** The documented defaults of the realtime module (written once, in {@link RealtimeConfig}), node "local". */
     public static RoomSettings defaults() {
-        return new RoomSettings(100, Duration.ofSeconds(300), true, true, Duration.ofSeconds(3600), 100,
-                Duration.ofSeconds(30), 16 * 1024 * 1024, "local");
+        return from(RealtimeConfig.defaults(Path.of(".system-data"))).withNodeName("local");
     }
 
     public RoomSettings withSnapshotEveryUpdates(int n) {

@@ -98,17 +98,4 @@ final class CustomCloseFrames {
         }
         return true;
     }
-
-    /** RFC 6455 limits the close reason to 123 bytes; cut on a code point boundary. */
-    static byte[] truncatedUtf8(String reason, int maxBytes) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxBytes) {
-            return bytes;
-        }
-        int end = maxBytes;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return java.util.Arrays.copyOf(bytes, end);
-    }
 }

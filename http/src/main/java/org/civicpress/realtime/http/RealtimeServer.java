@@ -114,7 +114,7 @@ public final class RealtimeServer {
 
         // The port is bound first, not ready: orchestrators and load balancers see /alive 200 and /ready 503
         // while the node starts (a liveness probe must not kill a slow start), WebSockets are closed with 1012.
-        RoomSettings roomSettings = RoomSettingsFactory.from(config);
+        RoomSettings roomSettings = RoomSettings.from(config);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
                 metrics, config.rateLimiting());

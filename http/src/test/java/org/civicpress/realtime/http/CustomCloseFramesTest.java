@@ -95,12 +95,6 @@ class CustomCloseFramesTest extends AllDirectives {
         assertEquals(1000, client.closeCode.get(20, TimeUnit.SECONDS));
     }
 
-    @Test
-    void reasonsAreCutToTheRfcLimitOnACharacterBoundary() {
-        byte[] cut = CustomCloseFrames.truncatedUtf8("é".repeat(100), 123);
-        assertEquals(122, cut.length);
-        assertEquals("é".repeat(61), new String(cut, StandardCharsets.UTF_8));
-    }
 
     private static int port() {
         return binding.localAddress().getPort();
