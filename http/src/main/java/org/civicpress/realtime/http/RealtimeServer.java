@@ -27,6 +27,7 @@ import org.civicpress.realtime.persistence.DatabaseKind;
 import org.civicpress.realtime.persistence.DatabaseSettings;
 import org.civicpress.realtime.persistence.SchemaCreator;
 import org.civicpress.realtime.room.Room;
+import org.civicpress.realtime.room.RoomManager;
 import org.civicpress.realtime.room.RoomServices;
 import org.civicpress.realtime.room.RoomSettings;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RealtimeServer {
     private static final Logger log = LoggerFactory.getLogger(RealtimeServer.class);
+    /** How long an admin question to the room manager waits for sharding or the room. */
+    private static final Duration ROOM_MANAGER_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
     public static final Path DEFAULT_DATA_DIR = Path.of(".system-data");
 
@@ -103,7 +106,8 @@ public final class RealtimeServer {
         ServiceContainer services = step("services (hooks, webhooks, metrics)", () -> {
             ServiceContainer container = new ServiceContainer();
             RealtimeServices.registerRealtimeServices(container, RealtimeConfigManager.fixed(config),
-                    new ServiceFactory<>(RunningServer.class, c -> server), roomManagerFactory());
+                    new ServiceFactory<>(RunningServer.class, c -> server),
+                    new ServiceFactory<>(RoomManager.class, c -> new RoomManager(system, ROOM_MANAGER_TIMEOUT)));
             RealtimeServices.startBackgroundServices(container);
             return container;
         });
@@ -150,15 +154,6 @@ public final class RealtimeServer {
             log.info("Realtime server ready: {} (node {})", server.webSocketUrl("<roomId>"),
                     config.cluster().nodeName());
         }
-    }
-
-    /**
-     * ROOM MANAGER SPOT: the factory of the room manager service ({@code ServiceKeys.ROOM_MANAGER},
-     * "realtimeRoomManager") belongs to the rooms code; until it provides one, nothing is registered under that
-     * key and resolving it fails with "no service registered". Rooms run through sharding ({@link Room#init}).
-     */
-    private static ServiceFactory<?> roomManagerFactory() {
-        return null;
     }
 
     /**
