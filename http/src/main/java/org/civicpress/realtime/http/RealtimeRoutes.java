@@ -92,6 +92,7 @@ final class RealtimeRoutes extends AllDirectives {
     Route route() {
         return concat(
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), this::room)),
+                new PageRoutes(path).route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),
