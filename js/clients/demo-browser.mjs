@@ -5,7 +5,7 @@
 //   and data dir), "quit".
 // stdout (JSON lines): "ready" {peersA, peersB, colours}, "converged" {text, words}, "offline" {status},
 //   "recovered" {text} (a fresh tab's view of the restarted server before the two tabs reconnect),
-//   "reconnected" {text, texts, statusesA, statusesB}, "done"; "page-error" for any error in a page;
+//   "reconnected" {text, texts, statusesA, statusesB}, "done" {pageErrors}; "page-error" for any error in a page;
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
 import { chromium } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
@@ -21,6 +21,7 @@ const WAIT = 60000
 hardTimeout(Number(args.timeout || 240000), 'demo-browser')
 mkdirSync(shots, { recursive: true })
 
+const pageErrors = []
 const commands = []
 let commandWaiter = null
 onCommand((command) => {
@@ -69,7 +70,10 @@ const settled = (expected) => {
 async function openTab (browser, name, url) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 640 } })
   const page = await context.newPage()
-  page.on('pageerror', (e) => emit({ event: 'page-error', tab: name, message: String(e) }))
+  page.on('pageerror', (e) => {
+    pageErrors.push(`${name}: ${e}`)
+    emit({ event: 'page-error', tab: name, message: String(e) })
+  })
   page.on('console', (m) => { if (m.type() === 'error') emit({ event: 'console-error', tab: name, message: m.text() }) })
   await page.goto(url)
   // Every status line the tab shows, in order (the test reads the disconnect and reconnect from it).
@@ -168,7 +172,7 @@ try {
     statusesA: await a.page.evaluate(() => window.statusLog),
     statusesB: await b.page.evaluate(() => window.statusLog)
   })
-  emit({ event: 'done' })
+  emit({ event: 'done', pageErrors })
 } catch (e) {
   emit({ event: 'timeout', what: 'browser script failed', error: String(e).split('\n')[0] })
   process.exitCode = 1
