@@ -5,7 +5,7 @@
 //   and data dir), "quit".
 // stdout (JSON lines): "ready" {peersA, peersB, colours}, "converged" {text, words}, "offline" {status},
 //   "recovered" {text} (a fresh tab's view of the restarted server before the two tabs reconnect),
-//   "reconnected" {text, texts, statusesA, statusesB}, "done" {pageErrors}; "page-error" for any error in a page;
+//   "reconnected" {text, texts, statusesA, statusesB}, "token" {url, fieldUrl}, "done" {pageErrors}; "page-error" for any error in a page;
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
 import { chromium } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
@@ -172,6 +172,16 @@ try {
     statusesA: await a.page.evaluate(() => window.statusLog),
     statusesB: await b.page.evaluate(() => window.statusLog)
   })
+  // With a token (auth on): ?token= goes to the WebSocket URL as y-websocket params (this server ignores it
+  // while its WebSocket route does not authenticate).
+  const d = await openTab(browser, 'd', `${base}/demo/${encodeURIComponent(room)}?token=t0k3n`)
+  const tokenUrl = await d.page.evaluate(() => window.demo.provider.url)
+  await d.page.click('#auth summary')
+  await d.page.fill('#token', 'other-token')
+  await d.page.click('#token-form button')
+  await until(d.page, 'd reconnects with the token from the field', () =>
+    window.demo.provider.url.endsWith('?token=other-token') && document.getElementById('status').dataset.synced === 'true')
+  emit({ event: 'token', url: tokenUrl, fieldUrl: await d.page.evaluate(() => window.demo.provider.url) })
   emit({ event: 'done', pageErrors })
 } catch (e) {
   emit({ event: 'timeout', what: 'browser script failed', error: String(e).split('\n')[0] })

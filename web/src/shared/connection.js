@@ -11,10 +11,18 @@ export function realtimeUrl () {
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path
 }
 
-/** The token from ?token= (kept for this tab), else the one entered before in this tab, else null. */
+/**
+ * The token from ?token= (kept for this tab and taken out of the address bar, so it is not in the history
+ * or a copied link), else the one entered before in this tab, else null.
+ */
 export function initialToken () {
-  const fromUrl = new URLSearchParams(location.search).get('token')
-  if (fromUrl) sessionStorage.setItem('civicpress-realtime-token', fromUrl)
+  const query = new URLSearchParams(location.search)
+  const fromUrl = query.get('token')
+  if (fromUrl) {
+    sessionStorage.setItem('civicpress-realtime-token', fromUrl)
+    query.delete('token')
+    history.replaceState(null, '', location.pathname + (query.size > 0 ? '?' + query : '') + location.hash)
+  }
   return fromUrl || sessionStorage.getItem('civicpress-realtime-token')
 }
 

@@ -151,6 +151,10 @@ class DemoPageIT {
                     && statuses.get(statuses.size() - 1).equals("connected+synced"),
                     tab + ": synced, then the connection lost, then connected and synced again: " + statuses);
         }
+        JsonNode token = browser.await("token", STEP);
+        assertEquals(wsUrl(port, room) + "?token=t0k3n", token.path("url").asText(), "?token= is passed on");
+        assertEquals(wsUrl(port, room) + "?token=other-token", token.path("fieldUrl").asText(),
+                "the token field reconnects with its token");
         JsonNode done = browser.await("done", STEP);
         assertEquals(List.of(), NodeClient.strings(done.path("pageErrors")), "no error in any page");
         log.info("demo: {} characters confirmed before kill -9, all recovered; screenshots in {}",
@@ -161,6 +165,10 @@ class DemoPageIT {
         ServerProcess server = ServerProcess.start(dataDir, port, Map.of(), logName);
         processes.add(server);
         return server;
+    }
+
+    private static String wsUrl(int port, String room) {
+        return "ws://127.0.0.1:" + port + "/realtime/" + room;
     }
 
     private static String header(HttpResponse<?> response, String name) {
