@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,18 +37,11 @@ class DemoPageIT {
 
     @TempDir
     Path dataDir;
-    private final List<AutoCloseable> processes = new ArrayList<>();
+    private final ChildProcesses processes = new ChildProcesses();
 
     @AfterEach
     void stopEverything() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).close();
-            } catch (Exception e) {
-                log.warn("could not stop a child process: {}", e.toString());
-            }
-        }
-        processes.clear();
+        processes.close();
     }
 
     @Test
