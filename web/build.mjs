@@ -2,15 +2,19 @@
 //   <out>/<page>.html                  the page (never cached by browsers: it names the current assets)
 //   <out>/assets/<page>-<HASH>.js|css   its bundle and styles (content-hashed names: cached for a year)
 // Usage: node build.mjs [--out DIR]   (default: ../http/target/classes/web, where Maven packages it)
-// A page is src/<page>/index.html + src/<page>/main.js (+ its CSS, imported from main.js); add a page to
-// PAGES here and to PageRoutes.PAGES in the server. Nothing is fetched at run time: every import is bundled.
+// A page is src/<page>/index.html + src/<page>/main.js (+ its CSS, imported from main.js); the server serves
+// the pages named in PageRoutes.PAGES. Nothing is fetched at run time: every import is bundled.
 import * as esbuild from 'esbuild'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const PAGES = ['demo']
 const here = path.dirname(fileURLToPath(import.meta.url))
+// Every folder of src/ with a main.js is a page (src/shared holds what pages share).
+const PAGES = (await readdir(path.join(here, 'src'), { withFileTypes: true }))
+  .filter(entry => entry.isDirectory() && existsSync(path.join(here, 'src', entry.name, 'main.js')))
+  .map(entry => entry.name).sort()
 const outIndex = process.argv.indexOf('--out')
 const out = path.resolve(outIndex > 0 ? process.argv[outIndex + 1] : path.join(here, '../http/target/classes/web'))
 
