@@ -3,9 +3,10 @@
 //   node demo-browser.mjs --url http://127.0.0.1:3001 --room r1 --screenshots DIR [--words 12] [--timeout 240000]
 // stdin commands: "killed" (the test has kill -9'ed the server), "restarted" (it listens again, same port
 //   and data dir), "quit".
-// stdout (JSON lines): "ready" {peersA, peersB, colours}, "converged" {text, words}, "offline" {status},
+// stdout (JSON lines): "ready" {peersA, peersB, swatchA, swatchB}, "converged" {text, words}, "offline" {status},
 //   "recovered" {text} (a fresh tab's view of the restarted server before the two tabs reconnect),
-//   "reconnected" {text, texts, statusesA, statusesB}, "token" {url, fieldUrl}, "done" {pageErrors}; "page-error" for any error in a page;
+//   "reconnected" {text, texts, statusesA, statusesB}, "token" {url, fieldUrl}, "done" {pageErrors: errors
+//   and console errors of the pages, failed WebSocket connections left out}; "page-error" for any error in a page;
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
 import { chromium } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
@@ -74,7 +75,13 @@ async function openTab (browser, name, url) {
     pageErrors.push(`${name}: ${e}`)
     emit({ event: 'page-error', tab: name, message: String(e) })
   })
-  page.on('console', (m) => { if (m.type() === 'error') emit({ event: 'console-error', tab: name, message: m.text() }) })
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return
+    emit({ event: 'console-error', tab: name, message: m.text() })
+    // Failed WebSocket connections are expected while the server is down or the tab offline; anything else
+    // (a refused resource, a Content-Security-Policy violation) is not.
+    if (!m.text().startsWith('WebSocket connection to')) pageErrors.push(`${name} console: ${m.text()}`)
+  })
   await page.goto(url)
   // Every status line the tab shows, in order (the test reads the disconnect and reconnect from it).
   await page.evaluate(() => {
