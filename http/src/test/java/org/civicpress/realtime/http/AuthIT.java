@@ -70,6 +70,8 @@ class AuthIT {
     @TempDir
     static Path dataDir;
     private static ServerProcess server;
+    /** The log of the running server (the read-only test restarts it under another name). */
+    private static String serverLogName = "auth";
     private static int port;
     private static HttpServer identity;
     /** The JWK set the test's key server publishes (replaced to rotate keys). */
@@ -91,7 +93,7 @@ class AuthIT {
         identity.start();
         String base = "http://127.0.0.1:" + identity.getAddress().getPort();
         port = ServerProcess.freePort();
-        server = ServerProcess.start(dataDir, port, serverEnv(base), "auth");
+        server = ServerProcess.start(dataDir, port, serverEnv(base), serverLogName);
     }
 
     private static Map<String, String> serverEnv(String identityBase) {
@@ -243,7 +245,9 @@ class AuthIT {
         JsonNode denied = otherRoom.await("denied", WAIT);
         assertEquals("no access to minutes-1", denied.path("reason").asText());
         assertEquals(4403, otherRoom.await("closed", WAIT).path("code").asInt());
-        assertFalse(Files.readString(serverLog()).contains(forged), "tokens are never logged");
+        String log = Files.readString(serverLog());
+        assertTrue(log.contains("refused: 4401 BAD_SIGNATURE"), "the refusal is logged with its failure");
+        assertFalse(log.contains(forged), "tokens are never logged");
     }
 
     @Test
@@ -283,8 +287,9 @@ class AuthIT {
 
         // Restart: both clients reconnect; the reader sends its local edits again (SyncStep2), refused again.
         server.close();
+        serverLogName = "auth-restarted";
         server = ServerProcess.start(dataDir, port, serverEnv("http://127.0.0.1:" + identity.getAddress().getPort()),
-                "auth-restarted");
+                serverLogName);
         Poll.until(WAIT, POLL, () -> Poll.unless(reader.report().path("synced").asBoolean()
                 && reader.report().path("connected").asBoolean(), () -> "the reader has not resynced"));
         writer.send("start");
@@ -408,7 +413,7 @@ class AuthIT {
     }
 
     private static Path serverLog() throws IOException {
-        return ItPaths.logDir().resolve("auth.log");
+        return ItPaths.logDir().resolve(serverLogName + ".log");
     }
 
     /** What a raw client saw: the room's first sync message, or a close code. */
