@@ -56,23 +56,6 @@ final class ConnectionFlow {
     private ConnectionFlow() {
     }
 
-    /** Returns the handler flow; the connection actor is spawned now, once per accepted upgrade. */
-    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
-                                                  RoomSettings settings, int outgoingBufferMessages,
-                                                  OpenSockets openSockets, RealtimeMetrics metrics) {
-        return create(system, roomId, remoteAddress, null, settings, outgoingBufferMessages, openSockets, metrics);
-    }
-
-    /** As above; {@code correlationId} (the upgrade request's id) goes into the connection actor's log MDC. */
-    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
-                                                  String correlationId, RoomSettings settings,
-                                                  int outgoingBufferMessages, OpenSockets openSockets,
-                                                  RealtimeMetrics metrics) {
-        return create(system, roomId, remoteAddress, settings, outgoingBufferMessages, openSockets, metrics,
-                (connectionId, socket) -> ClientConnection.create(roomId, connectionId, remoteAddress, null,
-                        org.civicpress.realtime.auth.RoomAccess.WRITE, correlationId, socket, settings, null));
-    }
-
     /** What runs behind the socket: {@link ClientConnection} in production, a scripted actor in tests. */
     @FunctionalInterface
     interface ConnectionFactory {
