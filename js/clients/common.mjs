@@ -45,3 +45,10 @@ export const syncPayloadOf = (data, syncType) => {
   if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) !== syncType) return null
   return decoding.readVarUint8Array(decoder)
 }
+
+/** The reason of a y-protocols auth message permission-denied (messageAuth 2, type 0), else null. */
+export const permissionDeniedReasonOf = (data) => {
+  const decoder = decoding.createDecoder(toUint8(data))
+  if (decoding.readVarUint(decoder) !== 2 || decoding.readVarUint(decoder) !== 0) return null
+  return decoding.readVarString(decoder)
+}

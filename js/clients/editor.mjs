@@ -2,7 +2,9 @@
 // of them the server confirmed, i.e. echoed back as a sync Update message (the server echoes an update
 // to its sender only after journaling it).
 //   node editor.mjs --url ws://127.0.0.1:3001/realtime --room r1 --name a [--interval 50] [--timeout 240000]
-//     [--fallback-urls ws://127.0.0.1:3002/realtime,ws://127.0.0.1:3003/realtime]
+//     [--fallback-urls ws://127.0.0.1:3002/realtime,ws://127.0.0.1:3003/realtime] [--token T]
+//   --token: sent as y-websocket params: { token } (the ?token= query parameter); a y-protocols
+//   permission-denied auth message from the server is printed as {"event":"denied","reason":..}.
 //   With fallback urls (cluster tests), every closed connection moves on to the next url in the ring
 //   url, fallback1, fallback2, ...: a client of a killed or leaving node reconnects to another node.
 // stdin commands: "start" (begin typing), "stop" (stop typing), "report" (print state),
@@ -12,7 +14,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
-import { emit, onCommand, hardTimeout, parseArgs, SYNC_UPDATE, syncPayloadOf } from './common.mjs'
+import { emit, onCommand, hardTimeout, parseArgs, SYNC_UPDATE, syncPayloadOf, permissionDeniedReasonOf } from './common.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const name = args.name || 'editor'
@@ -26,6 +28,7 @@ const text = doc.getText('content')
 const confirmedClocks = new Set() // own clocks seen in echoed updates
 const typed = [] // { marker, start, end } in own clock units
 const closes = [] // every close of a socket: { code, reason, url, wasOpen, at }
+const denied = [] // reasons of the server's permission-denied auth messages
 
 const markConfirmed = (update) => {
   for (const struct of Y.decodeUpdate(update).structs) {
@@ -42,6 +45,8 @@ class TappedWebSocket extends WebSocket {
       try {
         const update = syncPayloadOf(event.data, SYNC_UPDATE)
         if (update !== null) markConfirmed(update)
+        const reason = permissionDeniedReasonOf(event.data)
+        if (reason !== null) { denied.push(reason); emit({ event: 'denied', reason }) }
       } catch (e) { emit({ event: 'tap-error', message: String(e) }) }
     })
     this.addEventListener('open', () => { this.wasOpen = true })
@@ -59,7 +64,8 @@ class TappedWebSocket extends WebSocket {
 }
 
 const provider = new WebsocketProvider(args.url, args.room, doc, {
-  WebSocketPolyfill: TappedWebSocket, maxBackoffTime: 500, resyncInterval: -1
+  WebSocketPolyfill: TappedWebSocket, maxBackoffTime: 500, resyncInterval: -1,
+  params: args.token ? { token: args.token } : {}
 })
 provider.awareness.setLocalStateField('user', { name })
 let syncedOnce = false
@@ -105,7 +111,8 @@ onCommand((command) => {
       typed: typed.map(t => t.marker),
       confirmed: typed.filter(isConfirmed).map(t => t.marker),
       users: users.sort(),
-      closes
+      closes,
+      denied
     })
   } else if (command === 'quit') {
     provider.destroy()

@@ -14,9 +14,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.civicpress.realtime.CborSerializable;
+import org.civicpress.realtime.auth.RoomAccess;
 import org.civicpress.realtime.delivery.NodeRelay;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
+import org.civicpress.realtime.metrics.NodeMetrics;
+import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.protocol.SyncProtocol;
+import org.civicpress.realtime.room.RejectReason;
 import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomSettings;
 
@@ -30,6 +35,11 @@ import org.civicpress.realtime.room.RoomSettings;
  * Frames arriving while no incarnation is known are queued (bounded) and forwarded after the join.
  * Exception: when this node shuts down, a stopped incarnation is not joined again (the shard is being
  * handed off and the local region stops); the socket stays open until the server's 1012 after the hand-off.
+ *
+ * <p>Read-only connections ({@link RoomAccess#READ}): every frame that could change the document (an Update,
+ * a SyncStep2 with content, {@link SyncProtocol#mayChangeDocument}) is dropped here, before any room sees it:
+ * never applied, journaled or broadcast; counted as {@code realtime_messages_rejected_total{reason="read_only"}}.
+ * The socket stays open: the client keeps receiving the room's updates and may send awareness and SyncStep1.
  */
 public final class ClientConnection extends AbstractBehavior<ClientConnection.Command> {
 
@@ -58,13 +68,17 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     static final Duration JOIN_RETRY = Duration.ofSeconds(3);
 
     /**
-     * {@code userId} null = anonymous; {@code locator} null = cluster sharding of this ActorSystem.
+     * {@code userId} null = anonymous; {@code access}: what the authenticated principal may do in the room
+     * (READ or WRITE; NONE is never admitted); {@code locator} null = cluster sharding of this ActorSystem.
      * {@code correlationId}: the id the HTTP layer gave the upgrade request (null = none); it goes into
      * the MDC of every log line of this connection, with roomId, clientId (= connectionId), userId, node.
      */
     public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
-                                           String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
-                                           RoomLocator locator) {
+                                           RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
+                                           RoomSettings settings, RoomLocator locator) {
+        if (access == null || !access.canRead()) {
+            throw new IllegalArgumentException("a connection needs READ or WRITE access, got " + access);
+        }
         Map<String, String> mdc = new HashMap<>();
         mdc.put("roomId", roomId);
         mdc.put("clientId", connectionId);
@@ -73,7 +87,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         if (correlationId != null) mdc.put("correlationId", correlationId);
         return Behaviors.withMdc(Command.class, Map.copyOf(mdc),
                 Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
-                        connectionId, remoteAddress, userId, correlationId, socket, settings,
+                        connectionId, remoteAddress, userId, access, correlationId, socket, settings,
                         locator != null ? locator : RoomLocator.sharding(ctx.getSystem())))));
     }
 
@@ -82,6 +96,9 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final String connectionId;
     private final String remoteAddress;
     private final String userId;
+    /** READ: document-changing frames are dropped (see the class comment). */
+    private final RoomAccess access;
+    private final RealtimeMetrics metrics;
     /** The upgrade request's correlation id: in the MDC and in this connection's hook events. */
     private final String correlationId;
     private final ActorRef<SocketOut> socket;
@@ -101,14 +118,17 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private long queuedBytes;
 
     private ClientConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId,
-                             String connectionId, String remoteAddress, String userId, String correlationId,
-                             ActorRef<SocketOut> socket, RoomSettings settings, RoomLocator locator) {
+                             String connectionId, String remoteAddress, String userId, RoomAccess access,
+                             String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
+                             RoomLocator locator) {
         super(ctx);
         this.timers = timers;
         this.roomId = roomId;
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
         this.userId = userId;
+        this.access = access;
+        this.metrics = NodeMetrics.get(ctx.getSystem());
         this.correlationId = correlationId;
         this.socket = socket;
         this.locator = locator;
@@ -145,6 +165,12 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     }
 
     private Behavior<Command> onFromSocket(FromSocket frame) {
+        if (!access.canWrite() && SyncProtocol.mayChangeDocument(frame.message())) {
+            metrics.messageRejected(RejectReason.READ_ONLY);
+            getContext().getLog().debug("connection {} (user {}): read-only, dropped a {}-byte document change",
+                    connectionId, userId, frame.message().length);
+            return this;
+        }
         if (incarnation != null) {
             incarnation.tell(new Room.FromClient(connectionId, frame.message()));
             return this;

@@ -16,4 +16,6 @@ public final class RejectReason {
     public static final String ROOM_LIMIT = "room_limit";
     /** A room type refused a client update (e.g. a read-only room). */
     public static final String FORBIDDEN = "forbidden";
+    /** A read-only connection (token grant "read") sent a message that would change the document. */
+    public static final String READ_ONLY = "read_only";
 }

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.civicpress.realtime.auth.RoomAccess;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import java.util.List;
@@ -48,7 +49,7 @@ class ClientConnectionTest {
         TestProbe<Room.Command> room1 = kit.createTestProbe();
         TestProbe<Room.Command> room2 = kit.createTestProbe();
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1", null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1", RoomAccess.WRITE, null,
                 socket.getRef(), fastSettings(), roomId -> current.get()));
 
         Room.Join join = room1.expectMessageClass(Room.Join.class, WAIT);
@@ -86,7 +87,7 @@ class ClientConnectionTest {
     void closeFromTheRoomClosesTheSocketAndStops() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null, null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null, RoomAccess.WRITE, null,
                 socket.getRef(), fastSettings(), roomId -> room.getRef()));
         Room.Join join = room.expectMessageClass(Room.Join.class, WAIT);
         join.connection().tell(new Room.CloseWith(4400, "invalid Yjs update"));
@@ -100,7 +101,7 @@ class ClientConnectionTest {
     void unansweredJoinIsRetried() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, null, socket.getRef(), fastSettings(),
+        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, RoomAccess.WRITE, null, socket.getRef(), fastSettings(),
                 roomId -> room.getRef()));
         room.expectMessageClass(Room.Join.class, WAIT);
         room.expectMessageClass(Room.Join.class, WAIT);
@@ -116,7 +117,7 @@ class ClientConnectionTest {
                 new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-real", "c4", "127.0.0.1",
-                null, null, socket.getRef(), settings, roomId -> current.get()));
+                null, RoomAccess.WRITE, null, socket.getRef(), settings, roomId -> current.get()));
 
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
@@ -139,6 +140,46 @@ class ClientConnectionTest {
         journal.clearAll();
     }
 
+    /** READ access: its document changes never reach the room, its reads and the others' edits do. */
+    @Test
+    void aReadOnlyConnectionsEditsAreDroppedAndCountedWhileItKeepsReceiving() {
+        PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
+        RoomSettings settings = fastSettings();
+        ActorRef<Room.Command> room = kit.spawn(Room.create("doc-ro", settings,
+                RoomServices.defaults(HookSystem.inProcess()), null));
+        TestProbe<SocketOut> readerSocket = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> reader = kit.spawn(ClientConnection.create("doc-ro", "r1", "127.0.0.1",
+                "rita", RoomAccess.READ, null, readerSocket.getRef(), settings, roomId -> room));
+        assertInstanceOf(YMessage.SyncStep1.class, nextFrom(readerSocket));
+        String before = org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
+        assertTrue(!before.contains("reason=\"read_only\""), before);
+
+        reader.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));            // an Update: dropped
+        reader.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U1))); // SyncStep2 with content: dropped
+        reader.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(new byte[] {0, 0}))); // empty: harmless
+        assertArrayEquals(new byte[] {0, 0}, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(readerSocket)).update(),
+                "the empty SyncStep2 reached the room (which echoes it, changing nothing)");
+        reader.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep1(new byte[] {0})));
+        YMessage.SyncStep2 answer = assertInstanceOf(YMessage.SyncStep2.class, nextFrom(readerSocket),
+                "SyncStep1 is answered: the reader reads");
+        assertEquals("", textOf(answer.update()), "nothing of the dropped edits reached the room");
+        String after = org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
+        assertTrue(after.contains("realtime_messages_rejected_total{reason=\"read_only\"} 2"), after);
+
+        TestProbe<SocketOut> writerSocket = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> writer = kit.spawn(ClientConnection.create("doc-ro", "w1", "127.0.0.1",
+                "wanda", RoomAccess.WRITE, null, writerSocket.getRef(), settings, roomId -> room));
+        assertInstanceOf(YMessage.SyncStep1.class, nextFrom(writerSocket));
+        writer.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
+        assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(writerSocket)).update());
+        assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(readerSocket)).update(),
+                "the reader receives the writer's edit");
+        readerSocket.expectNoMessage(java.time.Duration.ofMillis(200));
+        kit.stop(reader);
+        kit.stop(writer);
+        journal.clearAll();
+    }
+
     /** The upgrade request's correlation id reaches the connection's hook events; every event has its own id. */
     @Test
     void hookEventsOfAConnectionCarryItsCorrelationId() throws Exception {
@@ -152,7 +193,7 @@ class ClientConnectionTest {
         ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, RoomServices.defaults(hooks), null));
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-corr", "c5", "127.0.0.1",
-                null, "req-77", socket.getRef(), settings, roomId -> room));
+                null, RoomAccess.WRITE, "req-77", socket.getRef(), settings, roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         kit.stop(conn);
 

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.civicpress.realtime.auth.RoomAccess;
 import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
@@ -64,10 +65,10 @@ class RoomManagerTest {
         try {
             TestProbe<SocketOut> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("managed-1", "c1",
-                    "127.0.0.1", "alice", null, socket.getRef(), settings, null));
+                    "127.0.0.1", "alice", RoomAccess.WRITE, null, socket.getRef(), settings, null));
             TestProbe<SocketOut> anonymousSocket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> anonymous = kit.spawn(ClientConnection.create("managed-1", "c2",
-                    "127.0.0.1", null, null, anonymousSocket.getRef(), settings, null));
+                    "127.0.0.1", null, RoomAccess.WRITE, null, anonymousSocket.getRef(), settings, null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             assertInstanceOf(YMessage.SyncStep1.class, next(anonymousSocket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));

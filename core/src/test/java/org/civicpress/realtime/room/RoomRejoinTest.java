@@ -10,6 +10,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.civicpress.realtime.auth.RoomAccess;
 import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.hooks.HookSystem;
@@ -98,7 +99,7 @@ class RoomRejoinTest {
         AtomicReference<ActorRef<Room.Command>> current =
                 new AtomicReference<>(kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, RoomAccess.WRITE, null,
                 socket.getRef(), fastSettings(), id -> current.get()));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
 

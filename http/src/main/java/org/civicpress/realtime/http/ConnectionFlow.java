@@ -1,10 +1,12 @@
 package org.civicpress.realtime.http;
 
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The outgoing queue is bounded: a client that does not read fast enough is disconnected (1013)
  * instead of slowing down its room or filling the heap.
+ *
+ * <p>What runs behind the socket is decided by an {@link Admission}, possibly later than the upgrade
+ * (authentication may call a slow introspection endpoint). Until it decides, at most
+ * {@link PendingLimit#messages()} messages and {@link PendingLimit#bytes()} bytes from the client are held;
+ * one more closes the socket with 4429. Nothing reaches a room before the admission accepted the socket.
  */
 final class ConnectionFlow {
     private static final Logger log = LoggerFactory.getLogger(ConnectionFlow.class);
@@ -49,33 +56,41 @@ final class ConnectionFlow {
     private ConnectionFlow() {
     }
 
-    /** Returns the handler flow; the connection actor is spawned now, once per accepted upgrade. */
-    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
-                                                  RoomSettings settings, int outgoingBufferMessages,
-                                                  OpenSockets openSockets, RealtimeMetrics metrics) {
-        return create(system, roomId, remoteAddress, null, settings, outgoingBufferMessages, openSockets, metrics);
-    }
-
-    /** As above; {@code correlationId} (the upgrade request's id) goes into the connection actor's log MDC. */
-    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
-                                                  String correlationId, RoomSettings settings,
-                                                  int outgoingBufferMessages, OpenSockets openSockets,
-                                                  RealtimeMetrics metrics) {
-        return create(system, roomId, remoteAddress, settings, outgoingBufferMessages, openSockets, metrics,
-                (connectionId, socket) -> ClientConnection.create(roomId, connectionId, remoteAddress, null,
-                        correlationId, socket, settings, null));
-    }
-
     /** What runs behind the socket: {@link ClientConnection} in production, a scripted actor in tests. */
     @FunctionalInterface
     interface ConnectionFactory {
         Behavior<ClientConnection.Command> create(String connectionId, ActorRef<SocketOut> socket);
     }
 
+    /**
+     * Decides what runs behind a socket once its outgoing side exists: completes with the connection's
+     * behavior, or with null when the socket is refused (the admission has then told the socket what to send
+     * and to close). It may complete on any thread; it must not complete exceptionally (that closes with 4500).
+     */
+    @FunctionalInterface
+    interface Admission {
+        CompletionStage<Behavior<ClientConnection.Command>> admit(String connectionId, ActorRef<SocketOut> socket);
+    }
+
+    /** How much a client may send before its admission completed (auth.max_pending_messages / _bytes). */
+    record PendingLimit(int messages, int bytes) {
+        static final PendingLimit NONE_NEEDED = new PendingLimit(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
     static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
                                                   RoomSettings settings, int outgoingBufferMessages,
                                                   OpenSockets openSockets, RealtimeMetrics metrics,
                                                   ConnectionFactory connectionFactory) {
+        // Admitted at once, during materialization: nothing is ever held.
+        return create(system, roomId, remoteAddress, settings, outgoingBufferMessages, openSockets, metrics,
+                PendingLimit.NONE_NEEDED, (connectionId, socket) ->
+                        CompletableFuture.completedFuture(connectionFactory.create(connectionId, socket)));
+    }
+
+    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
+                                                  RoomSettings settings, int outgoingBufferMessages,
+                                                  OpenSockets openSockets, RealtimeMetrics metrics,
+                                                  PendingLimit pendingLimit, Admission admission) {
         String connectionId = UUID.randomUUID().toString();
         Materializer materializer = Materializer.matFromSystem(system);
 
@@ -84,6 +99,7 @@ final class ConnectionFlow {
         // ref costs one actor hop instead of two plus a reactive-streams boundary. The connection actor
         // is spawned once the socket ref exists, during materialization; elements only flow after it.
         Wiring wiring = new Wiring();
+        Gate gate = new Gate(pendingLimit);
         Source<SocketOut, NotUsed> outgoing = ActorSource.<SocketOut>actorRef(
                         message -> false, message -> Optional.empty(), outgoingBufferMessages, OverflowStrategy.fail())
                 // A buffer this big would be preallocated (16 KiB per connection for 4096 slots); above this
@@ -93,11 +109,28 @@ final class ConnectionFlow {
                     wiring.socket = socket;
                     openSockets.opened(socket);
                     metrics.connectionOpened();
-                    // A typed system's user guardian cannot be asked to spawn from outside: connections live under /system.
-                    wiring.connection = system.systemActorOf(
-                            ConnectionGuardian.create(connectionFactory.create(connectionId, socket), socket),
-                            "connection-" + connectionId, Props.empty());
                     log.debug("WebSocket {} from {} opened for room {}", connectionId, remoteAddress, roomId);
+                    CompletionStage<Behavior<ClientConnection.Command>> admitted;
+                    try {
+                        admitted = admission.admit(connectionId, socket);
+                    } catch (RuntimeException e) {
+                        admitted = CompletableFuture.failedFuture(e);
+                    }
+                    // Runs at once when already decided (no authentication to wait for), else on the thread
+                    // that completes the admission; the gate orders it against the client's frames.
+                    admitted.whenComplete((behavior, error) -> {
+                        if (error != null) {
+                            log.error("WebSocket {} (room {}): admission failed", connectionId, roomId, error);
+                            gate.refuse();
+                            socket.tell(new SocketOut.CloseSocket(CloseCodes.INTERNAL_ERROR.code(), "internal error"));
+                        } else if (behavior == null) {
+                            gate.refuse();
+                        } else {
+                            // A typed system's user guardian cannot be asked to spawn from outside: connections live under /system.
+                            gate.open(() -> system.systemActorOf(ConnectionGuardian.create(behavior, socket),
+                                    "connection-" + connectionId, Props.empty()));
+                        }
+                    });
                     return NotUsed.getInstance();
                 });
 
@@ -110,7 +143,16 @@ final class ConnectionFlow {
                 .filter(incoming -> accept(incoming, closing, wiring.socket, metrics))
                 // No ActorSink: its death watch would race with the connection's own close (see ConnectionGuardian).
                 // The end of the socket is reported by watchTermination below.
-                .to(Sink.foreach(incoming -> wiring.connection.tell(new ClientConnection.FromSocket(incoming.bytes()))));
+                .to(Sink.foreach(incoming -> {
+                    if (!gate.offer(incoming.bytes()) && closing.compareAndSet(false, true)) {
+                        metrics.messageRejected(RejectReason.RATE_LIMITED);
+                        log.warn("WebSocket {} (room {}, {}) closed: more than {} messages or {} bytes sent before "
+                                + "authentication completed", connectionId, roomId, remoteAddress,
+                                pendingLimit.messages(), pendingLimit.bytes());
+                        wiring.socket.tell(new SocketOut.CloseSocket(CloseCodes.RATE_LIMITED.code(),
+                                "too many messages before authentication completed"));
+                    }
+                }));
 
         Source<Message, NotUsed> toSocket = outgoing
                 .takeWhile(out -> !(out instanceof SocketOut.CloseSocket), true)
@@ -132,17 +174,73 @@ final class ConnectionFlow {
                         if (wiring.socket == null) return; // failed before the outgoing side materialized
                         openSockets.closed(wiring.socket);
                         metrics.connectionClosed();
-                        wiring.connection.tell(error == null
+                        ActorRef<ClientConnection.Command> connection = gate.end();
+                        if (connection == null) return; // never admitted: no actor to tell
+                        connection.tell(error == null
                                 ? new ClientConnection.SocketClosed() : new ClientConnection.SocketFailed(error));
                     }, Runnable::run);
                     return NotUsed.getInstance();
                 });
     }
 
-    /** The refs of one materialization, set when the outgoing side materializes (on the stream's actor). */
+    /** The socket ref of one materialization, set when the outgoing side materializes (on the stream's actor). */
     private static final class Wiring {
         volatile ActorRef<SocketOut> socket;
-        volatile ActorRef<ClientConnection.Command> connection;
+    }
+
+    /**
+     * Where the client's frames go: held (bounded) until the admission decided, then to the connection actor
+     * in their order. Synchronized: frames arrive on the stream's thread, the admission may complete on an
+     * HTTP client thread; each critical section is a few field updates and non-blocking tells.
+     */
+    private static final class Gate {
+        private final PendingLimit limit;
+        private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+        private long heldBytes;
+        private ActorRef<ClientConnection.Command> connection;
+        /** Refused, over the pending limit, or the socket ended: frames are dropped, nothing is started. */
+        private boolean shut;
+
+        Gate(PendingLimit limit) {
+            this.limit = limit;
+        }
+
+        /** Forwards or holds {@code frame}; false when holding it would exceed the pending limit. */
+        synchronized boolean offer(byte[] frame) {
+            if (connection != null) {
+                connection.tell(new ClientConnection.FromSocket(frame));
+                return true;
+            }
+            if (shut) return true;
+            if (held.size() >= limit.messages() || heldBytes + frame.length > limit.bytes()) {
+                shut = true;
+                held.clear();
+                return false;
+            }
+            held.add(frame);
+            heldBytes += frame.length;
+            return true;
+        }
+
+        /** Starts the connection (unless the socket is already shut) and hands it the held frames. */
+        synchronized void open(Supplier<ActorRef<ClientConnection.Command>> start) {
+            if (shut) return;
+            connection = start.get();
+            while (!held.isEmpty()) connection.tell(new ClientConnection.FromSocket(held.poll()));
+            heldBytes = 0;
+        }
+
+        synchronized void refuse() {
+            shut = true;
+            held.clear();
+        }
+
+        /** The socket ended: the connection actor to tell, or null when none was started (none will be). */
+        synchronized ActorRef<ClientConnection.Command> end() {
+            shut = true;
+            held.clear();
+            return connection;
+        }
     }
 
     private static Message render(SocketOut out) {

@@ -2,13 +2,14 @@ package org.civicpress.realtime.http;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Counts open WebSockets per client IP and per user ({@code rate_limiting.connections_per_ip} and
  * {@code connections_per_user}). {@link #tryOpen} either hands out a {@link Lease} (released when the
  * socket ends) or refuses; a refusal changes no count. Anonymous connections (user id null) are
- * limited per IP only. Thread-safe: called from HTTP request threads and stream completion callbacks.
+ * limited per IP only. A WebSocket learns its user only after authentication (which completes after the
+ * upgrade): it opens a lease for its IP first and {@link Lease#attachUser attaches} the user later. Counts
+ * are per node (this object), not cluster-wide. Thread-safe: called from HTTP request threads and stream completion callbacks.
  */
 final class ConnectionLimiter {
     private final int perIp;
@@ -37,16 +38,31 @@ final class ConnectionLimiter {
     /** One counted connection; {@link #release()} is idempotent. */
     final class Lease {
         private final String ip;
-        private final String userId;
-        private final AtomicBoolean released = new AtomicBoolean();
+        private String userId;
+        private boolean released;
 
         private Lease(String ip, String userId) {
             this.ip = ip;
             this.userId = userId;
         }
 
-        void release() {
-            if (released.compareAndSet(false, true)) {
+        /**
+         * Counts this connection for {@code user} too (once authenticated); false, changing no count, when the
+         * user already has {@code connections_per_user} open, or when the lease was already released (the
+         * socket ended while authentication ran). A null user (anonymous) is always granted.
+         */
+        synchronized boolean attachUser(String user) {
+            if (released) return false;
+            if (userId != null) return userId.equals(user);
+            if (user == null) return true;
+            if (!increment(byUser, user, perUser)) return false;
+            userId = user;
+            return true;
+        }
+
+        synchronized void release() {
+            if (!released) {
+                released = true;
                 decrement(byIp, ip);
                 if (userId != null) {
                     decrement(byUser, userId);

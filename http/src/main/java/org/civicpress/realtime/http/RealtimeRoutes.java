@@ -20,13 +20,14 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RoomSettings;
+import org.civicpress.realtime.services.AuthService;
 
 /**
  * HTTP surface of a node, a thin translation layer: {@code GET <path>/{roomId}} (WebSocket, y-websocket
  * protocol; admission in {@link RoomSockets}), {@code GET /health} and {@code /ready} (200 when serving, 503
  * while starting or shutting down), {@code GET /alive} (200 while the process runs), {@code GET /metrics}
- * (Prometheus text format 0.0.4). Every request has a correlation id and every error is JSON
- * ({@link HttpErrors}).
+ * (Prometheus text format 0.0.4; loopback clients, or an admin token when auth is on: {@link AdminAuth}).
+ * Every request has a correlation id and every error is JSON ({@link HttpErrors}).
  */
 final class RealtimeRoutes extends AllDirectives {
     /** {@code text/plain; version=0.0.4; charset=utf-8}: the version tells Prometheus which parser to use. */
@@ -35,13 +36,22 @@ final class RealtimeRoutes extends AllDirectives {
     private final ServerState state;
     private final RealtimeMetrics metrics;
     private final RoomSockets sockets;
+    private final AdminAuth adminAuth;
 
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
-                   ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting) {
+                   ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
+                   AuthService authService, RealtimeConfig.Auth auth) {
         this.path = trimSlashes(path);
         this.state = state;
         this.metrics = metrics;
-        this.sockets = new RoomSockets(system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting);
+        this.sockets = new RoomSockets(system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting,
+                authService, auth);
+        this.adminAuth = new AdminAuth(authService);
+    }
+
+    /** The guard for admin surfaces, shared with routes added next to these. */
+    AdminAuth adminAuth() {
+        return adminAuth;
     }
 
     OpenSockets openSockets() {
@@ -55,8 +65,10 @@ final class RealtimeRoutes extends AllDirectives {
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),
-                path("metrics", () -> get(() -> complete(HttpResponse.create()
-                        .withEntity(METRICS_CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8)))))));
+                // The counters reveal cluster layout (rooms and connections per node): not for the public.
+                path("metrics", () -> get(() -> adminAuth.requireUnlessLoopback(correlationId, () ->
+                        complete(HttpResponse.create().withEntity(METRICS_CONTENT_TYPE,
+                                metrics.scrape().getBytes(StandardCharsets.UTF_8))))))));
     }
 
     private Route readiness() {
@@ -74,7 +86,9 @@ final class RealtimeRoutes extends AllDirectives {
             if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
                 return HttpErrors.complete(new NotAWebSocketError(roomId, correlationId), correlationId, request);
             }
-            return complete(sockets.accept(lowLevel, roomId, remoteAddress(request), correlationId));
+            // The token is never logged: URLs with ?token= end up in proxy logs, ours never carry it.
+            return complete(sockets.accept(lowLevel, roomId, remoteAddress(request), correlationId,
+                    AdminAuth.tokenOf(request)));
         });
     }
 

@@ -18,7 +18,9 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
+import org.civicpress.realtime.metrics.NodeMetrics;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.services.AuthService;
 import org.civicpress.realtime.services.RealtimeServices;
 import org.civicpress.realtime.services.ServiceContainer;
 import org.civicpress.realtime.services.ServiceFactory;
@@ -115,13 +117,16 @@ public final class RealtimeServer {
         system.getWhenTerminated().thenRun(services::close);
         HookSystem hooks = services.resolve(ServiceKeys.HOOKS, HookSystem.class);
         RealtimeMetrics metrics = services.resolve(ServiceKeys.METRICS, RealtimeMetrics.class);
+        NodeMetrics.use(system, metrics); // connection actors count read-only refusals here
+        AuthService authService = services.resolve(ServiceKeys.AUTH, AuthService.class);
+        config.auth().startupWarning().ifPresent(log::warn);
 
         // The port is bound first, not ready: orchestrators and load balancers see /alive 200 and /ready 503
         // while the node starts (a liveness probe must not kill a slow start), WebSockets are closed with 1012.
         RoomSettings roomSettings = RoomSettings.from(config);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
-                metrics, config.rateLimiting());
+                metrics, config.rateLimiting(), authService, config.auth());
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port())
                         .withSettings(HttpErrors.serverSettings(system.settings().config()))

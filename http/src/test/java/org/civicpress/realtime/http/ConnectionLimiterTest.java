@@ -54,6 +54,26 @@ class ConnectionLimiterTest {
     }
 
     @Test
+    void aUserAttachedAfterAuthenticationIsLimitedAndAReleasedLeaseAttachesNothing() {
+        ConnectionLimiter limiter = new ConnectionLimiter(100, 1);
+        ConnectionLimiter.Lease first = limiter.tryOpen("10.0.0.1", null).lease();
+        assertTrue(first.attachUser("alice"));
+        assertTrue(first.attachUser("alice"), "attaching the same user again is idempotent");
+        ConnectionLimiter.Lease second = limiter.tryOpen("10.0.0.2", null).lease();
+        assertFalse(second.attachUser("alice"), "over connections_per_user");
+        assertEquals(1, limiter.openForUser("alice"), "a refusal changes no count");
+        assertTrue(second.attachUser(null), "anonymous: per IP only");
+        second.release();
+
+        ConnectionLimiter.Lease late = limiter.tryOpen("10.0.0.3", null).lease();
+        late.release(); // the socket ended while authentication ran
+        first.release();
+        assertFalse(late.attachUser("bob"));
+        assertEquals(0, limiter.openForUser("bob"));
+        assertEquals(0, limiter.openForUser("alice"));
+    }
+
+    @Test
     void concurrentOpensNeverExceedTheLimit() throws Exception {
         ConnectionLimiter limiter = new ConnectionLimiter(50, 10);
         ExecutorService pool = Executors.newFixedThreadPool(4);

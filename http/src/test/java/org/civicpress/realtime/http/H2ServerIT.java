@@ -91,6 +91,8 @@ class H2ServerIT extends RealtimeServerScenarios {
             List<String> firstLines = lines.subList(0, Math.min(30, lines.size()));
             String head = String.join("\n", firstLines);
             assertTrue(head.contains("Realtime server ready: ws://127.0.0.1:" + port + "/realtime/<roomId>"), head);
+            assertTrue(lines.stream().anyMatch(line -> line.contains("WARN") && line.contains("ANONYMOUS ACCESS IS ON")),
+                    "the anonymous default is announced loudly: " + head);
             assertTrue(firstLines.stream().noneMatch(line -> line.contains("|-INFO in ch.qos.logback")
                     || line.contains("|-WARN in ch.qos.logback")), "no logback status dump: " + head);
         }

@@ -38,6 +38,7 @@ import org.civicpress.realtime.errors.ErrorCode;
 import org.civicpress.realtime.errors.PermissionDeniedError;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RoomSettings;
+import org.civicpress.realtime.services.DefaultAuthService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,9 @@ class HttpSurfaceTest {
         system = ActorSystem.create(Behaviors.empty(), "http-surface-test", ConfigFactory.parseString(
                 "pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
         RealtimeRoutes realtime = new RealtimeRoutes(system, "/realtime", RoomSettings.defaults(), 64, STATE,
-                new RealtimeMetrics(), RealtimeConfig.RateLimiting.DEFAULTS);
+                new RealtimeMetrics(), RealtimeConfig.RateLimiting.DEFAULTS,
+                new DefaultAuthService(RealtimeConfig.Auth.DEFAULTS, null, null, java.time.Clock.systemUTC()),
+                RealtimeConfig.Auth.DEFAULTS);
         routes = bind(realtime.route());
         failing = bind(new FailingRoutes().route());
         logged = new ListAppender<>();
