@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +44,8 @@ public final class LoadRun {
     private interface Connector extends AutoCloseable {
         void connect(URI uri, LoadClient client, Consumer<Throwable> done);
 
-        void startTicker(Runnable tick);
+        /** Runs {@code writersTick} about every millisecond, and {@code floodTick} beside it (NIO: on the flooders' own loop). */
+        void startTicker(Runnable writersTick, Runnable floodTick);
 
         @Override
         void close();
@@ -74,10 +76,7 @@ public final class LoadRun {
                 options.updatesPerSecond());
         FloodClock flood = new FloodClock(clients.stream().filter(LoadClient::isFlooder).toList(), options.flood());
         if (options.writersPerRoom() > 0 || options.flood().perRoom() > 0) {
-            connector.startTicker(() -> {
-                writers.tick();
-                flood.tick();
-            });
+            connector.startTicker(writers::tick, flood::tick);
         }
         sleepSeconds(options.warmupSeconds());
 
@@ -142,7 +141,7 @@ public final class LoadRun {
                 ledger.floodToNormal(), toNormal.percentile(50) / 1e3, toNormal.percentile(99) / 1e3,
                 ledger.normalToFlooder(), toFlooder.percentile(50) / 1e3, toFlooder.percentile(99) / 1e3,
                 flood.readyTicks == 0 ? 0 : flood.blockedTicks / (double) flood.readyTicks,
-                java.util.Arrays.stream(ledger.floodEchoesBySlice()).mapToObj(v -> (double) v).toList(),
+                Arrays.stream(ledger.floodEchoesBySlice()).mapToObj(v -> (double) v).toList(),
                 flood.longestTickNanos / 1e6);
     }
 
@@ -259,7 +258,7 @@ public final class LoadRun {
         private volatile boolean stopped;
         volatile long readyTicks;
         volatile long blockedTicks;
-        /** Longest time one tick spent sending floods: shows whether the flooder itself stalls the loop. */
+        /** Longest time one tick spent sending floods (a stall of the flooders' thread, or of the tool). */
         volatile long longestTickNanos;
 
         FloodClock(List<LoadClient> flooders, LoadOptions.Flood flood) {
@@ -275,7 +274,7 @@ public final class LoadRun {
 
         void start() {
             long now = System.nanoTime();
-            java.util.Arrays.fill(due, now);
+            Arrays.fill(due, now);
             started = true;
         }
 
@@ -317,22 +316,39 @@ public final class LoadRun {
         }
     }
 
+    /**
+     * Flooders get a loop (thread) of their own: sending a flood costs the tool CPU, and a stall while it
+     * sends must not delay reading the normal clients' sockets, or the tool would add its own delay to the
+     * very latency the flood benchmark measures.
+     */
     private Connector nioConnector() throws IOException {
-        NioWebSocketLoop loop = new NioWebSocketLoop();
+        NioWebSocketLoop loop = new NioWebSocketLoop("nio-websockets");
+        NioWebSocketLoop floodLoop = options.flood().perRoom() > 0 ? new NioWebSocketLoop("nio-flooders") : loop;
         return new Connector() {
             @Override
             public void connect(URI uri, LoadClient client, Consumer<Throwable> done) {
-                loop.connect(uri, client, done);
+                (client.isFlooder() ? floodLoop : loop).connect(uri, client, done);
             }
 
             @Override
-            public void startTicker(Runnable tick) {
-                loop.setTicker(tick);
+            public void startTicker(Runnable writersTick, Runnable floodTick) {
+                if (floodLoop == loop) {
+                    loop.setTicker(() -> {
+                        writersTick.run();
+                        floodTick.run();
+                    });
+                } else {
+                    loop.setTicker(writersTick);
+                    floodLoop.setTicker(floodTick);
+                }
             }
 
             @Override
             public void close() {
                 loop.close();
+                if (floodLoop != loop) {
+                    floodLoop.close();
+                }
             }
         };
     }
@@ -355,8 +371,11 @@ public final class LoadRun {
             }
 
             @Override
-            public void startTicker(Runnable tick) {
-                clock.scheduleAtFixedRate(tick, 0, JDK_WRITER_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            public void startTicker(Runnable writersTick, Runnable floodTick) {
+                clock.scheduleAtFixedRate(() -> {
+                    writersTick.run();
+                    floodTick.run();
+                }, 0, JDK_WRITER_TICK_MILLIS, TimeUnit.MILLISECONDS);
             }
 
             @Override
