@@ -15,7 +15,8 @@
 #                        [--messages-per-second N] [--nice N]
 # Defaults: 3 repeats, 10 clients, 2 writers at 5/s, 10 s warm-up, 60 s measured, flood max, 1024 bytes, server
 # limit 10 msgs/s (about 12 min); --quick: 1 repeat, 3 s warm-up, 15 s measured (about 2 min).
-# Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms64m -Xmx1g).
+# Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms64m -Xmx1g),
+# LOAD_JAVA_OPTS (the load tool's JVM flags; default -Xms2g -Xmx2g -Xmn1536m -XX:+UseSerialGC: no GC in a run).
 # Prints progress on stderr and a markdown report on stdout; raw results in target/bench-flood/ (results.jsonl,
 # report.txt, server and load-tool logs).
 set -euo pipefail
@@ -94,7 +95,10 @@ load() { # mode run
     *) log "unknown mode $mode"; return 1 ;;
   esac
   log "  flood-$mode run $2: 1 room x $clients clients, $writers writers at $rate/s${flood:+, one flooder ($mode room)}"
-  "${pin_load[@]}" java -Xms256m -Xmx1g -XX:+UseSerialGC -jar "$load_jar" \
+  # A young generation larger than what one run allocates: the flood start allocates fast, and with a 256 MiB
+  # heap a young GC of 0.6-1.7 s (serial GC on a shared core) stopped the tool, adding that pause to the very
+  # latency measured (seen with -Xlog:gc; docs/benchmarks.md "Flooding client").
+  "${pin_load[@]}" java ${LOAD_JAVA_OPTS:--Xms2g -Xmx2g -Xmn1536m -XX:+UseSerialGC} -jar "$load_jar" \
     --url "ws://127.0.0.1:$port/realtime/{room}" --server ours-h2 --scenario "flood-$mode" \
     --rooms 1 --clients "$clients" --writers "$writers" --rate "$rate" --warmup "$warmup" --duration "$duration" \
     --server-pid "$server_pid" "${flood[@]}" \
