@@ -1,4 +1,4 @@
-# Shell functions shared by bench/bench-server.sh, bench/bench-cluster.sh and bench/bench-ycrdt.sh (sourced,
+# Shell functions shared by bench/bench-server.sh, bench/bench-cluster.sh, bench/bench-flood.sh and bench/bench-ycrdt.sh (sourced,
 # not run). They use the caller's globals: root (repository root), out (results folder), pin_server (command
 # prefix that pins a server), server_pid; and set pg_bin, pg_port, pg_data, pg_pid.
 

@@ -43,6 +43,13 @@ final class JdkTransport implements Transport, WebSocket.Listener {
         transmit(message);
     }
 
+    @Override
+    public boolean sendQueueEmpty() {
+        synchronized (outbox) {
+            return !sending;
+        }
+    }
+
     private void transmit(byte[] message) {
         socket.sendBinary(ByteBuffer.wrap(message), true).whenComplete((ws, error) -> {
             if (error != null) {

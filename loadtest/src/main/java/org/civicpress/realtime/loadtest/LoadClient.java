@@ -13,14 +13,21 @@ import org.slf4j.LoggerFactory;
  * ({@link Transport}). On open it sends SyncStep1 with its state vector (for Hocuspocus, Auth first)
  * and one awareness state, answers the server's SyncStep1 with SyncStep2, and scans every update it
  * receives for markers. A writer also owns a ycrdt {@link Doc} whose text inserts are the updates it
- * sends. Readers keep no document: they only measure.
+ * sends. Readers keep no document: they only measure. A flooder is a writer that sends whenever the
+ * flood clock tells it to, with {@code floodBytes} of padding text per update (security issue 10).
  */
 public final class LoadClient {
     private static final Logger log = LoggerFactory.getLogger(LoadClient.class);
     private static final byte[] EMPTY_STATE_VECTOR = Y.encodeStateVector(new Doc());
     private static final byte[] EMPTY_UPDATE = Y.encodeStateAsUpdate(new Doc());
 
+    /** What a client does once synced. */
+    public enum Role { READER, WRITER, FLOODER }
+
     private final int index;
+    private final Role role;
+    private final String padding;
+    private long awarenessClock = 1;
     private final String room;
     private final WireProtocol protocol;
     private final DeliveryLedger ledger;
@@ -33,7 +40,15 @@ public final class LoadClient {
 
     public LoadClient(int index, String room, boolean writer, WireProtocol protocol, DeliveryLedger ledger,
             LoadCounters counters) {
+        this(index, room, writer ? Role.WRITER : Role.READER, 0, protocol, ledger, counters);
+    }
+
+    public LoadClient(int index, String room, Role role, int floodBytes, WireProtocol protocol, DeliveryLedger ledger,
+            LoadCounters counters) {
         this.index = index;
+        this.role = role;
+        this.padding = role == Role.FLOODER ? "x".repeat(floodBytes) : "";
+        boolean writer = role != Role.READER;
         this.room = room;
         this.protocol = protocol;
         this.ledger = ledger;
@@ -49,7 +64,17 @@ public final class LoadClient {
     }
 
     public boolean isWriter() {
-        return doc != null;
+        return role == Role.WRITER;
+    }
+
+    public boolean isFlooder() {
+        return role == Role.FLOODER;
+    }
+
+    /** NIO: call on the loop thread. True once synced and nothing of ours waits in the client's send queue. */
+    boolean canSendNow() {
+        Transport t = transport;
+        return t != null && synced.get() && !gone.get() && t.sendQueueEmpty();
     }
 
     public boolean isSynced() {
@@ -87,33 +112,47 @@ public final class LoadClient {
         Encoder e = new Encoder();
         e.writeVarUint(1);
         e.writeVarUint(1_000_000L + index);
-        e.writeVarUint(1);
-        e.writeVarString("{\"user\":{\"name\":\"load-" + index + "\"}}");
+        // each state a flooder sends must be newer than the last, or the server rightly ignores it
+        e.writeVarUint(awarenessClock++);
+        e.writeVarString("{\"user\":{\"name\":\"load-" + index + "\"},\"cursor\":" + awarenessClock + "}");
         return e.toUint8Array();
     }
 
     /** Inserts a marked text into the writer's document and sends the resulting update. */
     public void sendMarkedInsert() {
+        sendInsert("");
+    }
+
+    /** A flooder's update: a marker plus its padding; with {@code awareness}, an awareness update after it. */
+    void sendFloodUpdate(boolean awareness) {
+        if (sendInsert(padding) && awareness) {
+            transport.send(protocol.awareness(room, awarenessUpdate()));
+            counters.floodAwarenessSent.increment();
+        }
+    }
+
+    private boolean sendInsert(String padding) {
         Transport t = transport;
         if (doc == null || t == null || gone.get() || !synced.get()) {
-            return;
+            return false;
         }
         long id = ledger.reserveId();
         byte[] update;
         synchronized (doc) {
             lastUpdate = null;
-            doc.getText("t").insert(0, UpdateMarkers.markerFor(id));
+            doc.getText("t").insert(0, UpdateMarkers.markerFor(id) + padding);
             update = lastUpdate;
         }
         if (update == null) {
             counters.errors.increment();
             log.warn("client {}: insert produced no update", index);
-            return;
+            return false;
         }
         byte[] message = protocol.sync(room, WireProtocol.SYNC_UPDATE, update);
         ledger.markSent(id, index, System.nanoTime());
         counters.updatesSent.increment();
         t.send(message);
+        return true;
     }
 
     /** A complete binary message from the server, received at {@code now} (System.nanoTime). */
@@ -184,6 +223,11 @@ public final class LoadClient {
     public CompletableFuture<Void> close() {
         Transport t = transport;
         if (t == null || !gone.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (role == Role.FLOODER) {
+            // a polite close frame would queue behind the flood the server is still reading at its shaped rate
+            t.abort();
             return CompletableFuture.completedFuture(null);
         }
         return t.close();

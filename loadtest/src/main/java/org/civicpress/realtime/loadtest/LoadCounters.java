@@ -14,6 +14,7 @@ public final class LoadCounters {
     final LongAdder messagesReceived = new LongAdder();
     final LongAdder awarenessReceived = new LongAdder();
     final LongAdder updatesSent = new LongAdder();
+    final LongAdder floodAwarenessSent = new LongAdder();
     private final Map<String, LongAdder> closeReasons = new ConcurrentHashMap<>();
 
     void noteCloseReason(String reason) {

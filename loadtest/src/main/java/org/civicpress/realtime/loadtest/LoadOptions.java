@@ -22,7 +22,23 @@ public record LoadOptions(
         double syncTimeoutSeconds,
         List<Long> serverPids,
         int ioClients,
-        String client) {
+        String client,
+        Flood flood) {
+
+    /**
+     * Flooding clients (security issue 10): {@code perRoom} extra clients per room that join like any
+     * y-websocket client and, once the measured window opens, send valid Yjs updates of {@code bytes} text
+     * bytes (and, with {@code awareness}, an awareness update after each) as fast as the socket accepts them,
+     * or at most {@code rate} per second ({@code 0} = no limit). {@code separateRoom}: they join a room of
+     * their own next to each measured room instead of the measured room itself.
+     */
+    public record Flood(int perRoom, double rate, int bytes, boolean separateRoom, boolean awareness) {
+        public static final Flood NONE = new Flood(0, 0, 0, false, false);
+
+        public boolean unlimited() {
+            return rate == 0;
+        }
+    }
 
     public static final String USAGE = """
             usage: java -jar realtime-loadtest.jar --url ws://127.0.0.1:3001/realtime/{room} [options]
@@ -42,6 +58,12 @@ public record LoadOptions(
               --server NAME         server label in the report (default unknown)
               --client nio|jdk      socket implementation: one-thread NIO loop (default) or java.net.http
               --io-clients N        with --client jdk: java.net.http clients sharing the sockets (default 2)
+              --flooders N          flooding clients per room besides --clients (default 0): from the start of
+                                    the measured window they send valid updates as fast as the socket takes them
+              --flood-rate R|max    at most R updates per second per flooder (default max)
+              --flood-bytes B       text bytes per flooding update, besides its 16-byte marker (default 1024)
+              --flood-room same|separate   flooders join the measured room (default) or a room of their own
+              --flood-awareness 0|1 also send an awareness update after each flooding update (default 0)
             """;
 
     public static LoadOptions parse(String[] args) {
@@ -54,7 +76,8 @@ public record LoadOptions(
             m.put(key.substring(2), args[++i]);
         }
         List<String> known = List.of("url", "protocol", "rooms", "clients", "writers", "rate", "warmup", "duration",
-                "connect-rate", "sync-timeout", "server-pid", "scenario", "server", "io-clients", "client");
+                "connect-rate", "sync-timeout", "server-pid", "scenario", "server", "io-clients", "client",
+                "flooders", "flood-rate", "flood-bytes", "flood-room", "flood-awareness");
         for (String k : m.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
@@ -92,7 +115,24 @@ public record LoadOptions(
                 rooms, clients, writers,
                 doubleIn(m, "rate", 5, 0.01, 10_000), doubleIn(m, "warmup", 5, 0, 3_600),
                 doubleIn(m, "duration", 20, 0.1, 86_400), doubleIn(m, "connect-rate", 200, 1, 100_000),
-                doubleIn(m, "sync-timeout", 120, 1, 3_600), List.copyOf(pids), intIn(m, "io-clients", 2, 1, 64), client);
+                doubleIn(m, "sync-timeout", 120, 1, 3_600), List.copyOf(pids), intIn(m, "io-clients", 2, 1, 64), client,
+                parseFlood(m));
+    }
+
+    private static Flood parseFlood(Map<String, String> m) {
+        int perRoom = intIn(m, "flooders", 0, 0, 1_000);
+        String rawRate = m.getOrDefault("flood-rate", "max");
+        double rate = rawRate.equals("max") ? 0 : doubleIn(m, "flood-rate", 0, 0.01, 1_000_000);
+        int bytes = intIn(m, "flood-bytes", 1024, 0, 1 << 20);
+        String room = m.getOrDefault("flood-room", "same");
+        if (!room.equals("same") && !room.equals("separate")) {
+            throw new IllegalArgumentException("--flood-room must be same or separate, got '" + room + "'");
+        }
+        String awareness = m.getOrDefault("flood-awareness", "0");
+        if (!awareness.equals("0") && !awareness.equals("1")) {
+            throw new IllegalArgumentException("--flood-awareness must be 0 or 1, got '" + awareness + "'");
+        }
+        return new Flood(perRoom, rate, bytes, room.equals("separate"), awareness.equals("1"));
     }
 
     public int totalClients() {

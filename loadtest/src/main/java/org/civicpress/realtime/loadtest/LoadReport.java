@@ -1,11 +1,16 @@
 package org.civicpress.realtime.loadtest;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.civicpress.ycrdt.lib0.Json;
 
-/** Results of one run: a human-readable block and a single JSON line (prefixed RESULT_JSON). */
+/**
+ * Results of one run: a human-readable block and a single JSON line (prefixed RESULT_JSON). Traffic and
+ * latency figures are those of the normal clients only (writers' updates reaching readers and writers);
+ * flooding clients' figures are in {@link Flood}.
+ */
 public record LoadReport(
         String scenario, String server, String protocol,
         int rooms, int clientsPerRoom, int writersPerRoom, double updatesPerSecond, double durationSeconds,
@@ -14,7 +19,28 @@ public record LoadReport(
         double p50Ms, double p99Ms, double p999Ms, double maxMs,
         double serverCpuSeconds, double loadToolCpuSeconds,
         long serverRssKibBefore, long serverRssKibAfter,
-        Map<String, Long> closeReasons) {
+        Map<String, Long> closeReasons,
+        List<Double> p99BySliceMs,
+        double longestTickGapMs,
+        Flood flood) {
+
+    /**
+     * The flooders' side (security issue 10): updates they wrote to their sockets, their own updates echoed
+     * back (the server journaled them: its echo is the durable ack), their updates delivered to the normal
+     * clients and that latency, and the normal writers' updates they received. {@code blockedShare}: share of
+     * the flood clock's ticks that found a flooder's socket full, i.e. the server was reading it slower.
+     */
+    public record Flood(int flooders, String rate, int bytes, String room, boolean awareness,
+            long sent, long awarenessSent, long echoed, long deliveredToNormal, double toNormalP50Ms,
+            double toNormalP99Ms, long received, double receivedP50Ms, double receivedP99Ms, double blockedShare,
+            List<Double> echoedBySlice, double longestTickMs) {
+        public static final Flood NONE = new Flood(0, "", 0, "", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
+    }
+
+    /** The flooders' updates the server accepted per second (echoed back to them), over the window. */
+    public double floodEchoedPerSecond() {
+        return flood.echoed() / durationSeconds;
+    }
 
     public double deliveriesPerSecond() {
         return deliveries / durationSeconds;
@@ -62,6 +88,30 @@ public record LoadReport(
         } else {
             sb.append("  server rss  n/a (no readable --server-pid)").append(System.lineSeparator());
         }
+        if (p99BySliceMs.size() > 1) {
+            StringBuilder slices = new StringBuilder();
+            for (double v : p99BySliceMs) {
+                slices.append(slices.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", v));
+            }
+            sb.append("  p99 by 10 s ").append(slices).append(" ms").append(System.lineSeparator());
+        }
+        if (longestTickGapMs > 0) {
+            sb.append(String.format(Locale.ROOT, "  load tool   longest gap between writer ticks %.0f ms (a stall of the tool itself adds to latency)%n",
+                    longestTickGapMs));
+        }
+        if (flood.flooders() > 0) {
+            sb.append(String.format(Locale.ROOT, "  flooders    %d/room (%s room), rate %s, %d bytes/update%s: %d updates written (%.1f/s), "
+                            + "%d echoed back (%.1f/s accepted), socket full in %.0f%% of ticks%n",
+                    flood.flooders() / Math.max(1, rooms), flood.room(), flood.rate(), flood.bytes(),
+                    flood.awareness() ? " + awareness" : "", flood.sent(), flood.sent() / durationSeconds,
+                    flood.echoed(), floodEchoedPerSecond(), 100 * flood.blockedShare()));
+            sb.append(String.format(Locale.ROOT, "  flood seen  %d flood updates reached normal clients (p50 %.1f ms, p99 %.1f ms after sending); "
+                            + "flooders received %d normal updates (p50 %.2f ms, p99 %.2f ms)%n",
+                    flood.deliveredToNormal(), flood.toNormalP50Ms(), flood.toNormalP99Ms(), flood.received(),
+                    flood.receivedP50Ms(), flood.receivedP99Ms()));
+            sb.append(String.format(Locale.ROOT, "  flood slice echoed per 10 s %s; longest flood tick %.1f ms%n",
+                    flood.echoedBySlice(), flood.longestTickMs()));
+        }
         if (!closeReasons.isEmpty()) {
             sb.append("  closes      ").append(closeReasons).append(System.lineSeparator());
         }
@@ -100,6 +150,28 @@ public record LoadReport(
         m.put("serverRssKibBefore", serverRssKibBefore);
         m.put("serverRssKibAfter", serverRssKibAfter);
         m.put("rssKibPerConnection", rssKibPerConnection());
+        m.put("p99BySliceMs", p99BySliceMs);
+        m.put("longestTickGapMs", longestTickGapMs);
+        m.put("flooders", flood.flooders());
+        if (flood.flooders() > 0) {
+            m.put("floodRate", flood.rate());
+            m.put("floodBytes", flood.bytes());
+            m.put("floodRoom", flood.room());
+            m.put("floodAwareness", flood.awareness());
+            m.put("floodSent", flood.sent());
+            m.put("floodAwarenessSent", flood.awarenessSent());
+            m.put("floodEchoed", flood.echoed());
+            m.put("floodEchoedPerSecond", floodEchoedPerSecond());
+            m.put("floodToNormal", flood.deliveredToNormal());
+            m.put("floodToNormalP50Ms", flood.toNormalP50Ms());
+            m.put("floodToNormalP99Ms", flood.toNormalP99Ms());
+            m.put("floodReceived", flood.received());
+            m.put("floodReceivedP50Ms", flood.receivedP50Ms());
+            m.put("floodReceivedP99Ms", flood.receivedP99Ms());
+            m.put("floodBlockedShare", flood.blockedShare());
+            m.put("floodEchoedBySlice", flood.echoedBySlice());
+            m.put("floodLongestTickMs", flood.longestTickMs());
+        }
         // 4 decimals are plenty for a benchmark and keep the lines short; NaN/infinity become null
         m.replaceAll((k, v) -> v instanceof Double d && Double.isFinite(d) ? Math.round(d * 1e4) / 1e4 : v);
         return "RESULT_JSON " + Json.stringify(m);

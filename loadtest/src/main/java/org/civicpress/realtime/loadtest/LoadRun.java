@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,8 @@ public final class LoadRun {
     private static final Logger log = LoggerFactory.getLogger(LoadRun.class);
     private static final int MAX_PENDING_HANDSHAKES = 64;
     private static final long JDK_WRITER_TICK_MILLIS = 2;
+    /** Normal clients' latency is also reported per slice of the window: a flood's burst shows in the first. */
+    private static final long SLICE_NANOS = 10_000_000_000L;
 
     private final LoadOptions options;
     private final DeliveryLedger ledger = new DeliveryLedger();
@@ -41,7 +44,8 @@ public final class LoadRun {
     private interface Connector extends AutoCloseable {
         void connect(URI uri, LoadClient client, Consumer<Throwable> done);
 
-        void startTicker(Runnable tick);
+        /** Runs {@code writersTick} about every millisecond, and {@code floodTick} beside it (NIO: on the flooders' own loop). */
+        void startTicker(Runnable writersTick, Runnable floodTick);
 
         @Override
         void close();
@@ -70,8 +74,9 @@ public final class LoadRun {
 
         WriterClock writers = new WriterClock(clients.stream().filter(LoadClient::isWriter).toList(),
                 options.updatesPerSecond());
-        if (options.writersPerRoom() > 0) {
-            connector.startTicker(writers::tick);
+        FloodClock flood = new FloodClock(clients.stream().filter(LoadClient::isFlooder).toList(), options.flood());
+        if (options.writersPerRoom() > 0 || options.flood().perRoom() > 0) {
+            connector.startTicker(writers::tick, flood::tick);
         }
         sleepSeconds(options.warmupSeconds());
 
@@ -81,14 +86,23 @@ public final class LoadRun {
         double self0 = proc.cpuSeconds(self);
         long start = System.nanoTime();
         long windowNanos = (long) (options.durationSeconds() * 1e9);
-        ledger.openWindow(start, start + windowNanos);
-        log.info("measuring for {} s", options.durationSeconds());
+        ledger.openWindow(start, start + windowNanos, SLICE_NANOS);
+        // Flooders start with the window, so the window holds both the burst the server's token bucket lets
+        // through at once and the shaped rate after it.
+        flood.start();
+        log.info("measuring for {} s{}", options.durationSeconds(),
+                flood.size() > 0 ? " with " + flood.size() + " flooder(s) sending from now" : "");
         sleepUntil(start + windowNanos);
         double cpu1 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
         double self1 = proc.cpuSeconds(self);
         writers.stop();
+        flood.stop();
         if (options.writersPerRoom() > 0) {
             writers.logStats();
+        }
+        if (flood.size() > 0) {
+            log.info("flood clock: {} of {} flooder ticks found the socket full (TCP backpressure)",
+                    flood.blockedTicks, flood.readyTicks);
         }
         long rssAfter = serverPid > 0 ? proc.rssKib(serverPid) : -1;
         if (ledger.unknownIds() > 0) {
@@ -102,7 +116,33 @@ public final class LoadRun {
                 counters.closedByServer.sum(), counters.errors.sum(), counters.protocolErrors.sum(),
                 ledger.sentInWindow(), ledger.deliveredInWindow(), ledger.echoes(),
                 h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
-                cpu1 - cpu0, self1 - self0, rssBefore, rssAfter, counters.closeReasons());
+                cpu1 - cpu0, self1 - self0, rssBefore, rssAfter, counters.closeReasons(),
+                sliceP99s(), writers.maxTickGapNanos / 1e6, floodReport(flood));
+    }
+
+    private List<Double> sliceP99s() {
+        List<Double> out = new ArrayList<>();
+        for (LogLinearHistogram h : ledger.latencyMicrosBySlice()) {
+            out.add(h.percentile(99) / 1e3);
+        }
+        return out;
+    }
+
+    private LoadReport.Flood floodReport(FloodClock flood) {
+        if (flood.size() == 0) {
+            return LoadReport.Flood.NONE;
+        }
+        LogLinearHistogram toNormal = ledger.floodToNormalMicros();
+        LogLinearHistogram toFlooder = ledger.normalToFlooderMicros();
+        LoadOptions.Flood f = options.flood();
+        return new LoadReport.Flood(flood.size(), f.unlimited() ? "max" : String.valueOf(f.rate()), f.bytes(),
+                f.separateRoom() ? "separate" : "same", f.awareness(),
+                ledger.floodSentInWindow(), counters.floodAwarenessSent.sum(), ledger.floodEchoes(),
+                ledger.floodToNormal(), toNormal.percentile(50) / 1e3, toNormal.percentile(99) / 1e3,
+                ledger.normalToFlooder(), toFlooder.percentile(50) / 1e3, toFlooder.percentile(99) / 1e3,
+                flood.readyTicks == 0 ? 0 : flood.blockedTicks / (double) flood.readyTicks,
+                Arrays.stream(ledger.floodEchoesBySlice()).mapToObj(v -> (double) v).toList(),
+                flood.longestTickNanos / 1e6);
     }
 
     private void connectAll(Connector connector) throws InterruptedException {
@@ -113,7 +153,17 @@ public final class LoadRun {
                 clients.add(new LoadClient(clients.size(), room, c < options.writersPerRoom(), options.protocol(),
                         ledger, counters));
             }
+            LoadOptions.Flood flood = options.flood();
+            for (int c = 0; c < flood.perRoom(); c++) {
+                clients.add(new LoadClient(clients.size(), flood.separateRoom() ? room + "-flood" : room,
+                        LoadClient.Role.FLOODER, flood.bytes(), options.protocol(), ledger, counters));
+            }
         }
+        boolean[] isFlooder = new boolean[clients.size()];
+        for (LoadClient c : clients) {
+            isFlooder[c.index()] = c.isFlooder();
+        }
+        ledger.setFlooders(isFlooder);
         // Rate-limited ramp, and a cap on handshakes in flight, so thousands of connects don't storm.
         Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
         long interval = (long) (1e9 / options.connectRate());
@@ -193,22 +243,112 @@ public final class LoadRun {
         }
     }
 
+    /**
+     * Drives the flooders on the writers' thread: once {@link #start}ed, each flooder sends whenever its
+     * socket has taken everything so far (and, with a rate, whenever one is due), up to a cap per tick so
+     * the loop keeps serving the other clients.
+     */
+    private static final class FloodClock {
+        private static final int MAX_PER_TICK = 64;
+        private final List<LoadClient> flooders;
+        private final LoadOptions.Flood flood;
+        private final long period;
+        private final long[] due;
+        private volatile boolean started;
+        private volatile boolean stopped;
+        volatile long readyTicks;
+        volatile long blockedTicks;
+        /** Longest time one tick spent sending floods (a stall of the flooders' thread, or of the tool). */
+        volatile long longestTickNanos;
+
+        FloodClock(List<LoadClient> flooders, LoadOptions.Flood flood) {
+            this.flooders = flooders;
+            this.flood = flood;
+            this.period = flood.unlimited() ? 0 : (long) (1e9 / flood.rate());
+            this.due = new long[flooders.size()];
+        }
+
+        int size() {
+            return flooders.size();
+        }
+
+        void start() {
+            long now = System.nanoTime();
+            Arrays.fill(due, now);
+            started = true;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        void tick() {
+            if (!started || stopped) {
+                return;
+            }
+            long now = System.nanoTime();
+            try {
+                sendDue(now);
+            } finally {
+                longestTickNanos = Math.max(longestTickNanos, System.nanoTime() - now);
+            }
+        }
+
+        private void sendDue(long now) {
+            for (int i = 0; i < due.length; i++) {
+                LoadClient f = flooders.get(i);
+                if (!f.isSynced() || f.isGone() || due[i] > now) {
+                    continue;
+                }
+                readyTicks++;
+                if (!f.canSendNow()) {
+                    blockedTicks++;
+                    continue;
+                }
+                for (int n = 0; n < MAX_PER_TICK && due[i] <= now && f.canSendNow(); n++) {
+                    f.sendFloodUpdate(flood.awareness());
+                    if (period > 0) {
+                        // catch up at most one period: a rate, not a burst after the socket was full
+                        due[i] = Math.max(due[i] + period, now - period);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Flooders get a loop (thread) of their own: sending a flood costs the tool CPU, and a stall while it
+     * sends must not delay reading the normal clients' sockets, or the tool would add its own delay to the
+     * very latency the flood benchmark measures.
+     */
     private Connector nioConnector() throws IOException {
-        NioWebSocketLoop loop = new NioWebSocketLoop();
+        NioWebSocketLoop loop = new NioWebSocketLoop("nio-websockets");
+        NioWebSocketLoop floodLoop = options.flood().perRoom() > 0 ? new NioWebSocketLoop("nio-flooders") : loop;
         return new Connector() {
             @Override
             public void connect(URI uri, LoadClient client, Consumer<Throwable> done) {
-                loop.connect(uri, client, done);
+                (client.isFlooder() ? floodLoop : loop).connect(uri, client, done);
             }
 
             @Override
-            public void startTicker(Runnable tick) {
-                loop.setTicker(tick);
+            public void startTicker(Runnable writersTick, Runnable floodTick) {
+                if (floodLoop == loop) {
+                    loop.setTicker(() -> {
+                        writersTick.run();
+                        floodTick.run();
+                    });
+                } else {
+                    loop.setTicker(writersTick);
+                    floodLoop.setTicker(floodTick);
+                }
             }
 
             @Override
             public void close() {
                 loop.close();
+                if (floodLoop != loop) {
+                    floodLoop.close();
+                }
             }
         };
     }
@@ -231,8 +371,11 @@ public final class LoadRun {
             }
 
             @Override
-            public void startTicker(Runnable tick) {
-                clock.scheduleAtFixedRate(tick, 0, JDK_WRITER_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            public void startTicker(Runnable writersTick, Runnable floodTick) {
+                clock.scheduleAtFixedRate(() -> {
+                    writersTick.run();
+                    floodTick.run();
+                }, 0, JDK_WRITER_TICK_MILLIS, TimeUnit.MILLISECONDS);
             }
 
             @Override

@@ -262,6 +262,11 @@ final class NioWebSocket implements Transport {
         }
     }
 
+    @Override
+    public boolean sendQueueEmpty() {
+        return out.isEmpty() && !closed && channel.isOpen();
+    }
+
     /** A masked client frame (RFC 6455 5.3: clients must mask). */
     private static ByteBuffer frame(int firstByte, byte[] payload) {
         int len = payload.length;

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * A single-threaded NIO event loop driving many client WebSockets (option {@code --client nio}, the
  * default). Everything that touches a connection runs on this thread: socket I/O, the load clients'
  * protocol handling and the writers' clock ({@link #setTicker}), so there are no locks on the hot path
- * and the load tool fits on one pinned core.
+ * and the load tool fits on one pinned core (flooding clients, when asked for, get a second loop: see
+ * {@code LoadRun.nioConnector}).
  */
 final class NioWebSocketLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NioWebSocketLoop.class);
@@ -28,9 +29,9 @@ final class NioWebSocketLoop implements AutoCloseable {
     private volatile Runnable ticker = () -> { };
     private volatile boolean running = true;
 
-    NioWebSocketLoop() throws IOException {
+    NioWebSocketLoop(String threadName) throws IOException {
         selector = Selector.open();
-        thread = new Thread(this::loop, "nio-websockets");
+        thread = new Thread(this::loop, threadName);
         thread.setDaemon(true);
         thread.start();
     }

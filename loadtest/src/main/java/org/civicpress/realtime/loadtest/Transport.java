@@ -7,6 +7,13 @@ public interface Transport {
     /** Queues one binary message; never blocks. */
     void send(byte[] message);
 
+    /**
+     * True when everything sent so far has been handed to the kernel (nothing queued in the client): how a
+     * flooder sends "as fast as the socket accepts", so TCP backpressure, not a client queue, sets its pace.
+     * NIO: call on the loop thread.
+     */
+    boolean sendQueueEmpty();
+
     /** Drops the connection at once. */
     void abort();
 
