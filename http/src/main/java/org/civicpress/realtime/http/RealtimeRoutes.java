@@ -51,6 +51,7 @@ final class RealtimeRoutes extends AllDirectives {
     Route route() {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
+                new PageRoutes(path).route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +31,7 @@ abstract class RealtimeServerScenarios {
     @TempDir
     Path dataDir;
 
-    private final List<AutoCloseable> processes = new ArrayList<>();
+    private final ChildProcesses processes = new ChildProcesses();
 
     /** REALTIME_DB_* variables selecting the database (empty: the embedded H2 default). */
     abstract Map<String, String> databaseEnv();
@@ -42,14 +41,7 @@ abstract class RealtimeServerScenarios {
     @AfterEach
     void killEverything() {
         // Reverse order: clients first, then servers.
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).close();
-            } catch (Exception e) {
-                log.warn("could not stop a child process: {}", e.toString());
-            }
-        }
-        processes.clear();
+        processes.close();
     }
 
     ServerProcess startServer(int port, String logName) throws Exception {

@@ -44,18 +44,11 @@ class SigtermDurabilityIT {
 
     @TempDir
     Path dataDir;
-    private final List<AutoCloseable> processes = new ArrayList<>();
+    private final ChildProcesses processes = new ChildProcesses();
 
     @AfterEach
     void killEverything() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).close();
-            } catch (Exception e) {
-                log.warn("could not stop a child process: {}", e.toString());
-            }
-        }
-        processes.clear();
+        processes.close();
     }
 
     @Test
