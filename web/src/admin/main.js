@@ -169,6 +169,7 @@ async function roomView (roomId) {
 
 let rendering = null
 let again = false
+let askedForToken = false
 /** Renders the current view; a render asked for while one runs runs once after it. */
 async function render () {
   if (rendering) { again = true; return rendering }
@@ -179,9 +180,10 @@ async function render () {
       const content = r.kind === 'room' ? await roomView(r.arg) : r.kind === 'node' ? await nodeView(r.arg) : await clusterView()
       $('view').replaceChildren(...content.filter(Boolean))
       $('view').dataset.view = r.kind
+      if (askedForToken) { $('auth').open = false; askedForToken = false } // the token works: fold the form away
     } catch (e) {
       const auth = e.status === 401 || e.status === 403
-      if (auth) $('auth').open = true
+      if (auth) { $('auth').open = true; askedForToken = true }
       $('view').replaceChildren(section('Error', h('p', { class: 'error', id: 'view-error', 'data-status': e.status || '' },
         auth ? `${e.status} ${e.code}: ${e.message}. Enter an admin token (realtime:admin role).` : e.message)))
     }
