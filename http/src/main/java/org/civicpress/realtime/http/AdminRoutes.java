@@ -68,7 +68,11 @@ final class AdminRoutes extends AllDirectives {
     static final int STREAM_BUFFER = 64;
     /** Concurrent event streams per node; more are refused with 429. */
     static final int MAX_STREAMS = 16;
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /**
+     * A comment line this often on an idle stream. Besides keeping proxies from closing it, it is how a gone
+     * reader is noticed: the server sees a closed connection only when it writes to it.
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final List<HttpHeader> NO_STORE = List.of(CacheControl.create(CacheDirectives.NO_STORE),
             RawHeader.create("X-Content-Type-Options", "nosniff"));
 

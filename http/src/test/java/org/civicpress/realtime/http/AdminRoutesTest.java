@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,23 +138,26 @@ class AdminRoutesTest {
         assertEquals(List.of("listed-2", "listed-3", "listed-4", "listed-5", "listed-6"), rooms, "the last 5, oldest first");
         assertEquals(HookEvents.ROOM_CREATED, body.path("events").get(0).path("event").asText());
 
-        HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + openPort + "/api/events/stream")).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, stream.statusCode());
-        assertEquals("text/event-stream", stream.headers().firstValue("Content-Type").orElse(""));
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+        try (Socket socket = openStream(openPort)) {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            List<String> head = new ArrayList<>();
+            for (String line = lines.readLine(); line != null && !line.isEmpty(); line = lines.readLine()) head.add(line);
+            assertEquals("HTTP/1.1 200 OK", head.get(0));
+            assertTrue(head.stream().anyMatch(h -> h.equalsIgnoreCase("Content-Type: text/event-stream")), head.toString());
+            assertTrue(head.stream().anyMatch(h -> h.equalsIgnoreCase("Cache-Control: no-store")), head.toString());
             List<JsonNode> received = new ArrayList<>();
             long replayed = 0;
             String line;
             while (received.size() < 6 && (line = lines.readLine()) != null) {
-                if (line.startsWith("data:")) {
-                    received.add(JSON.readTree(line.substring(5).strip()));
+                int data = line.indexOf("data:"); // chunked: a chunk-size line may precede it
+                if (data >= 0) {
+                    received.add(JSON.readTree(line.substring(data + 5).strip()));
                     if (received.size() == 5) {
                         replayed = received.get(4).path("seq").asLong();
                         events.accept(HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "live", "n1", "c9", "alice", "corr-1", Map.of()));
                     }
-                } else if (line.startsWith("event:")) {
-                    assertTrue(line.matches("event: ?hook"), line);
+                } else if (line.contains("event:")) {
+                    assertTrue(line.matches(".*event: ?hook"), line);
                 }
             }
             assertEquals(6, received.size());
@@ -164,18 +167,20 @@ class AdminRoutesTest {
             assertEquals("alice", live.path("userId").asText());
             assertEquals("corr-1", live.path("correlationId").asText());
             assertEquals(replayed + 1, live.path("seq").asLong(), "no gap, no repeat between the replay and live");
+            assertEquals(1, events.subscribers());
         }
-        assertTrue(waitFor(() -> events.subscribers() == 0), "the closed stream unsubscribed");
+        assertTrue(waitFor(() -> events.subscribers() == 0), "the closed stream unsubscribed (at the next heartbeat)");
     }
 
     @Test
     void streamsPerNodeAreCapped() throws Exception {
-        List<HttpResponse<InputStream>> open = new ArrayList<>();
+        assertTrue(waitFor(() -> events.subscribers() == 0), "no stream left by another test");
+        List<Socket> open = new ArrayList<>();
         try {
             for (int i = 0; i < AdminRoutes.MAX_STREAMS; i++) {
-                HttpResponse<InputStream> s = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + openPort + "/api/events/stream")).build(), HttpResponse.BodyHandlers.ofInputStream());
-                assertEquals(200, s.statusCode());
+                Socket s = openStream(openPort);
+                assertTrue(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine().startsWith("HTTP/1.1 200"));
                 open.add(s);
             }
             assertTrue(waitFor(() -> events.subscribers() == AdminRoutes.MAX_STREAMS));
@@ -183,13 +188,38 @@ class AdminRoutesTest {
             assertEquals(429, refused.statusCode());
             assertEquals("CONNECTION_LIMIT_EXCEEDED", JSON.readTree(refused.body()).path("error").path("code").asText());
         } finally {
-            for (HttpResponse<InputStream> s : open) s.body().close();
+            for (Socket s : open) s.close();
         }
         assertTrue(waitFor(() -> events.subscribers() == 0), "closed streams unsubscribe");
     }
 
+    @Test
+    void aStreamWhoseReaderDoesNotReadIsDroppedNotBuffered() throws Exception {
+        assertTrue(waitFor(() -> events.subscribers() == 0), "no stream left by another test");
+        try (Socket stalled = openStream(openPort)) {
+            stalled.getInputStream().read(); // the response started; from now on nobody reads
+            assertTrue(waitFor(() -> events.subscribers() == 1));
+            String big = "x".repeat(16 * 1024);
+            // Far more than the socket buffers hold: the server's queue of 64 fills and the stream is dropped.
+            for (int i = 0; i < 4000 && events.subscribers() > 0; i++) {
+                events.accept(HookEvent.ofRoom(HookEvents.SNAPSHOT_SAVED, "flood", "n1", Map.of("pad", big)));
+            }
+            assertEquals(0, events.subscribers(), "dropped once " + AdminRoutes.STREAM_BUFFER + " events behind");
+        }
+    }
+
+    /** A GET of the event stream on a plain socket: closing it is a real disconnect. */
+    private static Socket openStream(int port) throws Exception {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(20_000);
+        socket.getOutputStream().write(("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    /** Waits up to three heartbeats: a closed stream is noticed when the server next writes to it. */
     private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + AdminRoutes.HEARTBEAT.multipliedBy(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) return true;
             Thread.sleep(50);
