@@ -3,44 +3,24 @@
 // document JSON, and a hook event arrives live (SSE) when a third demo tab joins.
 //   node admin-browser.mjs --url http://127.0.0.1:3001 --room r1 --token ADMIN_TOKEN --screenshots DIR [--timeout 240000]
 // stdout (JSON lines): "refused" {status, text} (the page before it has a token), "room" {connections,
-//   document, facts}, "cluster" {members, rooms}, "live" {before, after, event}, "done" {pageErrors};
+//   document, facts}, "live" {before, after, reloads}, "cluster" {members, rooms, demoLink, hash}, "done" {pageErrors};
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
-import { chromium } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { emit, hardTimeout, parseArgs } from './common.mjs'
+import { launchChromium, openPage as open, runScript, until as waitIn } from './browser.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const base = args.url
 const room = args.room || 'admin-demo'
 const shots = args.screenshots || 'screenshots'
-const WAIT = 60000
 hardTimeout(Number(args.timeout || 240000), 'admin-browser')
 mkdirSync(shots, { recursive: true })
 
 const pageErrors = []
-
-async function until (page, what, fn, arg) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: WAIT, polling: 100 })
-  } catch (e) {
-    const view = await page.evaluate(() => document.getElementById('view')?.innerText).catch(() => null)
-    emit({ event: 'timeout', what, view, error: String(e).split('\n')[0] })
-    throw e
-  }
-}
-
-async function openPage (browser, name, url, viewport) {
-  const context = await browser.newContext({ viewport: viewport || { width: 1100, height: 640 } })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => {
-    pageErrors.push(`${name}: ${e}`)
-    emit({ event: 'page-error', tab: name, message: String(e) })
-  })
-  page.on('console', (m) => { if (m.type() === 'error') emit({ event: 'console-error', tab: name, message: m.text() }) })
-  await page.goto(url)
-  return { context, page, name }
-}
+const openPage = (browser, name, url, viewport) => open(browser, name, url, pageErrors, viewport)
+const until = (page, what, fn, arg) => waitIn(page, what, fn, arg,
+  (p) => p.evaluate(() => document.getElementById('view')?.innerText || document.getElementById('status')?.textContent))
 
 /** A demo tab on the room, synced (the demo page's status line, see demo-browser.mjs). */
 async function demoTab (browser, name) {
@@ -51,12 +31,8 @@ async function demoTab (browser, name) {
 
 const eventCount = (page, name) => page.evaluate((n) => document.querySelectorAll(`#events li[data-event="${n}"]`).length, name)
 
-const browser = await chromium.launch({
-  executablePath: args.chromium || '/usr/bin/chromium',
-  headless: true,
-  args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : []
-})
-try {
+const browser = await launchChromium(args)
+await runScript(browser, async () => {
   const a = await demoTab(browser, 'alice')
   const b = await demoTab(browser, 'bob')
   const typed = 'Minutes of the council, typed for the inspector'
@@ -125,10 +101,4 @@ try {
   await until(admin.page, 'room view again', () => document.getElementById('document') !== null)
   emit({ event: 'cluster', ...cluster, hash: await admin.page.evaluate(() => location.hash) })
   emit({ event: 'done', pageErrors })
-} catch (e) {
-  emit({ event: 'timeout', what: 'browser script failed', error: String(e).split('\n')[0] })
-  process.exitCode = 1
-} finally {
-  await browser.close()
-}
-process.exit(process.exitCode || 0)
+})
