@@ -3,7 +3,7 @@
 // document JSON, and a hook event arrives live (SSE) when a third demo tab joins.
 //   node admin-browser.mjs --url http://127.0.0.1:3001 --room r1 --token ADMIN_TOKEN --screenshots DIR [--timeout 240000]
 // stdout (JSON lines): "refused" {status, text} (the page before it has a token), "room" {connections,
-//   document, facts}, "live" {before, after, reloads}, "cluster" {members, rooms, demoLink, hash}, "done" {pageErrors};
+//   document, facts}, "live" {before, after, notReloaded}, "cluster" {members, rooms, demoLink, hash}, "done" {pageErrors};
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -71,6 +71,7 @@ await runScript(browser, async () => {
   // A third tab joins: its client:connected event reaches the open inspector over SSE (no reload), and the
   // room view follows (three connections).
   const connected = 'realtime:client:connected'
+  await admin.page.evaluate(() => { window.notReloaded = true }) // gone if the page were loaded again
   const before = await eventCount(admin.page, connected)
   const c = await demoTab(browser, 'carol')
   await until(admin.page, 'a live client:connected event', ([n, count]) =>
@@ -79,7 +80,7 @@ await runScript(browser, async () => {
     document.querySelectorAll('#connections tbody tr').length === 3)
   const after = await eventCount(admin.page, connected)
   await admin.page.screenshot({ path: path.join(shots, 'admin.png'), fullPage: true })
-  emit({ event: 'live', before, after, reloads: await admin.page.evaluate(() => performance.getEntriesByType('navigation').length) })
+  emit({ event: 'live', before, after, notReloaded: await admin.page.evaluate(() => window.notReloaded === true) })
   await c.context.close()
 
   // Cluster view, reached by the breadcrumb link: this node Up, the room listed with its connections.

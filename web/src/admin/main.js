@@ -236,9 +236,9 @@ function connectStream () {
     if (fresh) { events = []; fresh = false } // the stream replays the recent events after each (re)connect
     events = [event, ...events.filter(e => e.seq !== event.seq)].slice(0, MAX_EVENTS)
     renderEvents()
-    // Something changed: refresh the view once the burst is over.
-    clearTimeout(refreshTimer)
-    refreshTimer = setTimeout(render, 250)
+    // Something changed: refresh the view, at most once a second however busy the cluster is (a listing asks
+    // every live room of the node).
+    if (!refreshTimer) refreshTimer = setTimeout(() => { refreshTimer = null; render() }, 1000)
   })
   stream.addEventListener('error', () => {
     // EventSource retries by itself; refused (401/403) streams are closed and stay closed until a new token.
