@@ -29,8 +29,12 @@ public final class RoomManager {
     /** The rooms live on this node (ids, sorted); {@code failedShards}: shards that did not answer. */
     public record NodeRooms(String node, List<String> roomIds, Set<String> failedShards) {}
 
-    /** Live rooms per node address of the cluster (sharding reports counts, not ids, for other nodes). */
-    public record ClusterRooms(Map<String, Integer> roomsPerNode, int total, Set<String> failedShards) {}
+    /**
+     * Live rooms per node address of the cluster (sharding reports counts, not ids, for other nodes), and where
+     * each shard lives: {@code shardsPerNode} node address to shard id to its live rooms.
+     */
+    public record ClusterRooms(Map<String, Integer> roomsPerNode, int total, Set<String> failedShards,
+                               Map<String, Map<String, Integer>> shardsPerNode) {}
 
     /** One room as it is now; {@code documentJson} null for a room type without a document. */
     public record RoomDetails(String roomId, String roomType, List<Room.MemberInfo> members, long sequenceNr,
@@ -71,16 +75,25 @@ public final class RoomManager {
                 timeout.plus(timeout), system.scheduler());
         return stats.thenApply(s -> {
             Map<String, Integer> perNode = new TreeMap<>();
+            Map<String, Map<String, Integer>> shards = new TreeMap<>();
             Set<String> failed = new java.util.HashSet<>();
             int total = 0;
             for (var region : s.getRegions().entrySet()) {
                 int rooms = 0;
-                for (Object count : region.getValue().getStats().values()) rooms += ((Number) count).intValue();
+                Map<String, Integer> shardRooms = new TreeMap<>();
+                for (var shard : region.getValue().getStats().entrySet()) {
+                    int count = ((Number) shard.getValue()).intValue();
+                    shardRooms.put(String.valueOf(shard.getKey()), count);
+                    rooms += count;
+                }
                 perNode.put(region.getKey().toString(), rooms);
+                shards.put(region.getKey().toString(), Collections.unmodifiableMap(shardRooms));
                 total += rooms;
                 failed.addAll(region.getValue().getFailed());
             }
-            return new ClusterRooms(Map.copyOf(perNode), total, Set.copyOf(failed));
+            // sorted maps, kept sorted: the admin API lists nodes and shards in a stable order
+            return new ClusterRooms(Collections.unmodifiableMap(perNode), total, Set.copyOf(failed),
+                    Collections.unmodifiableMap(shards));
         });
     }
 

@@ -83,6 +83,9 @@ class RoomManagerTest {
             RoomManager.ClusterRooms cluster = join(manager.roomsInCluster());
             assertEquals(1, cluster.total());
             assertEquals(java.util.Map.of(kit.system().address().toString(), 1), cluster.roomsPerNode());
+            java.util.Map<String, Integer> shards = cluster.shardsPerNode().get(kit.system().address().toString());
+            assertEquals(1, shards.size(), "one shard holds the room: " + shards);
+            assertEquals(1, shards.values().iterator().next());
 
             RoomManager.RoomDetails details = join(manager.inspect("managed-1"));
             assertEquals("managed-1", details.roomId());

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class PageRoutes extends AllDirectives {
     private static final Logger log = LoggerFactory.getLogger(PageRoutes.class);
     /** Page names: the URL's first segment, {@code web/<name>.html} on the classpath. */
-    static final List<String> PAGES = List.of("demo");
+    static final List<String> PAGES = List.of("demo", "admin");
     private static final String ROOT = "web/";
     /** Written into the pages as {@code <meta name="realtime-path">}: where their WebSockets go. */
     private static final String REALTIME_PATH_PLACEHOLDER = "%REALTIME_PATH%";

@@ -26,8 +26,9 @@ import org.civicpress.realtime.services.AuthService;
  * HTTP surface of a node, a thin translation layer: {@code GET <path>/{roomId}} (WebSocket, y-websocket
  * protocol; admission in {@link RoomSockets}), {@code GET /health} and {@code /ready} (200 when serving, 503
  * while starting or shutting down), {@code GET /alive} (200 while the process runs), {@code GET /metrics}
- * (Prometheus text format 0.0.4; loopback clients, or an admin token when auth is on: {@link AdminAuth}).
- * Every request has a correlation id and every error is JSON ({@link HttpErrors}).
+ * (Prometheus text format 0.0.4; loopback clients, or an admin token when auth is on: {@link AdminAuth}), the
+ * pages ({@link PageRoutes}) and the admin API ({@link AdminRoutes}). Every request has a correlation id and every
+ * error is JSON ({@link HttpErrors}).
  */
 final class RealtimeRoutes extends AllDirectives {
     /** {@code text/plain; version=0.0.4; charset=utf-8}: the version tells Prometheus which parser to use. */
@@ -37,10 +38,13 @@ final class RealtimeRoutes extends AllDirectives {
     private final RealtimeMetrics metrics;
     private final RoomSockets sockets;
     private final AdminAuth adminAuth;
+    /** The admin inspector's API; null: not served (routes without a cluster, in tests). */
+    private final AdminRoutes admin;
 
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
                    ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
-                   AuthService authService, RealtimeConfig.Auth auth) {
+                   AuthService authService, RealtimeConfig.Auth auth, AdminRoutes admin) {
+        this.admin = admin;
         this.path = trimSlashes(path);
         this.state = state;
         this.metrics = metrics;
@@ -62,6 +66,7 @@ final class RealtimeRoutes extends AllDirectives {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
                 new PageRoutes(path).route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
+                admin == null ? reject() : admin.route(correlationId), // GET /api/cluster, /api/rooms, /api/events
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),

@@ -19,6 +19,7 @@ import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.metrics.NodeMetrics;
+import org.civicpress.realtime.hooks.RecentHookEvents;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.services.AuthService;
 import org.civicpress.realtime.services.RealtimeServices;
@@ -46,6 +47,8 @@ public final class RealtimeServer {
     private static final Logger log = LoggerFactory.getLogger(RealtimeServer.class);
     /** How long an admin question to the room manager waits for sharding or the room. */
     private static final Duration ROOM_MANAGER_TIMEOUT = Duration.ofSeconds(5);
+    /** How many recent hook events the admin inspector shows. */
+    private static final int RECENT_HOOK_EVENTS = 200;
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
     public static final Path DEFAULT_DATA_DIR = Path.of(".system-data");
 
@@ -125,8 +128,12 @@ public final class RealtimeServer {
         // while the node starts (a liveness probe must not kill a slow start), WebSockets are closed with 1012.
         RoomSettings roomSettings = RoomSettings.from(config);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
+        // Recording from here on: the admin inspector shows this node's last events (GET /api/events).
+        RecentHookEvents recentEvents = RecentHookEvents.attach(hooks, RECENT_HOOK_EVENTS);
+        AdminRoutes admin = new AdminRoutes(system, services.resolve(ServiceKeys.ROOM_MANAGER, RoomManager.class),
+                recentEvents, new AdminAuth(authService));
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
-                metrics, config.rateLimiting(), authService, config.auth());
+                metrics, config.rateLimiting(), authService, config.auth(), admin);
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port())
                         .withSettings(HttpErrors.serverSettings(system.settings().config()))
