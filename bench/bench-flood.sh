@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Flooding client (security issue 10, docs/benchmarks.md "Flooding client"): does one client that floods a room
 # with valid Yjs updates hurt the latency of the other clients? This server only, one node on H2, pinned to CPU 0
-# with the production rate limit (rate_limiting.messages_per_second 10: a token bucket with a 60 s burst that
+# with the production rate limit (rate_limiting.messages_per_second 10: a token bucket with a 10 s burst that
 # shapes each connection's incoming messages), the Java load tool on CPU 1. One room of C normal clients (W
 # writers at U updates/s) measured for D seconds after S seconds of warm-up, in three modes:
 #   none      no flooder (baseline)
@@ -12,7 +12,7 @@
 # / ...), so JIT warm-up and order effects spread over the modes. Medians over the repeats are printed.
 #   bench/bench-flood.sh [--quick] [--repeat N] [--modes none,same,separate] [--clients C] [--writers W] [--rate U]
 #                        [--warmup S] [--duration D] [--flood-rate R|max] [--flood-bytes B] [--flood-awareness 0|1]
-#                        [--messages-per-second N] [--nice N]
+#                        [--messages-per-second N] [--burst-seconds S] [--nice N]
 # Defaults: 3 repeats, 10 clients, 2 writers at 5/s, 10 s warm-up, 60 s measured, flood max, 1024 bytes, server
 # limit 10 msgs/s (about 12 min); --quick: 1 repeat, 3 s warm-up, 15 s measured (about 2 min).
 # Env: SERVER_JAR (default http/target/realtime-server.jar), SERVER_JAVA_OPTS (default -XX:+UseSerialGC -Xms64m -Xmx1g),
@@ -24,7 +24,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bench/bench-common.sh"
 usage_if_help "$0" "$@"
 repeat=3; modes="none,same,separate"; clients=10; writers=2; rate=5; warmup=10; duration=60
-flood_rate=max; flood_bytes=1024; flood_awareness=0; mps=10; nice_level=""
+flood_rate=max; flood_bytes=1024; flood_awareness=0; mps=10; burst_s=10; nice_level=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) repeat=1; warmup=3; duration=15 ;;
@@ -39,6 +39,7 @@ while [ $# -gt 0 ]; do
     --flood-bytes) flood_bytes="$2"; shift ;;
     --flood-awareness) flood_awareness="$2"; shift ;;
     --messages-per-second) mps="$2"; shift ;;
+    --burst-seconds) burst_s="$2"; shift ;;
     --nice) nice_level="$2"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -77,7 +78,7 @@ start_server() { # repeat
   local mgmt; mgmt="$(free_port)"
   # Production rate limits (that is what is under test); only the message rate is set explicitly.
   env REALTIME_PORT="$port" REALTIME_HOST=127.0.0.1 REALTIME_DATA_DIR="$work/data-$1" \
-    REALTIME_CLUSTER_CANONICAL_PORT="$(free_port)" REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND="$mps" \
+    REALTIME_CLUSTER_CANONICAL_PORT="$(free_port)" REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND="$mps" REALTIME_RATE_LIMITING_BURST_SECONDS="$burst_s" \
     "${pin_server[@]}" java ${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx1g} \
     -Dpekko.management.http.port="$mgmt" -Dpekko.management.http.bind-port="$mgmt" \
     -jar "$server_jar" >"$out/server-$1.log" 2>&1 &
@@ -126,6 +127,6 @@ echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "Load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine inflates latencies)"
 echo "Java: $(java -version 2>&1 | head -1); $repeat repeat(s) of modes $modes; 1 room x $clients clients, $writers writers at $rate/s;" \
   "${duration} s measured after ${warmup} s warm-up; flooder: rate $flood_rate, $flood_bytes bytes/update, awareness $flood_awareness;" \
-  "server rate_limiting.messages_per_second $mps (burst $((mps * 60)))${nice_level:+; nice $nice_level}"
+  "server rate_limiting.messages_per_second $mps burst_seconds $burst_s (burst $((mps * burst_s)))${nice_level:+; nice $nice_level}"
 echo
 node "$root/bench/summarize-flood.mjs" "$results"

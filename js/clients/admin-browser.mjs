@@ -1,7 +1,9 @@
 // The admin inspector (/admin) in a real browser (Debian's chromium driven by playwright-core) next to two
 // demo tabs on one room: the inspector shows the room with two connections and the typed text in its
 // document JSON, and a hook event arrives live (SSE) when a third demo tab joins.
-//   node admin-browser.mjs --url http://127.0.0.1:3001 --room r1 --token ADMIN_TOKEN --screenshots DIR [--timeout 240000]
+//   node admin-browser.mjs --url http://127.0.0.1:3001 --room r1 --token ADMIN_TOKEN [--editor-token TOKEN]
+//                          --screenshots DIR [--timeout 240000]
+// (--editor-token: the demo tabs' token when auth is on: a writer of the room)
 // stdout (JSON lines): "refused" {status, text} (the page before it has a token), "room" {connections,
 //   document, facts}, "live" {before, after, notReloaded}, "cluster" {members, rooms, demoLink, hash}, "done" {pageErrors};
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
@@ -24,7 +26,8 @@ const until = (page, what, fn, arg) => waitIn(page, what, fn, arg,
 
 /** A demo tab on the room, synced (the demo page's status line, see demo-browser.mjs). */
 async function demoTab (browser, name) {
-  const tab = await openPage(browser, name, `${base}/demo/${encodeURIComponent(room)}`)
+  const query = args['editor-token'] ? `?token=${encodeURIComponent(args['editor-token'])}` : ''
+  const tab = await openPage(browser, name, `${base}/demo/${encodeURIComponent(room)}${query}`)
   await until(tab.page, name + ' synced', () => document.getElementById('status').dataset.synced === 'true')
   return tab
 }

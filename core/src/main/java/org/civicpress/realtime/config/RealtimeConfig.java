@@ -78,9 +78,17 @@ public record RealtimeConfig(
 
     public enum SnapshotStorage { DATABASE, FILESYSTEM }
 
-    /** {@code rate_limiting.*}. */
-    public record RateLimiting(int messagesPerSecond, int connectionsPerIp, int connectionsPerUser) {
-        public static final RateLimiting DEFAULTS = new RateLimiting(10, 100, 10);
+    /**
+     * {@code rate_limiting.*}. {@code burstSeconds}: the per-connection message bucket holds this many seconds'
+     * worth of {@code messagesPerSecond} (and starts full).
+     */
+    public record RateLimiting(int messagesPerSecond, int burstSeconds, int connectionsPerIp, int connectionsPerUser) {
+        public static final RateLimiting DEFAULTS = new RateLimiting(10, 10, 100, 10);
+
+        /** Messages a connection may send at once before its rate is shaped. */
+        public int burstMessages() {
+            return (int) Math.min(Integer.MAX_VALUE, (long) burstSeconds * messagesPerSecond);
+        }
     }
 
     /**

@@ -199,6 +199,7 @@ public final class RealtimeConfigManager {
         ConfigSection rl = s.child("rate_limiting");
         RateLimiting rate = new RateLimiting(
                 rl.integer("messages_per_second", RateLimiting.DEFAULTS.messagesPerSecond(), 1, 1_000_000),
+                rl.integer("burst_seconds", RateLimiting.DEFAULTS.burstSeconds(), 1, 3_600),
                 rl.integer("connections_per_ip", RateLimiting.DEFAULTS.connectionsPerIp(), 1, 1_000_000),
                 rl.integer("connections_per_user", RateLimiting.DEFAULTS.connectionsPerUser(), 1, 1_000_000));
         rl.rejectUnknownKeys();

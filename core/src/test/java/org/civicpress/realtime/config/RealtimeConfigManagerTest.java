@@ -119,7 +119,8 @@ class RealtimeConfigManagerTest {
         assertEquals(new RealtimeConfig.Rooms(7, Duration.ofMinutes(5)), c.rooms());
         assertEquals(new RealtimeConfig.Snapshots(false, Duration.ofSeconds(30), 50, SnapshotStorage.FILESYSTEM, false),
                 c.snapshots());
-        assertEquals(new RealtimeConfig.RateLimiting(20, 3, 2), c.rateLimiting());
+        assertEquals(new RealtimeConfig.RateLimiting(20, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), 3, 2),
+                c.rateLimiting());
         assertFalse(c.auth().allowAnonymous());
         assertEquals("tok", c.auth().serviceToken());
         assertEquals(2, c.webhooks().size());

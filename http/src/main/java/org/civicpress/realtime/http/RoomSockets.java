@@ -53,9 +53,11 @@ import org.slf4j.LoggerFactory;
  * <p>Rate limits ({@code rate_limiting.*}): a WebSocket over {@code connections_per_ip} (or, once users are
  * authenticated, {@code connections_per_user}) is accepted and closed at once with 4429 (a y-websocket
  * client sees the code in its close event, then reconnects with its backoff); client messages are
- * SHAPED, never refused: a token bucket of {@code messages_per_second} with a burst of 60 s worth of
- * messages delays reading from the socket, so a flood is slowed by TCP backpressure while bursts of
- * typing pass untouched.
+ * SHAPED, never refused: a token bucket of {@code messages_per_second} holding {@code burst_seconds} worth of
+ * messages (10 s by default) delays reading from the socket, so a flood is slowed by TCP backpressure while
+ * bursts of typing pass untouched. The bucket starts full, so the burst is what a flooder gets in at once
+ * before the others' updates: the longer it is, the longer the others wait (docs/benchmarks.md "Flooding
+ * client": 60 s worth took the room's p99 from 89 ms to 2.4 s).
  */
 final class RoomSockets {
     private static final Logger log = LoggerFactory.getLogger(RoomSockets.class);
@@ -66,6 +68,7 @@ final class RoomSockets {
     private final RealtimeMetrics metrics;
     private final ConnectionLimiter connectionLimiter;
     private final int messagesPerSecond;
+    private final int burstMessages;
     private final OpenSockets openSockets = new OpenSockets();
     private final WebSocketSettings webSocketSettings;
     private final LoggingAdapter wsLog;
@@ -85,6 +88,7 @@ final class RoomSockets {
         this.connectionLimiter = new ConnectionLimiter(rateLimiting.connectionsPerIp(),
                 rateLimiting.connectionsPerUser());
         this.messagesPerSecond = rateLimiting.messagesPerSecond();
+        this.burstMessages = rateLimiting.burstMessages();
         this.webSocketSettings = ServerSettings.apply(system.settings().config()).websocketSettings();
         this.wsLog = Logging.getLogger(system.classicSystem(), "org.civicpress.realtime.http.WebSocket");
     }
@@ -123,7 +127,7 @@ final class RoomSockets {
         ConnectionLimiter.Lease lease = outcome.lease();
         Expiry expiry = new Expiry();
         return Flow.<Message>create()
-                .throttle(messagesPerSecond, Duration.ofSeconds(1), burst(messagesPerSecond), ThrottleMode.shaping())
+                .throttle(messagesPerSecond, Duration.ofSeconds(1), burstMessages, ThrottleMode.shaping())
                 .via(ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages, openSockets,
                         metrics, pendingLimit, (connectionId, socket) ->
                                 admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)))
@@ -202,15 +206,6 @@ final class RoomSockets {
             ended = true;
             if (timer != null) timer.cancel();
         }
-    }
-
-    /**
-     * Burst of the per-connection message bucket: 60 seconds' worth. A y-websocket editor sends about two
-     * messages per keystroke (update + cursor awareness), so a fast typist runs above the default 10/s;
-     * a minute of credit keeps real typing (which pauses) from ever being delayed.
-     */
-    static int burst(int messagesPerSecond) {
-        return (int) Math.min(Integer.MAX_VALUE, 60L * messagesPerSecond);
     }
 
     private static final String USER_LIMIT_REASON = "too many connections for this user";

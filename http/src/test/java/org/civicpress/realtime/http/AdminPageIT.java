@@ -81,7 +81,7 @@ class AdminPageIT {
         String room = "council-2024-05";
         Path screenshots = ItPaths.repoRoot().resolve("http/target/screenshots");
         NodeClient browser = NodeClient.start("admin-browser", "admin-browser.mjs", List.of(
-                "--url", "http://127.0.0.1:" + port, "--room", room, "--token", admin,
+                "--url", "http://127.0.0.1:" + port, "--room", room, "--token", admin, "--editor-token", editor,
                 "--screenshots", screenshots.toString(), "--timeout", "300000"));
         processes.add(browser);
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.civicpress.realtime.config.RealtimeConfig;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimiterTest {
@@ -100,8 +101,8 @@ class ConnectionLimiterTest {
     }
 
     @Test
-    void theMessageBurstIsTenSecondsWorth() {
-        assertEquals(600, RoomSockets.burst(10));
-        assertEquals(Integer.MAX_VALUE, RoomSockets.burst(Integer.MAX_VALUE));
+    void theMessageBurstIsBurstSecondsWorth() {
+        assertEquals(100, RealtimeConfig.RateLimiting.DEFAULTS.burstMessages());
+        assertEquals(Integer.MAX_VALUE, new RealtimeConfig.RateLimiting(Integer.MAX_VALUE, 60, 1, 1).burstMessages());
     }
 }

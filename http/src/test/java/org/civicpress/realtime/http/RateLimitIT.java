@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.civicpress.realtime.config.RealtimeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +96,8 @@ class RateLimitIT {
     void aFloodIsSlowedToTheConfiguredRateAndNotDisconnected() throws Exception {
         Client flooder = Client.connect(server.wsBase() + "/flood-" + UUID.randomUUID());
         flooder.awaitFirstMessage();
-        int burst = RoomSockets.burst(PER_SECOND);
+        int burst = new RealtimeConfig.RateLimiting(PER_SECOND, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), PER_IP, 1)
+                .burstMessages();
         int total = burst + 6 * PER_SECOND; // the part after the burst needs >= 6 s at PER_SECOND
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
