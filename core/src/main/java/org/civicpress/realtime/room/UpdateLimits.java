@@ -1,6 +1,7 @@
 package org.civicpress.realtime.room;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import org.civicpress.ycrdt.Y;
 import org.civicpress.ycrdt.lib0.Encoder;
@@ -23,8 +24,9 @@ import org.civicpress.ycrdt.utils.StructStore;
  * encoded, {@code store.pendingStructs.update} and {@code store.pendingDs}). An update can add at most about its
  * own length to them, so while pending + 2 * update + 1 KiB stays under the limit nothing is checked. Otherwise
  * the update is applied to a dry-run doc that has the room's state vector (one GC struct per client) and its
- * pending updates: which structs integrate and which stay pending depends only on clocks, never on content, so
- * the dry run's pending is the room's pending after the update, at the cost of applying the update once more.
+ * pending part as it is: which structs integrate and which stay pending depends only on clocks, never on content,
+ * so the dry run's pending is the room's pending after the update, to the byte (UpdateLimitsTest compares them on
+ * shuffled, out-of-order updates), at the cost of applying the update once more.
  * Mutable, owned by one room actor's state.
  */
 final class UpdateLimits {
@@ -90,10 +92,16 @@ final class UpdateLimits {
     /** Pending bytes of {@code doc} after {@code update}, computed on a dry-run doc (see the class comment). */
     static long pendingAfter(Doc doc, byte[] update) {
         Doc dry = new Doc();
-        Y.applyUpdate(dry, clockSkeleton(Y.decodeStateVector(Y.encodeStateVector(doc))));
+        Y.applyUpdate(dry, clockSkeleton(doc.store.getStateVector()));
+        // The room's pending part as it is (not re-applied: that would re-encode it), so that applying the
+        // update takes exactly the steps it takes on the room's doc. ycrdt replaces these, never mutates them,
+        // except the missing map, which is copied.
         StructStore store = doc.store;
-        if (store.pendingStructs != null) Y.applyUpdateV2(dry, store.pendingStructs.update());
-        if (store.pendingDs != null) Y.applyUpdateV2(dry, store.pendingDs);
+        if (store.pendingStructs != null) {
+            dry.store.pendingStructs = new StructStore.PendingStructs(new HashMap<>(store.pendingStructs.missing()),
+                    store.pendingStructs.update());
+        }
+        dry.store.pendingDs = store.pendingDs;
         try {
             Y.applyUpdate(dry, update);
         } catch (RuntimeException e) {
