@@ -42,7 +42,9 @@ final class RoomAwareness {
                             + limits.maxAwarenessBytes();
                 }
             }
-            if (!e.isRemoval() && !controlled.contains(e.clientId())) added.add(e.clientId());
+            // Only states this message would set count: y-websocket clients echo every awareness change they
+            // receive (other clients' states, same clock), which the room ignores.
+            if (!e.isRemoval() && !controlled.contains(e.clientId()) && applies(e)) added.add(e.clientId());
         }
         if (controlled.size() + added.size() > limits.maxAwarenessClients()) {
             return "awareness clients limit: " + (controlled.size() + added.size())
@@ -56,11 +58,7 @@ final class RoomAwareness {
     void apply(String connectionId, List<Entry> entries, long nowNanos) {
         Set<Long> controlled = byConnection.computeIfAbsent(connectionId, k -> new LinkedHashSet<>());
         for (Entry e : entries) {
-            Meta m = meta.get(e.clientId());
-            long currentClock = m == null ? 0 : m.clock();
-            boolean newer = currentClock < e.clock();
-            boolean removalAtSameClock = currentClock == e.clock() && e.isRemoval() && states.containsKey(e.clientId());
-            if (!newer && !removalAtSameClock) continue;
+            if (!applies(e)) continue;
             if (e.isRemoval()) {
                 states.remove(e.clientId());
                 controlled.remove(e.clientId());
@@ -70,6 +68,15 @@ final class RoomAwareness {
             }
             meta.put(e.clientId(), new Meta(e.clock(), nowNanos));
         }
+    }
+
+    /** y-protocols' clock rule: a newer clock, or a removal at the current clock of a live state. */
+    private boolean applies(Entry e) {
+        Meta m = meta.get(e.clientId());
+        long currentClock = m == null ? 0 : m.clock();
+        boolean newer = currentClock < e.clock();
+        boolean removalAtSameClock = currentClock == e.clock() && e.isRemoval() && states.containsKey(e.clientId());
+        return newer || removalAtSameClock;
     }
 
     /** Removes every state announced by {@code connectionId}; returns the null-state entries to broadcast. */

@@ -203,6 +203,10 @@ class RoomLimitsTest {
         c.send(room, AwarenessProtocol.encodeMessage(List.of(new AwarenessProtocol.Entry(20, 1, "{}"),
                 new AwarenessProtocol.Entry(21, 1, "{}"))));
         assertInstanceOf(YMessage.Awareness.class, a.next(), "two client ids on one connection are allowed");
+        // y-websocket clients echo every awareness change they receive: a's state at its own clock is not c's
+        c.send(room, AwarenessProtocol.wrapUpdate(AWARENESS_7));
+        assertInstanceOf(YMessage.Awareness.class, a.next());
+        c.probe.expectNoMessage(QUIET);
         c.send(room, AwarenessProtocol.encodeMessage(List.of(new AwarenessProtocol.Entry(22, 1, "{}"))));
         close = c.expectClose();
         assertEquals(4429, close.code());
