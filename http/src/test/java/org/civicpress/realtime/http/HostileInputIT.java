@@ -49,6 +49,8 @@ class HostileInputIT {
                 "REALTIME_ROOMS_MAX_DOCUMENT_BYTES", Integer.toString(MAX_DOCUMENT),
                 "REALTIME_ROOMS_MAX_PENDING_BYTES", Integer.toString(MAX_PENDING),
                 "REALTIME_WEBSOCKET_MAX_AWARENESS_BYTES", Integer.toString(MAX_AWARENESS),
+                // Below the number of editors: y-websocket clients echo each other's awareness, which must not count.
+                "REALTIME_WEBSOCKET_MAX_AWARENESS_CLIENTS", "2",
                 "REALTIME_WEBSOCKET_MAX_MESSAGE_BYTES", Integer.toString(4 * 1024 * 1024),
                 "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", "1000",
                 "REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP", "1000"), "hostile-input");
@@ -149,7 +151,11 @@ class HostileInputIT {
     void everyHostileInputClosesOnlyItsSenderLeavesTheDocumentByteIdenticalAndNeverStallsTheRoom()
             throws Exception {
         String room = "hostile-room";
-        try (NodeClient editor = NodeClient.editor("hostile-editor", "honest", server.wsBase(), room, 50)) {
+        try (NodeClient editor = NodeClient.editor("hostile-editor", "honest", server.wsBase(), room, 50);
+             NodeClient watcher1 = NodeClient.editor("hostile-watcher-1", "watcher1", server.wsBase(), room, 50);
+             NodeClient watcher2 = NodeClient.editor("hostile-watcher-2", "watcher2", server.wsBase(), room, 50)) {
+            watcher1.await("synced", WAIT);
+            watcher2.await("synced", WAIT);
             NodeClient.startTyping(List.of(editor), WAIT);
             Poll.until(WAIT, Duration.ofMillis(200), () -> NodeClient.fewerConfirmedThan(List.of(editor), 20));
 
@@ -228,6 +234,14 @@ class HostileInputIT {
             assertArrayEquals(before, serverState(room), "the refused one changed nothing");
             assertTrue(editor.report().path("connected").asBoolean());
             log.info("pending stream: {} orphan updates of ~1 KB accepted, the next refused with 4429", accepted);
+
+            // 5. Three real y-websocket clients, websocket.max_awareness_clients = 2: nobody was closed, and
+            // everyone sees the others' awareness (their echoes of each other's states did not count).
+            for (NodeClient client : List.of(editor, watcher1, watcher2)) {
+                JsonNode report = client.report();
+                assertEquals(0, report.path("closes").size(), client.name() + " was closed: " + report.path("closes"));
+                assertEquals(2, report.path("users").size(), client.name() + " sees " + report.path("users"));
+            }
         }
     }
 
