@@ -8,6 +8,7 @@
 //   With fallback urls (cluster tests), every closed connection moves on to the next url in the ring
 //   url, fallback1, fallback2, ...: a client of a killed or leaving node reconnects to another node.
 // stdin commands: "start" (begin typing), "stop" (stop typing), "report" (print state),
+//   "state" (print {"event":"state","clientID":..,"update":base64 of Y.encodeStateAsUpdate(doc)}),
 //   "disconnect" / "connect" (go offline and back, typing goes on offline), "quit".
 // stdout: {"event":"synced"}, {"event":"report",...}, {"event":"closed","code":..,"url":..,"at":ms} lines;
 //   the report lists every close so far ("closes").
@@ -26,7 +27,8 @@ let urlIndex = 0
 const doc = new Y.Doc()
 const text = doc.getText('content')
 const confirmedClocks = new Set() // own clocks seen in echoed updates
-const typed = [] // { marker, start, end } in own clock units
+const typed = [] // { marker, start, end, at, confirmedAt } in own clock units, at = Date.now() when typed
+let firstUnconfirmed = 0 // typed entries before this index have confirmedAt
 const closes = [] // every close of a socket: { code, reason, url, wasOpen, at }
 const denied = [] // reasons of the server's permission-denied auth messages
 
@@ -35,6 +37,8 @@ const markConfirmed = (update) => {
     if (struct.id.client !== doc.clientID || struct.constructor.name === 'Skip') continue
     for (let c = struct.id.clock; c < struct.id.clock + struct.length; c++) confirmedClocks.add(c)
   }
+  // latency = typed -> echoed (the server echoes in order, once journaled)
+  while (firstUnconfirmed < typed.length && isConfirmed(typed[firstUnconfirmed])) typed[firstUnconfirmed++].confirmedAt = Date.now()
 }
 
 // Reads every message the server sends before y-websocket handles it: sync Update (0, 2) = echo/broadcast.
@@ -83,7 +87,7 @@ const typeOne = () => {
   const boundaries = [0]
   for (let i = 0; i < s.length; i++) if (s[i] === ']') boundaries.push(i + 1)
   text.insert(boundaries[Math.floor(Math.random() * boundaries.length)], marker)
-  typed.push({ marker, start, end: start + marker.length })
+  typed.push({ marker, start, end: start + marker.length, at: Date.now() })
 }
 
 const isConfirmed = ({ start, end }) => {
@@ -110,10 +114,13 @@ onCommand((command) => {
       text: text.toString(),
       typed: typed.map(t => t.marker),
       confirmed: typed.filter(isConfirmed).map(t => t.marker),
+      latencies: typed.map(t => t.confirmedAt !== undefined ? t.confirmedAt - t.at : null), // ms, null = not yet
       users: users.sort(),
       closes,
       denied
     })
+  } else if (command === 'state') {
+    emit({ event: 'state', clientID: doc.clientID, update: Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64') })
   } else if (command === 'quit') {
     provider.destroy()
     doc.destroy()

@@ -62,11 +62,17 @@ public record RealtimeConfig(
     }
 
     /**
-     * {@code rooms.*}: room lifecycle. {@code cleanupTimeout} ({@code rooms.cleanup_timeout}): a room with no
-     * joined connection stops after this long (RoomSettings.cleanupTimeout, one name from file to room).
+     * {@code rooms.*}: room lifecycle and size. {@code cleanupTimeout} ({@code rooms.cleanup_timeout}): a room with
+     * no joined connection stops after this long (RoomSettings.cleanupTimeout, one name from file to room).
+     * {@code maxDocumentBytes}: no update may grow a room's encoded document beyond this;
+     * {@code maxPendingBytes}: no update may grow what waits for missing dependencies beyond this
+     * (see docs/security.md, "Hostile input and limits").
      */
-    public record Rooms(int maxRooms, Duration cleanupTimeout) {
-        public static final Rooms DEFAULTS = new Rooms(100, Duration.ofSeconds(3600));
+    public record Rooms(int maxRooms, Duration cleanupTimeout, int maxDocumentBytes, int maxPendingBytes) {
+        public static final int DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+        public static final int DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+        public static final Rooms DEFAULTS = new Rooms(100, Duration.ofSeconds(3600), DEFAULT_MAX_DOCUMENT_BYTES,
+                DEFAULT_MAX_PENDING_BYTES);
     }
 
     /** {@code snapshots.*}: when a room folds its journal into a snapshot. */
@@ -248,10 +254,15 @@ public record RealtimeConfig(
         }
     }
 
-    /** {@code websocket.*}: per-connection limits. */
-    public record Websocket(int maxMessageBytes, Duration pingInterval, Duration awarenessTimeout) {
-        public static final Websocket DEFAULTS =
-                new Websocket(16 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    /**
+     * {@code websocket.*}: per-connection limits. {@code maxAwarenessBytes}: largest awareness state (its JSON
+     * text, UTF-8) one client may announce; {@code maxAwarenessClients}: how many awareness client ids one
+     * connection may announce (a y-websocket client announces one).
+     */
+    public record Websocket(int maxMessageBytes, Duration pingInterval, Duration awarenessTimeout,
+                            int maxAwarenessBytes, int maxAwarenessClients) {
+        public static final Websocket DEFAULTS = new Websocket(16 * 1024 * 1024, Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 64 * 1024, 16);
     }
 
     /**

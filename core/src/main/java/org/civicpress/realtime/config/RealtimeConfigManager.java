@@ -184,7 +184,9 @@ public final class RealtimeConfigManager {
         ConfigSection r = s.child("rooms");
         Rooms rooms = new Rooms(
                 r.integer("max_rooms", Rooms.DEFAULTS.maxRooms(), 1, 1_000_000),
-                r.duration("cleanup_timeout", Rooms.DEFAULTS.cleanupTimeout(), Duration.ofSeconds(1), Duration.ofDays(30)));
+                r.duration("cleanup_timeout", Rooms.DEFAULTS.cleanupTimeout(), Duration.ofSeconds(1), Duration.ofDays(30)),
+                r.integer("max_document_bytes", Rooms.DEFAULTS.maxDocumentBytes(), 1024, Integer.MAX_VALUE),
+                r.integer("max_pending_bytes", Rooms.DEFAULTS.maxPendingBytes(), 1024, Integer.MAX_VALUE));
         r.rejectUnknownKeys();
 
         ConfigSection sn = s.child("snapshots");
@@ -259,7 +261,9 @@ public final class RealtimeConfigManager {
                 ws.integer("max_message_bytes", Websocket.DEFAULTS.maxMessageBytes(), 1024, 256L * 1024 * 1024),
                 ws.duration("ping_interval", Websocket.DEFAULTS.pingInterval(), Duration.ZERO, Duration.ofHours(1)),
                 ws.duration("awareness_timeout", Websocket.DEFAULTS.awarenessTimeout(), Duration.ofSeconds(1),
-                        Duration.ofHours(1)));
+                        Duration.ofHours(1)),
+                ws.integer("max_awareness_bytes", Websocket.DEFAULTS.maxAwarenessBytes(), 64, 16L * 1024 * 1024),
+                ws.integer("max_awareness_clients", Websocket.DEFAULTS.maxAwarenessClients(), 1, 10_000));
         ws.rejectUnknownKeys();
 
         Api api = api(s.child("api"));

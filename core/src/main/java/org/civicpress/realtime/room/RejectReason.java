@@ -14,6 +14,8 @@ public final class RejectReason {
     public static final String RATE_LIMITED = "rate_limited";
     /** A join refused because the node already runs rooms.max_rooms rooms. */
     public static final String ROOM_LIMIT = "room_limit";
+    /** Over a room-side limit: document size, pending bytes, awareness state size or clients per connection. */
+    public static final String OVER_LIMIT = "over_limit";
     /** A room type refused a client update (e.g. a read-only room). */
     public static final String FORBIDDEN = "forbidden";
     /** A read-only connection (token grant "read") sent a message that would change the document. */

@@ -79,12 +79,15 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         final Map<String, Member> members = new LinkedHashMap<>();
         final RoomAwareness awareness = new RoomAwareness();
         final GroupCommit commit = new GroupCommit();
+        /** Document size and pending bytes an update may add (rebuilt by recovery, like the doc). */
+        final UpdateLimits limits;
         long updatesSinceSnapshot;
         /** Did the last applyUpdate change the doc? (what makes Yjs emit an 'update' event) */
         private boolean docChanged;
 
-        State(Doc doc) {
+        State(Doc doc, RoomSettings.Limits limits) {
             this.doc = doc;
+            this.limits = new UpdateLimits(limits);
             // Same test as Yjs before emitting 'update', without encoding the update nobody needs.
             doc.onAfterTransaction(tr -> docChanged |= !tr.deleteSet.clients.isEmpty() || stateChanged(tr));
         }
@@ -97,13 +100,16 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
 
         /**
-         * Applies an update to the doc; true when it must be journaled (it changed the doc or left something
-         * pending). Throws {@link InvalidUpdateException} leaving the doc unchanged when ycrdt rejects it.
+         * Applies an update to the doc; true when it must be journaled (it changed the doc or what the doc holds
+         * pending: an update re-sent while its dependencies are still missing is not journaled again).
+         * Throws {@link InvalidUpdateException} leaving the doc unchanged when ycrdt rejects it.
          */
         boolean apply(byte[] update, Object origin) {
             docChanged = false;
+            byte[] pendingStructs = doc.store.pendingStructs != null ? doc.store.pendingStructs.update() : null;
+            byte[] pendingDs = doc.store.pendingDs;
             Y.applyUpdate(doc, update, origin);
-            return docChanged || doc.hasPending();
+            return docChanged || !UpdateLimits.samePending(pendingStructs, pendingDs, doc);
         }
 
         public Doc doc() {
@@ -318,7 +324,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     @Override
     public State emptyState() {
-        return new State(new Doc());
+        return new State(new Doc(), settings.limits());
     }
 
     /** Disabled: {@link SnapshotRetention} deletes after every snapshot, not only at multiples of n. */
@@ -342,13 +348,16 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 // Taken right after a write completed: the doc is exactly what the journal holds.
                 // Side effect in the adapter (departure): the encoding is reused for the API push after the save.
                 snapshotsInFlight.add(new SnapshotInFlight(encoded));
+                state.limits.measured(encoded.length);
                 return new Snapshot(encoded);
             }
 
             @Override
             public State fromJournal(Object from) {
                 State state = emptyState();
-                Y.applyUpdate(state.doc, ((Snapshot) from).encodedState(), SNAPSHOT_ORIGIN);
+                byte[] encoded = ((Snapshot) from).encodedState();
+                Y.applyUpdate(state.doc, encoded, SNAPSHOT_ORIGIN);
+                state.limits.measured(encoded.length);
                 return state;
             }
         };
@@ -474,6 +483,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             state.commit.defer(new AnswerSyncStep1(member.connectionId(), step1.stateVector()));
             return Effect().none();
         } else if (message instanceof YMessage.Awareness awareness) {
+            String overLimit = state.awareness.refusal(member.connectionId(), awareness.entries(), settings.limits());
+            if (overLimit != null) {
+                return reject(state, member, CloseCodes.RATE_LIMITED.code(), overLimit, RejectReason.OVER_LIMIT);
+            }
             state.awareness.apply(member.connectionId(), awareness.entries(), System.nanoTime());
             FanOut.toAll(state.members.values(), AwarenessProtocol.wrapUpdate(awareness.update()), member);
             return Effect().none();
@@ -499,6 +512,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
         if (type.checkUpdate(roomId, member.userId(), update) instanceof UpdateCheck.Reject refused) {
             return reject(state, member, refused.closeCode(), refused.reason(), refused.metricReason());
+        }
+        String overLimit = state.limits.refusal(state.doc, update);
+        if (overLimit != null) {
+            return reject(state, member, CloseCodes.RATE_LIMITED.code(), overLimit, RejectReason.OVER_LIMIT);
         }
         return applyAndJournal(state, member, update);
     }
@@ -541,6 +558,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             }
             return Effect().none();
         }
+        state.limits.applied(update.length);
         state.commit.buffer(member != null
                 ? new JournaledUpdate(update, member.userId(), member.connectionId(), System.currentTimeMillis())
                 : new JournaledUpdate(update, null, API_CONNECTION_ID, System.currentTimeMillis()));
@@ -779,6 +797,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             for (JournaledUpdate update : event.updates()) {
                 try {
                     Y.applyUpdate(state.doc, update.update(), RECOVERY_ORIGIN);
+                    state.limits.applied(update.update().length);
                 } catch (InvalidUpdateException e) {
                     // Journaled updates were validated when written; if an engine upgrade rejects one,
                     // a room that never recovers helps nobody: skip it loudly.

@@ -1,6 +1,8 @@
 package org.civicpress.realtime.room;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,15 +24,41 @@ final class RoomAwareness {
     private final Map<Long, Meta> meta = new HashMap<>();
     private final Map<String, Set<Long>> byConnection = new HashMap<>();
 
+    /**
+     * Null when {@code connectionId} may announce {@code entries}; else why not: a state larger than
+     * {@code maxAwarenessBytes} (its JSON text, UTF-8), or more client ids for this connection than
+     * {@code maxAwarenessClients}. Checked before {@link #apply}, so a refused message changes nothing.
+     */
+    String refusal(String connectionId, List<Entry> entries, RoomSettings.Limits limits) {
+        Set<Long> controlled = byConnection.getOrDefault(connectionId, Set.of());
+        Set<Long> added = new HashSet<>();
+        for (Entry e : entries) {
+            String json = e.stateJson();
+            // chars * 3 bounds the UTF-8 length: encode only states that may be too large.
+            if ((long) json.length() * 3 > limits.maxAwarenessBytes()) {
+                int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > limits.maxAwarenessBytes()) {
+                    return "awareness state size limit: " + bytes + " bytes, over websocket.max_awareness_bytes="
+                            + limits.maxAwarenessBytes();
+                }
+            }
+            // Only states this message would set count: y-websocket clients echo every awareness change they
+            // receive (other clients' states, same clock), which the room ignores.
+            if (!e.isRemoval() && !controlled.contains(e.clientId()) && applies(e)) added.add(e.clientId());
+        }
+        if (controlled.size() + added.size() > limits.maxAwarenessClients()) {
+            return "awareness clients limit: " + (controlled.size() + added.size())
+                    + " client ids on one connection, over websocket.max_awareness_clients="
+                    + limits.maxAwarenessClients();
+        }
+        return null;
+    }
+
     /** Applies an update from {@code connectionId} with y-protocols' clock rules. */
     void apply(String connectionId, List<Entry> entries, long nowNanos) {
         Set<Long> controlled = byConnection.computeIfAbsent(connectionId, k -> new LinkedHashSet<>());
         for (Entry e : entries) {
-            Meta m = meta.get(e.clientId());
-            long currentClock = m == null ? 0 : m.clock();
-            boolean newer = currentClock < e.clock();
-            boolean removalAtSameClock = currentClock == e.clock() && e.isRemoval() && states.containsKey(e.clientId());
-            if (!newer && !removalAtSameClock) continue;
+            if (!applies(e)) continue;
             if (e.isRemoval()) {
                 states.remove(e.clientId());
                 controlled.remove(e.clientId());
@@ -40,6 +68,15 @@ final class RoomAwareness {
             }
             meta.put(e.clientId(), new Meta(e.clock(), nowNanos));
         }
+    }
+
+    /** y-protocols' clock rule: a newer clock, or a removal at the current clock of a live state. */
+    private boolean applies(Entry e) {
+        Meta m = meta.get(e.clientId());
+        long currentClock = m == null ? 0 : m.clock();
+        boolean newer = currentClock < e.clock();
+        boolean removalAtSameClock = currentClock == e.clock() && e.isRemoval() && states.containsKey(e.clientId());
+        return newer || removalAtSameClock;
     }
 
     /** Removes every state announced by {@code connectionId}; returns the null-state entries to broadcast. */

@@ -18,6 +18,7 @@ import org.civicpress.realtime.config.RealtimeConfig;
  * @param awarenessTimeout     awareness states not renewed for this long are removed
  * @param maxMessageBytes      largest frame accepted (enforced by the http layer)
  * @param nodeName             reported in hook events
+ * @param limits               what one update or awareness message may add to a room (see {@link Limits})
  */
 public record RoomSettings(
         int snapshotEveryUpdates,
@@ -28,7 +29,43 @@ public record RoomSettings(
         int maxRoomsPerNode,
         Duration awarenessTimeout,
         int maxMessageBytes,
-        String nodeName) {
+        String nodeName,
+        Limits limits) {
+
+    /**
+     * Room-side limits on client input (checked before it touches the room; see docs/security.md).
+     *
+     * @param maxDocumentBytes    {@code rooms.max_document_bytes}: largest encoded document an update may produce
+     * @param maxPendingBytes     {@code rooms.max_pending_bytes}: most bytes of updates waiting for missing
+     *                            dependencies an update may leave in the room
+     * @param maxAwarenessBytes   {@code websocket.max_awareness_bytes}: largest awareness state (JSON, UTF-8)
+     * @param maxAwarenessClients {@code websocket.max_awareness_clients}: awareness client ids per connection
+     */
+    public record Limits(int maxDocumentBytes, int maxPendingBytes, int maxAwarenessBytes, int maxAwarenessClients) {
+        public static final Limits DEFAULTS = new Limits(RealtimeConfig.Rooms.DEFAULT_MAX_DOCUMENT_BYTES,
+                RealtimeConfig.Rooms.DEFAULT_MAX_PENDING_BYTES, RealtimeConfig.Websocket.DEFAULTS.maxAwarenessBytes(),
+                RealtimeConfig.Websocket.DEFAULTS.maxAwarenessClients());
+
+        public Limits {
+            if (maxDocumentBytes <= 0 || maxPendingBytes <= 0 || maxAwarenessBytes <= 0 || maxAwarenessClients <= 0) {
+                throw new IllegalArgumentException("room limits must be > 0: " + maxDocumentBytes + ", "
+                        + maxPendingBytes + ", " + maxAwarenessBytes + ", " + maxAwarenessClients);
+            }
+        }
+
+        static Limits from(RealtimeConfig config) {
+            return new Limits(config.rooms().maxDocumentBytes(), config.rooms().maxPendingBytes(),
+                    config.websocket().maxAwarenessBytes(), config.websocket().maxAwarenessClients());
+        }
+    }
+
+    /** With the default {@link Limits} (the shape before the limits existed). */
+    public RoomSettings(int snapshotEveryUpdates, Duration snapshotInterval, boolean snapshotsEnabled,
+                        boolean deleteEventsOnSnapshot, Duration cleanupTimeout, int maxRoomsPerNode,
+                        Duration awarenessTimeout, int maxMessageBytes, String nodeName) {
+        this(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, Limits.DEFAULTS);
+    }
 
     public RoomSettings {
         List<String> problems = new ArrayList<>();
@@ -40,6 +77,7 @@ public record RoomSettings(
         if (maxMessageBytes <= 0) problems.add("maxMessageBytes must be > 0, was " + maxMessageBytes);
         if (!problems.isEmpty()) throw new IllegalArgumentException("invalid room settings: " + String.join("; ", problems));
         if (nodeName == null || nodeName.isBlank()) nodeName = "local";
+        if (limits == null) limits = Limits.DEFAULTS;
     }
 
     /** The validated realtime configuration mapped onto the settings every room of this node uses. */
@@ -54,7 +92,8 @@ public record RoomSettings(
                 config.rooms().maxRooms(),
                 config.websocket().awarenessTimeout(),
                 config.websocket().maxMessageBytes(),
-                config.cluster().nodeName());
+                config.cluster().nodeName(),
+                Limits.from(config));
     }
 
     /** The documented defaults of the realtime module (written once, in {@link RealtimeConfig}), node "local". */
@@ -64,37 +103,42 @@ public record RoomSettings(
 
     public RoomSettings withSnapshotEveryUpdates(int n) {
         return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
     }
 
     public RoomSettings withSnapshotInterval(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
     }
 
     public RoomSettings withSnapshotsEnabled(boolean enabled) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, enabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
     }
 
     public RoomSettings withCleanupTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, d,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
     }
 
     public RoomSettings withMaxRoomsPerNode(int n) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName);
+                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName, limits);
     }
 
     public RoomSettings withAwarenessTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName);
+                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName, limits);
     }
 
     public RoomSettings withNodeName(String name) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name, limits);
+    }
+
+    public RoomSettings withLimits(Limits l) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, l);
     }
 
     private static boolean positive(Duration d) {

@@ -22,7 +22,8 @@
  *   <li><b>Echo = durable ack</b>: after a write completes, the batch is sent (one merged update frame,
  *   encoded once) to every joined connection, the senders included: straight to the sockets in this JVM,
  *   and once per other node to that node's {@code NodeRelay}, which writes to its sockets.</li>
- *   <li><b>Duplicates</b>: an update that changes nothing (and leaves nothing pending) is not journaled;
+ *   <li><b>Duplicates</b>: an update that changes neither the doc nor what it holds pending is not journaled
+ *   (so re-sending an update whose dependencies are missing does not grow the journal);
  *   it is echoed to its sender alone once every write in flight or buffered has completed, so the
  *   original is journaled before the ack.</li>
  *   <li><b>No unjournaled state leaks</b>: the doc runs ahead of the journal by the buffered batch, so
@@ -50,6 +51,13 @@
  * state (clock + 1) when the announcing connection leaves or the state is not renewed within
  * {@code awarenessTimeout}. messageAuth is only ever sent by servers and is ignored. An unknown message
  * type, a malformed frame or a Yjs update the engine rejects closes that connection with 4400.
+ *
+ * <h2>Limits</h2>
+ * Before a client update touches the doc, {@code UpdateLimits} checks that it keeps the encoded document under
+ * {@code rooms.max_document_bytes} and what waits for missing dependencies under {@code rooms.max_pending_bytes}
+ * (a Yjs doc cannot be rolled back, so the check comes first); before an awareness message touches the room's
+ * awareness, {@code RoomAwareness} checks the state size and the client ids per connection. Over a limit: the
+ * sender is closed with 4429 and the room is unchanged (docs/security.md, "Hostile input and limits").
  *
  * <h2>Connections</h2>
  * The {@code connection} package depends on this one, never the other way round: a connection joins with

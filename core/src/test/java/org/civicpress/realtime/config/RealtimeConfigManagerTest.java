@@ -75,6 +75,8 @@ class RealtimeConfigManagerTest {
                 rooms:
                   max_rooms: 7
                   cleanup_timeout: 5m
+                  max_document_bytes: 8388608
+                  max_pending_bytes: 65536
                 snapshots:
                   enabled: false
                   interval: 30
@@ -109,6 +111,8 @@ class RealtimeConfigManagerTest {
                   max_message_bytes: 1048576
                   ping_interval: 10s
                   awareness_timeout: 45
+                  max_awareness_bytes: 4096
+                  max_awareness_clients: 4
                 """);
         RealtimeConfig c = RealtimeConfigManager.load(dir,
                 Map.of("SERVICE_TOKEN", "tok", "HOOK_SECRET", "s3cret", "DB_PASS", "pw"));
@@ -116,7 +120,7 @@ class RealtimeConfigManagerTest {
         assertEquals(4000, c.port());
         assertEquals("127.0.0.1", c.host());
         assertEquals("/collab", c.path());
-        assertEquals(new RealtimeConfig.Rooms(7, Duration.ofMinutes(5)), c.rooms());
+        assertEquals(new RealtimeConfig.Rooms(7, Duration.ofMinutes(5), 8388608, 65536), c.rooms());
         assertEquals(new RealtimeConfig.Snapshots(false, Duration.ofSeconds(30), 50, SnapshotStorage.FILESYSTEM, false),
                 c.snapshots());
         assertEquals(new RealtimeConfig.RateLimiting(20, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), 3, 2),
@@ -138,7 +142,7 @@ class RealtimeConfigManagerTest {
                 "rt", "pw"), c.database());
         assertEquals(new RealtimeConfig.Cluster("n2", "127.0.0.1", 25521, List.of("pekko://realtime@10.0.0.1:25520")),
                 c.cluster());
-        assertEquals(new RealtimeConfig.Websocket(1048576, Duration.ofSeconds(10), Duration.ofSeconds(45)),
+        assertEquals(new RealtimeConfig.Websocket(1048576, Duration.ofSeconds(10), Duration.ofSeconds(45), 4096, 4),
                 c.websocket());
     }
 
@@ -169,6 +173,11 @@ class RealtimeConfigManagerTest {
         assertEquals("127.0.0.2", c.host());
         assertEquals("/rt", c.path());
         assertEquals(9, c.rooms().maxRooms());
+        RealtimeConfig limits = RealtimeConfigManager.load(dir, Map.of("REALTIME_ROOMS_MAX_PENDING_BYTES", "4096",
+                "REALTIME_WEBSOCKET_MAX_AWARENESS_CLIENTS", "3"));
+        assertEquals(4096, limits.rooms().maxPendingBytes());
+        assertEquals(RealtimeConfig.Rooms.DEFAULT_MAX_DOCUMENT_BYTES, limits.rooms().maxDocumentBytes());
+        assertEquals(3, limits.websocket().maxAwarenessClients());
         assertEquals(50, c.rateLimiting().messagesPerSecond());
         assertFalse(c.snapshots().enabled());
         assertEquals(new RealtimeConfig.Database(DatabaseType.POSTGRES, "jdbc:postgresql://db/rt", "u", "p"), c.database());
@@ -192,6 +201,8 @@ class RealtimeConfigManagerTest {
                 rooms:
                   max_rooms: many
                   cleanup_timeout: -5
+                  max_document_bytes: 12
+                  max_pending_bytes: big
                 snapshots:
                   storage: s3
                   interval: soon
@@ -207,13 +218,16 @@ class RealtimeConfigManagerTest {
                   seed_nodes: [localhost:25520]
                 websocket:
                   max_message_bytes: 12
+                  max_awareness_bytes: 0
+                  max_awareness_clients: -1
                 """);
         ConfigValidationException e = invalid(Map.of("REALTIME_ROOMS_MAX_ROOMS", "lots"));
         Set<String> paths = paths(e);
         for (String p : List.of("port", "hots", "path", "rooms.max_rooms", "rooms.cleanup_timeout",
                 "snapshots.storage", "snapshots.interval", "rate_limiting", "webhooks[0].url",
                 "webhooks[0].secret", "webhooks[0].events", "webhooks[0].color", "webhooks[1]",
-                "database.url", "cluster.seed_nodes[0]", "websocket.max_message_bytes")) {
+                "database.url", "cluster.seed_nodes[0]", "websocket.max_message_bytes", "rooms.max_document_bytes",
+                "rooms.max_pending_bytes", "websocket.max_awareness_bytes", "websocket.max_awareness_clients")) {
             assertTrue(paths.contains(p), "missing problem for " + p + " in:\n" + e.getMessage());
         }
         String msg = e.getMessage();
