@@ -18,6 +18,8 @@ import org.civicpress.realtime.config.RealtimeConfig;
  * @param awarenessTimeout     awareness states not renewed for this long are removed
  * @param maxMessageBytes      largest frame accepted (enforced by the http layer)
  * @param nodeName             reported in hook events
+ * @param retainEventsFor      events younger than this survive snapshot retention, for history
+ *                             ({@code history.retain_events}); zero = delete what snapshots cover right away
  */
 public record RoomSettings(
         int snapshotEveryUpdates,
@@ -28,7 +30,8 @@ public record RoomSettings(
         int maxRoomsPerNode,
         Duration awarenessTimeout,
         int maxMessageBytes,
-        String nodeName) {
+        String nodeName,
+        Duration retainEventsFor) {
 
     public RoomSettings {
         List<String> problems = new ArrayList<>();
@@ -40,6 +43,15 @@ public record RoomSettings(
         if (maxMessageBytes <= 0) problems.add("maxMessageBytes must be > 0, was " + maxMessageBytes);
         if (!problems.isEmpty()) throw new IllegalArgumentException("invalid room settings: " + String.join("; ", problems));
         if (nodeName == null || nodeName.isBlank()) nodeName = "local";
+        if (retainEventsFor == null || retainEventsFor.isNegative()) retainEventsFor = Duration.ZERO;
+    }
+
+    /** Without history retention (the constructor before history and audit). */
+    public RoomSettings(int snapshotEveryUpdates, Duration snapshotInterval, boolean snapshotsEnabled,
+                        boolean deleteEventsOnSnapshot, Duration cleanupTimeout, int maxRoomsPerNode,
+                        Duration awarenessTimeout, int maxMessageBytes, String nodeName) {
+        this(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, Duration.ZERO);
     }
 
     /** The validated realtime configuration mapped onto the settings every room of this node uses. */
@@ -54,7 +66,8 @@ public record RoomSettings(
                 config.rooms().maxRooms(),
                 config.websocket().awarenessTimeout(),
                 config.websocket().maxMessageBytes(),
-                config.cluster().nodeName());
+                config.cluster().nodeName(),
+                config.history().retainEvents());
     }
 
     /** The documented defaults of the realtime module (written once, in {@link RealtimeConfig}), node "local". */
@@ -64,37 +77,42 @@ public record RoomSettings(
 
     public RoomSettings withSnapshotEveryUpdates(int n) {
         return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, retainEventsFor);
     }
 
     public RoomSettings withSnapshotInterval(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, retainEventsFor);
     }
 
     public RoomSettings withSnapshotsEnabled(boolean enabled) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, enabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, retainEventsFor);
     }
 
     public RoomSettings withCleanupTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, d,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, retainEventsFor);
     }
 
     public RoomSettings withMaxRoomsPerNode(int n) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName);
+                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName, retainEventsFor);
     }
 
     public RoomSettings withAwarenessTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName);
+                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName, retainEventsFor);
     }
 
     public RoomSettings withNodeName(String name) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name, retainEventsFor);
+    }
+
+    public RoomSettings withRetainEventsFor(Duration d) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, d);
     }
 
     private static boolean positive(Duration d) {
