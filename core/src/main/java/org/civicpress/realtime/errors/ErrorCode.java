@@ -18,6 +18,8 @@ public enum ErrorCode {
     PERMISSION_DENIED(403, CloseCodes.PERMISSION_DENIED, true),
     CONNECTION_LIMIT_EXCEEDED(429, CloseCodes.RATE_LIMITED, true),
     ROOM_NOT_FOUND(404, CloseCodes.ROOM_NOT_FOUND, false),
+    /** A history request for a point whose events are no longer kept (history.retain_events, docs/history.md). */
+    HISTORY_NOT_RETAINED(410, CloseCodes.INVALID_MESSAGE, false),
     /** Any other failure inside the server (the body says no more than "Internal error"). */
     REALTIME_ERROR(500, CloseCodes.INTERNAL_ERROR, true),
 
