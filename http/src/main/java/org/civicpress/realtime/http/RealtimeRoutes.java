@@ -35,9 +35,18 @@ final class RealtimeRoutes extends AllDirectives {
     private final ServerState state;
     private final RealtimeMetrics metrics;
     private final RoomSockets sockets;
+    /** {@code /api/rooms/{roomId}/...} history and audit; null = not served (tests without a journal). */
+    private final HistoryRoutes history;
 
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
                    ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting) {
+        this(system, path, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting, null);
+    }
+
+    RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
+                   ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
+                   HistoryRoutes history) {
+        this.history = history;
         this.path = trimSlashes(path);
         this.state = state;
         this.metrics = metrics;
@@ -51,6 +60,7 @@ final class RealtimeRoutes extends AllDirectives {
     Route route() {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
+                history != null ? history.route(correlationId) : reject(),
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),

@@ -19,6 +19,7 @@ import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.services.AuthService;
 import org.civicpress.realtime.services.RealtimeServices;
 import org.civicpress.realtime.services.ServiceContainer;
 import org.civicpress.realtime.services.ServiceFactory;
@@ -117,7 +118,8 @@ public final class RealtimeServer {
         RoomSettings roomSettings = RoomSettings.from(config);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
-                metrics, config.rateLimiting());
+                metrics, config.rateLimiting(),
+                new HistoryRoutes(system, services.resolve(ServiceKeys.AUTH, AuthService.class)));
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port())
                         .withSettings(HttpErrors.serverSettings(system.settings().config()))
