@@ -117,16 +117,17 @@ class HistoryIT {
                 HttpResponse<String> doc = call(server, "GET", "/api/rooms/" + ROOM + "/document?at=" + p.sequenceNr(),
                         admin, null);
                 assertEquals(200, doc.statusCode(), doc.body());
-                assertEquals(p.json(), JSON.readTree(doc.body()), "as of " + p.sequenceNr());
+                assertEquals(content(p.json()), content(JSON.readTree(doc.body())), "as of " + p.sequenceNr());
                 HttpResponse<byte[]> bin = HTTP.send(request(server, "GET", "/api/rooms/" + ROOM + "/document?at="
                         + p.sequenceNr(), admin).header("Accept", "application/octet-stream").build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, bin.statusCode());
                 Doc loaded = AsOf.rebuild(bin.body(), List.of());
-                assertEquals(p.json(), JSON.readTree(loaded.toJSONString()), "binary as of " + p.sequenceNr());
+                assertEquals(content(p.json()), content(JSON.readTree(loaded.toJSONString())),
+                        "binary as of " + p.sequenceNr());
                 HttpResponse<String> byTime = call(server, "GET", "/api/rooms/" + ROOM + "/document?at="
                         + p.journaledAt(), admin, null);
-                assertEquals(p.json(), JSON.readTree(byTime.body()), "as of " + p.journaledAt());
+                assertEquals(content(p.json()), content(JSON.readTree(byTime.body())), "as of " + p.journaledAt());
             }
 
             // diff from point 2 to point 5: the text delta turns the earlier text into the later one
@@ -161,7 +162,9 @@ class HistoryIT {
                 for (NodeClient c : clients) {
                     c.send("{\"op\":\"capture\"}");
                     JsonNode captured = c.await("captured", WAIT);
-                    if (!target.json().equals(captured.path("json"))) return c.name() + " shows " + captured.path("json");
+                    if (!content(target.json()).equals(content(captured.path("json")))) {
+                        return c.name() + " shows " + captured.path("json");
+                    }
                 }
                 return null;
             });
@@ -182,15 +185,33 @@ class HistoryIT {
             try {
                 fresh.await("synced", WAIT);
                 fresh.send("{\"op\":\"capture\"}");
-                assertEquals(points.get(1).json(), fresh.await("captured", WAIT).path("json"));
+                assertEquals(content(points.get(1).json()), content(fresh.await("captured", WAIT).path("json")));
             } finally {
                 fresh.close();
             }
             Point last = points.get(points.size() - 1);
             HttpResponse<String> doc = call(again, "GET", "/api/rooms/" + ROOM + "/document?at=" + last.sequenceNr(),
                     admin, null);
-            assertEquals(last.json(), JSON.readTree(doc.body()), "history before the rollback unchanged");
+            assertEquals(content(last.json()), content(JSON.readTree(doc.body())), "history before the rollback unchanged");
         }
+    }
+
+    /**
+     * A document's JSON without empty top-level types: a replica prints the types its code declared ({@code
+     * getMap("meta")} prints {@code {}} while empty), the server only those that hold or held something (the
+     * update format carries no type for an empty one), and a type emptied by a rollback may print as "".
+     */
+    private static JsonNode content(JsonNode json) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = json.deepCopy();
+        List<String> empty = new ArrayList<>();
+        copy.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            if ((v.isContainerNode() || v.isTextual()) && (v.isTextual() ? v.asText().isEmpty() : v.isEmpty())) {
+                empty.add(e.getKey());
+            }
+        });
+        copy.remove(empty);
+        return copy;
     }
 
     /** Captures every client until they agree (the broadcast of the last update reached all). */
