@@ -29,6 +29,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, CloseCodes.INVALID_MESSAGE, true),
     NOT_ACCEPTABLE(406, CloseCodes.INVALID_MESSAGE, true),
     REQUEST_TIMEOUT(408, CloseCodes.INVALID_MESSAGE, true),
+    GONE(410, CloseCodes.INVALID_MESSAGE, true),
     PAYLOAD_TOO_LARGE(413, CloseCodes.MESSAGE_TOO_BIG, true),
     URI_TOO_LONG(414, CloseCodes.INVALID_MESSAGE, true),
     UNSUPPORTED_MEDIA_TYPE(415, CloseCodes.INVALID_MESSAGE, true),
