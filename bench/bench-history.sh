@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # As-of reconstruction of a large room (docs/history.md): N updates (default 100,000: the first edits of the
-# automerge-paper trace, one journal event each) written through a real room into H2, then the document as of
+# automerge-paper trace, sent to a real room in bursts of 20 and journaled by its group commit into H2), then the document as of
 # the last, a middle and an early point read back with RoomHistory (Pekko Persistence Query + snapshot store),
 # with snapshots every S updates (kept by history.retain_events) and without snapshots; plus, in memory, the full
 # replay merged first (Y.mergeUpdates, what the server does) vs applied one update at a time.

@@ -245,6 +245,65 @@ class RoomHistoryTest {
         return map;
     }
 
+    /**
+     * With history.retain_events, deletes stop at the newest snapshot saved longer ago than the period: events
+     * younger than it stay readable, older ones go once a later snapshot is saved.
+     */
+    @Test
+    void retentionPeriodKeepsRecentEventsAndDeletesOlderOnesOnH2(@TempDir Path dataDir) throws Exception {
+        DatabaseSettings db = DatabaseSettings.h2In(dataDir);
+        SchemaCreator.ensureSchema(db);
+        ActorTestKit kit = ActorTestKit.create("RoomHistoryPeriodTest", pekkoConfig(db));
+        try {
+            RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(2)
+                    .withCleanupTimeout(Duration.ofSeconds(30)).withRetainEventsFor(Duration.ofMillis(1500));
+            ActorRef<Room.Command> room = kit.spawn(Room.create("period", settings,
+                    RoomServices.defaults(HookSystem.inProcess()), null));
+            TestProbe<SocketOut> socket = join(kit, room, "c1");
+            next(socket);
+            Editors editors = new Editors();
+            List<String> jsonAt = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String s = "a" + i;
+                room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(
+                        editors.edit(0, d -> d.getText("t").insert(0, s)))));
+                next(socket);
+                jsonAt.add(editors.json());
+            }
+            RoomHistory history = new RoomHistory(kit.system(), WAIT);
+            // snapshots at 2 and 4 were saved just now: within the period, nothing is deleted
+            Thread.sleep(300);
+            assertEquals(jsonAt.get(0), AsOf.json(await(history.documentAt("period", 1)).doc()));
+            Thread.sleep(1600);
+            for (int i = 4; i < 8; i++) {
+                String s = "b" + i;
+                room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(
+                        editors.edit(0, d -> d.getText("t").insert(0, s)))));
+                next(socket);
+                jsonAt.add(editors.json());
+            }
+            // the snapshot at 6 deleted up to the snapshot at 4 (saved more than the period ago), not further
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            boolean deleted = false;
+            while (!deleted && System.nanoTime() < deadline) {
+                try {
+                    await(history.documentAt("period", 1));
+                    Thread.sleep(100);
+                } catch (CompletionException e) {
+                    HistoryNotRetainedError error = assertInstanceOf(HistoryNotRetainedError.class, e.getCause());
+                    assertEquals(4L, ((Number) error.details().get("oldestSequenceNr")).longValue());
+                    deleted = true;
+                }
+            }
+            assertTrue(deleted, "events before the snapshot at 4 deleted");
+            for (int seq = 4; seq <= 8; seq++) {
+                assertEquals(jsonAt.get(seq - 1), AsOf.json(await(history.documentAt("period", seq)).doc()), "at " + seq);
+            }
+        } finally {
+            ActorTestKit.shutdown(kit.system(), Duration.ofSeconds(30), false);
+        }
+    }
+
     private static <T> T await(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
