@@ -70,10 +70,7 @@ class RoomHistoryTest {
 
     @Test
     void historyAsOfDiffAndRollbackOnH2(@TempDir Path dataDir) throws Exception {
-        DatabaseSettings db = DatabaseSettings.h2In(dataDir);
-        SchemaCreator.ensureSchema(db);
-        ActorTestKit kit = ActorTestKit.create("RoomHistoryTest", pekkoConfig(db));
-        try {
+        withH2Kit(dataDir, kit -> {
             // snapshots every 3 updates, events kept for an hour: as-of starts from snapshots, history is complete
             RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(3)
                     .withCleanupTimeout(Duration.ofMillis(500)).withRetainEventsFor(Duration.ofHours(1));
@@ -191,18 +188,13 @@ class RoomHistoryTest {
             again.tell(new Room.FromClient("c4", SyncProtocol.encodeSyncStep1(new byte[] {0})));
             Doc recovered = AsOf.rebuild(assertInstanceOf(YMessage.SyncStep2.class, next(fresh)).update(), List.of());
             assertEquals(content(jsonAt.get(2)), content(recovered.toJSONString()));
-        } finally {
-            ActorTestKit.shutdown(kit.system(), Duration.ofSeconds(30), false);
-        }
+        });
     }
 
     /** Without history retention, what the snapshots cover is deleted and reading it answers 410. */
     @Test
     void deletedHistoryIsReportedNotGuessedOnH2(@TempDir Path dataDir) throws Exception {
-        DatabaseSettings db = DatabaseSettings.h2In(dataDir);
-        SchemaCreator.ensureSchema(db);
-        ActorTestKit kit = ActorTestKit.create("RoomHistoryRetentionTest", pekkoConfig(db));
-        try {
+        withH2Kit(dataDir, kit -> {
             RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(2)
                     .withCleanupTimeout(Duration.ofMillis(500));
             ActorRef<Room.Command> room = kit.spawn(Room.create("forgetful", settings,
@@ -217,25 +209,44 @@ class RoomHistoryTest {
                 next(socket);
             }
             RoomHistory history = new RoomHistory(kit.system(), WAIT);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            CompletionException gone = null;
-            while (gone == null && System.nanoTime() < deadline) {
-                try {
-                    await(history.documentAt("forgetful", 1));
-                    Thread.sleep(100); // the deletes run after the snapshot
-                } catch (CompletionException e) {
-                    gone = e;
-                }
-            }
-            assertNotNull(gone, "events 1.. were deleted by retention");
-            HistoryNotRetainedError error = assertInstanceOf(HistoryNotRetainedError.class, gone.getCause());
+            HistoryNotRetainedError error = awaitNotRetained(history, "forgetful", 1);
             long oldest = ((Number) error.details().get("oldestSequenceNr")).longValue();
             assertTrue(oldest >= 2, "oldest readable point " + oldest);
             // the latest document is still exact
             assertEquals(editors.json(), AsOf.json(await(history.documentAt("forgetful", Long.MAX_VALUE)).doc()));
+        });
+    }
+
+    @FunctionalInterface
+    private interface KitBody {
+        void run(ActorTestKit kit) throws Exception;
+    }
+
+    /** Runs {@code body} on an actor system with the JDBC journal and snapshot store on an H2 file database. */
+    private static void withH2Kit(Path dataDir, KitBody body) throws Exception {
+        DatabaseSettings db = DatabaseSettings.h2In(dataDir);
+        SchemaCreator.ensureSchema(db);
+        ActorTestKit kit = ActorTestKit.create("RoomHistoryTest", pekkoConfig(db));
+        try {
+            body.run(kit);
         } finally {
             ActorTestKit.shutdown(kit.system(), Duration.ofSeconds(30), false);
         }
+    }
+
+    /** Reads {@code seq} until retention has deleted it (the deletes run after the snapshot); the 410 error. */
+    private static HistoryNotRetainedError awaitNotRetained(RoomHistory history, String roomId, long seq)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                await(history.documentAt(roomId, seq));
+                Thread.sleep(100);
+            } catch (CompletionException e) {
+                return assertInstanceOf(HistoryNotRetainedError.class, e.getCause());
+            }
+        }
+        return fail("sequence number " + seq + " of " + roomId + " still readable after " + WAIT);
     }
 
     /** A document's JSON as data, without the types a rollback emptied (an emptied array prints []). */
@@ -251,10 +262,7 @@ class RoomHistoryTest {
      */
     @Test
     void retentionPeriodKeepsRecentEventsAndDeletesOlderOnesOnH2(@TempDir Path dataDir) throws Exception {
-        DatabaseSettings db = DatabaseSettings.h2In(dataDir);
-        SchemaCreator.ensureSchema(db);
-        ActorTestKit kit = ActorTestKit.create("RoomHistoryPeriodTest", pekkoConfig(db));
-        try {
+        withH2Kit(dataDir, kit -> {
             RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(2)
                     .withCleanupTimeout(Duration.ofSeconds(30)).withRetainEventsFor(Duration.ofMillis(1500));
             ActorRef<Room.Command> room = kit.spawn(Room.create("period", settings,
@@ -283,25 +291,12 @@ class RoomHistoryTest {
                 jsonAt.add(editors.json());
             }
             // the snapshot at 6 deleted up to the snapshot at 4 (saved more than the period ago), not further
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            boolean deleted = false;
-            while (!deleted && System.nanoTime() < deadline) {
-                try {
-                    await(history.documentAt("period", 1));
-                    Thread.sleep(100);
-                } catch (CompletionException e) {
-                    HistoryNotRetainedError error = assertInstanceOf(HistoryNotRetainedError.class, e.getCause());
-                    assertEquals(4L, ((Number) error.details().get("oldestSequenceNr")).longValue());
-                    deleted = true;
-                }
-            }
-            assertTrue(deleted, "events before the snapshot at 4 deleted");
+            HistoryNotRetainedError error = awaitNotRetained(history, "period", 1);
+            assertEquals(4L, ((Number) error.details().get("oldestSequenceNr")).longValue());
             for (int seq = 4; seq <= 8; seq++) {
                 assertEquals(jsonAt.get(seq - 1), AsOf.json(await(history.documentAt("period", seq)).doc()), "at " + seq);
             }
-        } finally {
-            ActorTestKit.shutdown(kit.system(), Duration.ofSeconds(30), false);
-        }
+        });
     }
 
     private static <T> T await(CompletionStage<T> stage) {
