@@ -28,7 +28,8 @@ public record RealtimeConfig(
         Database database,
         Cluster cluster,
         Websocket websocket,
-        Api api) {
+        Api api,
+        History history) {
 
     public static final boolean DEFAULT_ENABLED = true;
     public static final int DEFAULT_PORT = 3001;
@@ -39,6 +40,15 @@ public record RealtimeConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         webhooks = List.copyOf(webhooks);
         if (api == null) api = Api.DEFAULTS;
+        if (history == null) history = History.DEFAULTS;
+    }
+
+    /** Without a {@code history} section (the constructor before history and audit). */
+    public RealtimeConfig(boolean enabled, int port, String host, String path, Path dataDir, Rooms rooms,
+                          Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
+                          Database database, Cluster cluster, Websocket websocket, Api api) {
+        this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
+                websocket, api, History.DEFAULTS);
     }
 
     /** Without an {@code api} section (the constructor before the CivicPress API integration). */
@@ -53,7 +63,7 @@ public record RealtimeConfig(
     public static RealtimeConfig defaults(Path dataDir) {
         return new RealtimeConfig(DEFAULT_ENABLED, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
                 Rooms.DEFAULTS, Snapshots.DEFAULTS, RateLimiting.DEFAULTS, Auth.DEFAULTS, List.of(),
-                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS);
+                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS, History.DEFAULTS);
     }
 
     /** Directory of the durable webhook outbox. */
@@ -83,6 +93,16 @@ public record RealtimeConfig(
     }
 
     public enum SnapshotStorage { DATABASE, FILESYSTEM }
+
+    /**
+     * {@code history.*}: what the journal keeps for history and audit (docs/history.md). {@code retainEvents}
+     * ({@code history.retain_events}): events younger than this are kept even when snapshots cover them (with
+     * {@code snapshots.delete_events_on_snapshot}), and so are the snapshots a room needs to replay them;
+     * zero = only what recovery needs.
+     */
+    public record History(Duration retainEvents) {
+        public static final History DEFAULTS = new History(Duration.ZERO);
+    }
 
     /**
      * {@code rate_limiting.*}. {@code burstSeconds}: the per-connection message bucket holds this many seconds'

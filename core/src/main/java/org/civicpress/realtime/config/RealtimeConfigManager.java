@@ -25,6 +25,7 @@ import org.civicpress.realtime.config.RealtimeConfig.RateLimiting;
 import org.civicpress.realtime.config.RealtimeConfig.Rooms;
 import org.civicpress.realtime.config.RealtimeConfig.SnapshotStorage;
 import org.civicpress.realtime.config.RealtimeConfig.Snapshots;
+import org.civicpress.realtime.config.RealtimeConfig.History;
 import org.civicpress.realtime.config.RealtimeConfig.Webhook;
 import org.civicpress.realtime.config.RealtimeConfig.Websocket;
 import org.civicpress.realtime.hooks.HookEvents;
@@ -268,9 +269,14 @@ public final class RealtimeConfigManager {
 
         Api api = api(s.child("api"));
 
+        ConfigSection hi = s.child("history");
+        History history = new History(hi.duration("retain_events", History.DEFAULTS.retainEvents(), Duration.ZERO,
+                Duration.ofDays(36_500)));
+        hi.rejectUnknownKeys();
+
         s.rejectUnknownKeys();
         return new RealtimeConfig(enabled, port, host, path, dataDir, rooms, snapshots, rate, auth, webhooks,
-                database, cluster, websocket, api);
+                database, cluster, websocket, api, history);
     }
 
     /** {@code auth.*}; env {@code REALTIME_AUTH_*}, {@code REALTIME_AUTH_JWT_*}, {@code REALTIME_AUTH_INTROSPECTION_*}. */

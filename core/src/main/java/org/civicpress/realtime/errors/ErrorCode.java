@@ -18,6 +18,8 @@ public enum ErrorCode {
     PERMISSION_DENIED(403, CloseCodes.PERMISSION_DENIED, true),
     CONNECTION_LIMIT_EXCEEDED(429, CloseCodes.RATE_LIMITED, true),
     ROOM_NOT_FOUND(404, CloseCodes.ROOM_NOT_FOUND, false),
+    /** A history request for a point whose events are no longer kept (history.retain_events, docs/history.md). */
+    HISTORY_NOT_RETAINED(410, CloseCodes.INVALID_MESSAGE, false),
     /** Any other failure inside the server (the body says no more than "Internal error"). */
     REALTIME_ERROR(500, CloseCodes.INTERNAL_ERROR, true),
 
@@ -27,6 +29,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, CloseCodes.INVALID_MESSAGE, true),
     NOT_ACCEPTABLE(406, CloseCodes.INVALID_MESSAGE, true),
     REQUEST_TIMEOUT(408, CloseCodes.INVALID_MESSAGE, true),
+    GONE(410, CloseCodes.INVALID_MESSAGE, true),
     PAYLOAD_TOO_LARGE(413, CloseCodes.MESSAGE_TOO_BIG, true),
     URI_TOO_LONG(414, CloseCodes.INVALID_MESSAGE, true),
     UNSUPPORTED_MEDIA_TYPE(415, CloseCodes.INVALID_MESSAGE, true),

@@ -20,6 +20,9 @@ final class GroupCommit {
 
     record EchoToSender(String connectionId, byte[] frame) implements Deferred {}
 
+    /** An answer of the room's own (e.g. to a rollback), run once the journal has caught up. */
+    record Notify(Runnable action) implements Deferred {}
+
     /** A write is in flight (set by {@link #startWrite}, cleared by {@link #writeCompleted}). */
     private boolean persisting;
     /** Validated updates already applied to the doc, waiting for the write in flight. */

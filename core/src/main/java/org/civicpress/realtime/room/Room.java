@@ -40,6 +40,8 @@ import org.civicpress.realtime.delivery.NodeRelay;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.errors.CloseReasons;
+import org.civicpress.realtime.history.AsOf;
+import org.civicpress.realtime.history.DocRestore;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
@@ -161,6 +163,18 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     /** Admin: close every connection with {@code closeCode} and passivate; answers how many were closed. */
     public record Close(int closeCode, String reason, ActorRef<Closed> replyTo) implements Command {}
 
+    /**
+     * Admin rollback: make the document show {@code targetState} (the document as of an earlier point, as one
+     * update) by a new update that goes the way of every client update (journaled, then broadcast), recorded as
+     * sent by {@code userId} from connection {@value #ROLLBACK_CONNECTION_ID}. Answered once journaled.
+     */
+    public record RestoreTo(byte[] targetState, String userId, ActorRef<Restored> replyTo) implements Command {
+        public RestoreTo {
+            Objects.requireNonNull(targetState, "targetState");
+            Objects.requireNonNull(replyTo, "replyTo");
+        }
+    }
+
     private record ConnectionTerminated(String connectionId) implements Command {}
 
     /** The API's answer for the initial content (piped back to the actor). */
@@ -198,6 +212,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     /** Answer to {@link Close}. */
     public record Closed(int connectionsClosed) implements CborSerializable {}
 
+    /**
+     * Answer to {@link RestoreTo}: {@code changed} false when the document already showed that state (nothing
+     * journaled); {@code sequenceNr} the room's last journaled event once the restoring update is in the
+     * journal; {@code error} non-null when the room could not make the update (nothing journaled).
+     */
+    public record Restored(boolean changed, long sequenceNr, String error) implements CborSerializable {}
+
     // ---------------------------------------------------------------- events and snapshot
 
     public sealed interface Event {}
@@ -232,6 +253,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     /** Connection id of the updates the room journals for the CivicPress API (initial content). */
     public static final String API_CONNECTION_ID = "api";
+
+    /** Connection id of the updates the room journals for an admin rollback ({@link RestoreTo}). */
+    public static final String ROLLBACK_CONNECTION_ID = "rollback";
 
     /** Registers rooms with cluster sharding. Call once per ActorSystem. */
     public static void init(ActorSystem<?> system, RoomSettings settings, RoomServices services) {
@@ -319,7 +343,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         this.timers = timers;
         this.registry = registry;
         this.retention = new SnapshotRetention(ctx.getSystem(), persistenceId(), settings.deleteEventsOnSnapshot(),
-                ctx.messageAdapter(Object.class, RetentionResult::new));
+                settings.retainEventsFor(), ctx.messageAdapter(Object.class, RetentionResult::new));
     }
 
     @Override
@@ -374,6 +398,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 .onCommand(Inspect.class, this::onInspect)
                 .onCommand(Close.class, this::onClose)
                 .onCommand(InitialContentLoaded.class, this::onInitialContent)
+                .onCommand(RestoreTo.class, this::onRestoreTo)
                 .onCommand(RetentionResult.class, (state, r) -> {
                     SnapshotRetention.logResult(ctx.getLog(), roomId, r.result());
                     return Effect().none();
@@ -527,15 +552,24 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * skips the batch ({@link GroupCommit#takeAppliedAhead}), and a failed write stops the incarnation.
      */
     private Effect<Event, State> applyAndJournal(State state, Member member, byte[] update) {
-        Object origin = member != null ? member.connectionId() : API_ORIGIN;
+        return applyAndJournal(state, member, update, null, API_CONNECTION_ID);
+    }
+
+    /**
+     * {@code member} null: a server-made update, journaled as sent by {@code serverUserId} from
+     * {@code serverConnectionId} ({@value #API_CONNECTION_ID}: initial content, {@value #ROLLBACK_CONNECTION_ID}).
+     */
+    private Effect<Event, State> applyAndJournal(State state, Member member, byte[] update, String serverUserId,
+                                                 String serverConnectionId) {
+        Object origin = member != null ? member.connectionId() : serverConnectionId;
         boolean journal;
         try {
             journal = state.apply(update, origin);
         } catch (InvalidUpdateException e) {
             if (member == null) {
                 metrics.messageRejected(RejectReason.INVALID_UPDATE);
-                ctx.getLog().error("room {}: initial content from the CivicPress API is not a valid Yjs update, "
-                        + "ignored: {}", roomId, e.getMessage());
+                ctx.getLog().error("room {}: server-made update ({}) is not a valid Yjs update, ignored: {}",
+                        roomId, serverConnectionId, e.getMessage());
                 return Effect().none();
             }
             return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), "invalid Yjs update: " + e.getMessage(),
@@ -561,7 +595,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         state.limits.applied(update.length);
         state.commit.buffer(member != null
                 ? new JournaledUpdate(update, member.userId(), member.connectionId(), System.currentTimeMillis())
-                : new JournaledUpdate(update, null, API_CONNECTION_ID, System.currentTimeMillis()));
+                : new JournaledUpdate(update, serverUserId, serverConnectionId, System.currentTimeMillis()));
         return state.commit.persisting() ? Effect().none() : persistBuffer(state);
     }
 
@@ -590,6 +624,40 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         inspect.replyTo().tell(new Inspection(roomId, type.name(), members, sequenceNr, state.updatesSinceSnapshot,
                 retention.lastSnapshotSeqNr(), type.journaled() ? Y.encodeStateAsUpdate(state.doc) : null));
         return Effect().none();
+    }
+
+    /**
+     * The restoring update is computed here, against the room's own doc (so edits racing with the request are
+     * taken into account), and journaled like a client update; the answer waits until the journal has it.
+     */
+    private Effect<Event, State> onRestoreTo(State state, RestoreTo restore) {
+        if (!type.journaled()) {
+            restore.replyTo().tell(new Restored(false, sequenceNr, "room type " + type.name() + " has no document"));
+            return Effect().none();
+        }
+        if (state.commit.answersWaiting()) return Effect().stash();
+        byte[] update;
+        try {
+            update = DocRestore.restoringUpdate(state.doc, AsOf.rebuild(restore.targetState(), List.of()));
+        } catch (RuntimeException e) {
+            ctx.getLog().error("room {}: could not compute the rollback update", roomId, e);
+            restore.replyTo().tell(new Restored(false, sequenceNr, "could not compute the rollback: " + e));
+            return Effect().none();
+        }
+        if (update == null) {
+            restore.replyTo().tell(new Restored(false, sequenceNr, null));
+            return Effect().none();
+        }
+        ctx.getLog().info("room {}: rollback requested by {} ({} bytes)", roomId, restore.userId(), update.length);
+        Effect<Event, State> effect = applyAndJournal(state, null, update, restore.userId(), ROLLBACK_CONNECTION_ID);
+        // Answered like every other answer: once the journal holds everything the doc holds.
+        Runnable answer = () -> restore.replyTo().tell(new Restored(true, sequenceNr, null));
+        if (state.quiescent()) {
+            answer.run();
+        } else {
+            state.commit.defer(new GroupCommit.Notify(answer));
+        }
+        return effect;
     }
 
     private Effect<Event, State> onClose(State state, Close close) {
@@ -674,6 +742,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             } else if (d instanceof EchoToSender e) {
                 Member m = state.members.get(e.connectionId());
                 if (m != null) m.send(e.frame());
+            } else if (d instanceof GroupCommit.Notify n) {
+                n.action().run();
             }
         }
     }

@@ -19,6 +19,8 @@ import org.civicpress.realtime.config.RealtimeConfig;
  * @param maxMessageBytes      largest frame accepted (enforced by the http layer)
  * @param nodeName             reported in hook events
  * @param limits               what one update or awareness message may add to a room (see {@link Limits})
+ * @param retainEventsFor      events younger than this survive snapshot retention, for history
+ *                             ({@code history.retain_events}); zero = delete what snapshots cover right away
  */
 public record RoomSettings(
         int snapshotEveryUpdates,
@@ -30,7 +32,8 @@ public record RoomSettings(
         Duration awarenessTimeout,
         int maxMessageBytes,
         String nodeName,
-        Limits limits) {
+        Limits limits,
+        Duration retainEventsFor) {
 
     /**
      * Room-side limits on client input (checked before it touches the room; see docs/security.md).
@@ -59,12 +62,12 @@ public record RoomSettings(
         }
     }
 
-    /** With the default {@link Limits} (the shape before the limits existed). */
+    /** With the default {@link Limits} and no history retention (the shape before either existed). */
     public RoomSettings(int snapshotEveryUpdates, Duration snapshotInterval, boolean snapshotsEnabled,
                         boolean deleteEventsOnSnapshot, Duration cleanupTimeout, int maxRoomsPerNode,
                         Duration awarenessTimeout, int maxMessageBytes, String nodeName) {
         this(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, Limits.DEFAULTS);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, Limits.DEFAULTS, Duration.ZERO);
     }
 
     public RoomSettings {
@@ -78,6 +81,7 @@ public record RoomSettings(
         if (!problems.isEmpty()) throw new IllegalArgumentException("invalid room settings: " + String.join("; ", problems));
         if (nodeName == null || nodeName.isBlank()) nodeName = "local";
         if (limits == null) limits = Limits.DEFAULTS;
+        if (retainEventsFor == null || retainEventsFor.isNegative()) retainEventsFor = Duration.ZERO;
     }
 
     /** The validated realtime configuration mapped onto the settings every room of this node uses. */
@@ -93,7 +97,8 @@ public record RoomSettings(
                 config.websocket().awarenessTimeout(),
                 config.websocket().maxMessageBytes(),
                 config.cluster().nodeName(),
-                Limits.from(config));
+                Limits.from(config),
+                config.history().retainEvents());
     }
 
     /** The documented defaults of the realtime module (written once, in {@link RealtimeConfig}), node "local". */
@@ -103,42 +108,47 @@ public record RoomSettings(
 
     public RoomSettings withSnapshotEveryUpdates(int n) {
         return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
     }
 
     public RoomSettings withSnapshotInterval(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
     }
 
     public RoomSettings withSnapshotsEnabled(boolean enabled) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, enabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
     }
 
     public RoomSettings withCleanupTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, d,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits);
+                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
     }
 
     public RoomSettings withMaxRoomsPerNode(int n) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName, limits);
+                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
     }
 
     public RoomSettings withAwarenessTimeout(Duration d) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName, limits);
+                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName, limits, retainEventsFor);
     }
 
     public RoomSettings withNodeName(String name) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name, limits);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name, limits, retainEventsFor);
     }
 
     public RoomSettings withLimits(Limits l) {
         return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, l);
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, l, retainEventsFor);
+    }
+
+    public RoomSettings withRetainEventsFor(Duration d) {
+        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
+                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, d);
     }
 
     private static boolean positive(Duration d) {

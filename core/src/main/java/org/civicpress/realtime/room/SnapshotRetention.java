@@ -1,6 +1,8 @@
 package org.civicpress.realtime.room;
 
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.DeleteMessagesFailure;
@@ -19,6 +21,12 @@ import org.slf4j.Logger;
  * cannot be loaded, recovery falls back to P and still finds every later event (deleting up to N would lose
  * the events between P and N in that case).
  *
+ * <p>History ({@code history.retain_events}, docs/history.md): with a retention period R &gt; 0 the base of the
+ * deletes is not P but the newest snapshot B (at most P) saved more than R ago: every event up to B is older
+ * than R, so events of the last R stay readable, and B stays as the starting point to replay them (as do the
+ * snapshots after B, which make as-of reconstruction fast). The snapshot recovery started from counts as saved
+ * at recovery (its save time is not known here): deleting it may come up to R later than strictly needed.
+ *
  * <p>Why not Pekko's {@code RetentionCriteria.snapshotEvery(n, 2)}: it deletes only after snapshots taken at a
  * sequence number that is a multiple of n, and a room's events carry batches and markers, so most snapshots
  * (interval, final, batch-triggered) deleted nothing. {@code EventSourcedBehavior} has no delete effect, so the
@@ -28,6 +36,9 @@ import org.slf4j.Logger;
 final class SnapshotRetention {
     private final PersistenceId persistenceId;
     private final boolean deleteEvents;
+    private final long retainMillis;
+    /** Snapshots this incarnation knows to be kept, oldest first: {sequence number, saved at (epoch ms)}. */
+    private final ArrayDeque<long[]> kept = new ArrayDeque<>();
     private final org.apache.pekko.actor.ActorRef journal;
     private final org.apache.pekko.actor.ActorRef snapshotStore;
     private final org.apache.pekko.actor.ActorRef replies;
@@ -36,9 +47,10 @@ final class SnapshotRetention {
 
     /** {@code replies}: where the plugins answer (the room logs failures); default journal and snapshot plugins. */
     SnapshotRetention(org.apache.pekko.actor.typed.ActorSystem<?> system, PersistenceId persistenceId,
-                      boolean deleteEvents, ActorRef<Object> replies) {
+                      boolean deleteEvents, Duration retainEventsFor, ActorRef<Object> replies) {
         this.persistenceId = persistenceId;
         this.deleteEvents = deleteEvents;
+        this.retainMillis = retainEventsFor.toMillis();
         Persistence persistence = Persistence.get(Adapter.toClassic(system));
         // "" = the default plugins, as for the room itself (it sets no plugin ids)
         this.journal = persistence.journalFor("", ConfigFactory.empty());
@@ -49,6 +61,7 @@ final class SnapshotRetention {
     /** After recovery: the snapshot it started from (0 = none). */
     void recovered(long snapshotSeqNr) {
         lastSnapshotSeqNr = snapshotSeqNr;
+        if (snapshotSeqNr > 0) kept.add(new long[] {snapshotSeqNr, System.currentTimeMillis()});
     }
 
     long lastSnapshotSeqNr() {
@@ -57,14 +70,30 @@ final class SnapshotRetention {
 
     /** A snapshot at {@code seqNr} was saved: delete what the previous one covers, and older snapshots. */
     void snapshotSaved(long seqNr) {
+        snapshotSaved(seqNr, System.currentTimeMillis());
+    }
+
+    /** {@link #snapshotSaved(long)} at a given time; returns the base of the deletes sent (0 = none). */
+    long snapshotSaved(long seqNr, long nowMillis) {
         long previous = lastSnapshotSeqNr;
         lastSnapshotSeqNr = seqNr;
-        if (previous <= 0 || previous >= seqNr) return;
+        kept.add(new long[] {seqNr, nowMillis});
+        if (previous <= 0 || previous >= seqNr) return 0;
+        long base = previous;
+        if (retainMillis > 0) {
+            base = 0;
+            for (long[] k : kept) {
+                if (k[0] <= previous && k[1] <= nowMillis - retainMillis) base = k[0];
+            }
+            if (base <= 0) return 0;
+        }
+        while (!kept.isEmpty() && kept.peekFirst()[0] < base) kept.pollFirst();
         if (deleteEvents) {
-            journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId.id(), previous, replies), replies);
+            journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId.id(), base, replies), replies);
         }
         snapshotStore.tell(new SnapshotProtocol.DeleteSnapshots(persistenceId.id(),
-                SnapshotSelectionCriteria.create(previous - 1, Long.MAX_VALUE)), replies);
+                SnapshotSelectionCriteria.create(base - 1, Long.MAX_VALUE)), replies);
+        return base;
     }
 
     /** Logs a failed delete (a later snapshot deletes the same again); successes are silent. */

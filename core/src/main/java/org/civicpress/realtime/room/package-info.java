@@ -15,7 +15,9 @@
  * event handler skips re-applying the batch it was just handed ({@code appliedAhead}) and applies
  * events normally during recovery. Each journaled update records who sent it: the user id of the
  * connection's Join (null = anonymous), the connection id ({@code "api"} for initial content from the
- * CivicPress API) and the server time it reached the room.
+ * CivicPress API, {@code "rollback"} for an admin rollback, {@code RestoreTo}) and the server time it reached
+ * the room. A rollback is a server-made update computed against the room's own doc ({@code history.DocRestore})
+ * and journaled like a client update; the admin's answer waits, like every answer, for the journal.
  * <ul>
  *   <li><b>Group commit</b>: while a write is in flight, further validated updates are buffered; when it
  *   completes, the buffer becomes ONE {@code UpdatesJournaled} event (one journal round trip).</li>

@@ -267,6 +267,20 @@ class RealtimeConfigManagerTest {
     }
 
     @Test
+    void historyRetentionFromFileAndEnvironmentReachesTheRooms() throws IOException {
+        assertEquals(java.time.Duration.ZERO, RealtimeConfigManager.load(dir, Map.of()).history().retainEvents());
+        yml("history:\n  retain_events: 30d\n");
+        RealtimeConfig c = RealtimeConfigManager.load(dir, Map.of());
+        assertEquals(java.time.Duration.ofDays(30), c.history().retainEvents());
+        assertEquals(java.time.Duration.ofDays(30),
+                org.civicpress.realtime.room.RoomSettings.from(c).retainEventsFor());
+        assertEquals(java.time.Duration.ofHours(2), RealtimeConfigManager.load(dir,
+                Map.of("REALTIME_HISTORY_RETAIN_EVENTS", "2h")).history().retainEvents());
+        yml("history:\n  retain_events: forever\n  keep: yes\n");
+        assertEquals(Set.of("history.retain_events", "history.keep"), paths(invalid(Map.of())));
+    }
+
+    @Test
     void wrongTypesAreReported() throws IOException {
         yml("enabled: maybe\nport: '3001'\nsnapshots:\n  enabled: 1\nauth:\n  service_token: 12345\n");
         ConfigValidationException e = invalid(Map.of());

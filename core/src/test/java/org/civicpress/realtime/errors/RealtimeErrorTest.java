@@ -77,7 +77,7 @@ class RealtimeErrorTest {
     void theErrorCodeTableGivesEveryTypedErrorItsStatusAndEveryHttpStatusAGenericCode() {
         for (RealtimeError e : List.of(new RoomNotFoundError("x"), new ConnectionLimitExceededError("x"),
                 new InvalidYjsUpdateError("x"), new AuthenticationFailedError("x"), new PermissionDeniedError("x"),
-                new RealtimeError("x"))) {
+                new HistoryNotRetainedError("x", Map.of()), new RealtimeError("x"))) {
             ErrorCode code = ErrorCode.valueOf(e.code());
             assertEquals(code.httpStatus(), e.httpStatus(), e.code());
             assertSame(code.closeCode(), e.closeCode(), e.code());

@@ -40,22 +40,20 @@ final class RealtimeRoutes extends AllDirectives {
     private final AdminAuth adminAuth;
     /** The admin inspector's API; null: not served (routes without a cluster, in tests). */
     private final AdminRoutes admin;
+    /** {@code /api/rooms/{roomId}/...} history and audit; null = not served (tests without a journal). */
+    private final HistoryRoutes history;
 
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
                    ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
-                   AuthService authService, RealtimeConfig.Auth auth, AdminRoutes admin) {
+                   AuthService authService, RealtimeConfig.Auth auth, AdminRoutes admin, HistoryRoutes history) {
         this.admin = admin;
+        this.history = history;
         this.path = trimSlashes(path);
         this.state = state;
         this.metrics = metrics;
         this.sockets = new RoomSockets(system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting,
                 authService, auth);
         this.adminAuth = new AdminAuth(authService);
-    }
-
-    /** The guard for admin surfaces, shared with routes added next to these. */
-    AdminAuth adminAuth() {
-        return adminAuth;
     }
 
     OpenSockets openSockets() {
@@ -67,6 +65,7 @@ final class RealtimeRoutes extends AllDirectives {
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
                 new PageRoutes(path).route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
                 admin == null ? reject() : admin.route(correlationId), // GET /api/cluster, /api/rooms, /api/events
+                history == null ? reject() : history.route(correlationId), // /api/rooms/{roomId}/history, ...
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),

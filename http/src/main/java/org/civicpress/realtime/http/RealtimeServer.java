@@ -130,10 +130,12 @@ public final class RealtimeServer {
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
         // Recording from here on: the admin inspector shows this node's last events (GET /api/events).
         RecentHookEvents recentEvents = RecentHookEvents.attach(hooks, RECENT_HOOK_EVENTS);
+        AdminAuth adminAuth = new AdminAuth(authService);
         AdminRoutes admin = new AdminRoutes(system, services.resolve(ServiceKeys.ROOM_MANAGER, RoomManager.class),
-                recentEvents, new AdminAuth(authService));
+                recentEvents, adminAuth);
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
-                metrics, config.rateLimiting(), authService, config.auth(), admin);
+                metrics, config.rateLimiting(), authService, config.auth(), admin,
+                new HistoryRoutes(system, adminAuth));
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port())
                         .withSettings(HttpErrors.serverSettings(system.settings().config()))

@@ -229,7 +229,7 @@ class RoomJdbcTest {
     }
 
     /** Joins as ClientConnection does (its socket, this node's relay); returns the socket probe. */
-    private static TestProbe<SocketOut> join(ActorTestKit kit, ActorRef<Room.Command> room, String connectionId) {
+    static TestProbe<SocketOut> join(ActorTestKit kit, ActorRef<Room.Command> room, String connectionId) {
         TestProbe<Room.ToConnection> connection = kit.createTestProbe();
         TestProbe<SocketOut> socket = kit.createTestProbe();
         room.tell(new Room.Join(connectionId, connection.getRef(), "user-" + connectionId, false, socket.getRef(),
@@ -238,12 +238,12 @@ class RoomJdbcTest {
         return socket;
     }
 
-    private static YMessage next(TestProbe<SocketOut> socket) {
+    static YMessage next(TestProbe<SocketOut> socket) {
         return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 
     /** Same layering as PersistenceConfig, read from the cluster-config sources. */
-    private static Config pekkoConfig(DatabaseSettings db) {
+    static Config pekkoConfig(DatabaseSettings db) {
         return ConfigFactory.parseMap(Map.of(
                         "realtime.db.url", db.url(),
                         "realtime.db.user", db.user(),
