@@ -28,7 +28,8 @@ public record RealtimeConfig(
         Database database,
         Cluster cluster,
         Websocket websocket,
-        Api api) {
+        Api api,
+        Hocuspocus hocuspocus) {
 
     public static final boolean DEFAULT_ENABLED = true;
     public static final int DEFAULT_PORT = 3001;
@@ -39,6 +40,15 @@ public record RealtimeConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         webhooks = List.copyOf(webhooks);
         if (api == null) api = Api.DEFAULTS;
+        if (hocuspocus == null) hocuspocus = Hocuspocus.DEFAULTS;
+    }
+
+    /** Without a {@code hocuspocus} section (the constructor before the Hocuspocus endpoint). */
+    public RealtimeConfig(boolean enabled, int port, String host, String path, Path dataDir, Rooms rooms,
+                          Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
+                          Database database, Cluster cluster, Websocket websocket, Api api) {
+        this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
+                websocket, api, Hocuspocus.DEFAULTS);
     }
 
     /** Without an {@code api} section (the constructor before the CivicPress API integration). */
@@ -46,14 +56,14 @@ public record RealtimeConfig(
                           Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
                           Database database, Cluster cluster, Websocket websocket) {
         this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
-                websocket, Api.DEFAULTS);
+                websocket, Api.DEFAULTS, Hocuspocus.DEFAULTS);
     }
 
     /** The configuration used when there is no realtime.yml and no environment override. */
     public static RealtimeConfig defaults(Path dataDir) {
         return new RealtimeConfig(DEFAULT_ENABLED, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
                 Rooms.DEFAULTS, Snapshots.DEFAULTS, RateLimiting.DEFAULTS, Auth.DEFAULTS, List.of(),
-                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS);
+                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS, Hocuspocus.DEFAULTS);
     }
 
     /** Directory of the durable webhook outbox. */
@@ -238,6 +248,16 @@ public record RealtimeConfig(
         public Cluster {
             seedNodes = List.copyOf(seedNodes);
         }
+    }
+
+    /**
+     * {@code hocuspocus.*}: the endpoint for {@code @hocuspocus/provider} clients (docs/configuration.md).
+     * {@code path}: its WebSocket path; {@code relayStateless}: Stateless messages also go to the document's
+     * other Hocuspocus clients (hook listeners always get them); {@code maxDocumentsPerSocket}: documents one
+     * socket may have open at once (more: close 4429).
+     */
+    public record Hocuspocus(String path, boolean relayStateless, int maxDocumentsPerSocket) {
+        public static final Hocuspocus DEFAULTS = new Hocuspocus("/hocuspocus", true, 100);
     }
 
     /** {@code websocket.*}: per-connection limits. */

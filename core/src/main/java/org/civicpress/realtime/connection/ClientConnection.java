@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.civicpress.realtime.CborSerializable;
+import org.civicpress.realtime.auth.RoomAccess;
 import org.civicpress.realtime.delivery.NodeRelay;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
@@ -58,13 +59,33 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     static final Duration JOIN_RETRY = Duration.ofSeconds(3);
 
     /**
-     * {@code userId} null = anonymous; {@code locator} null = cluster sharding of this ActorSystem.
+     * {@code userId} null = anonymous; {@code access} what the principal may do in the room (null = WRITE);
+     * {@code locator} null = cluster sharding of this ActorSystem.
      * {@code correlationId}: the id the HTTP layer gave the upgrade request (null = none); it goes into
      * the MDC of every log line of this connection, with roomId, clientId (= connectionId), userId, node.
      */
     public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
-                                           String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
-                                           RoomLocator locator) {
+                                           RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
+                                           RoomSettings settings, RoomLocator locator) {
+        return create(roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator,
+                false);
+    }
+
+    /**
+     * One document of a Hocuspocus socket: as above, and the room also sends this connection its extension
+     * frames (durable acks, stateless messages: {@code RoomExtensionFrames}) on {@code socket}.
+     */
+    public static Behavior<Command> createWithExtensionFrames(String roomId, String connectionId,
+                                                              String remoteAddress, String userId, RoomAccess access,
+                                                              String correlationId, ActorRef<SocketOut> socket,
+                                                              RoomSettings settings, RoomLocator locator) {
+        return create(roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator,
+                true);
+    }
+
+    private static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
+                                            RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
+                                            RoomSettings settings, RoomLocator locator, boolean extensionFrames) {
         Map<String, String> mdc = new HashMap<>();
         mdc.put("roomId", roomId);
         mdc.put("clientId", connectionId);
@@ -73,8 +94,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         if (correlationId != null) mdc.put("correlationId", correlationId);
         return Behaviors.withMdc(Command.class, Map.copyOf(mdc),
                 Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
-                        connectionId, remoteAddress, userId, correlationId, socket, settings,
-                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem())))));
+                        connectionId, remoteAddress, userId, access, correlationId, socket, settings,
+                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem()), extensionFrames))));
     }
 
     private final TimerScheduler<Command> timers;
@@ -82,6 +103,10 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final String connectionId;
     private final String remoteAddress;
     private final String userId;
+    /** What the principal may do in the room (null = WRITE, the unauthenticated routes). */
+    private final RoomAccess access;
+    /** The room sends this connection its extension frames (a Hocuspocus document). */
+    private final boolean extensionFrames;
     /** The upgrade request's correlation id: in the MDC and in this connection's hook events. */
     private final String correlationId;
     private final ActorRef<SocketOut> socket;
@@ -101,9 +126,12 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private long queuedBytes;
 
     private ClientConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId,
-                             String connectionId, String remoteAddress, String userId, String correlationId,
-                             ActorRef<SocketOut> socket, RoomSettings settings, RoomLocator locator) {
+                             String connectionId, String remoteAddress, String userId, RoomAccess access,
+                             String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
+                             RoomLocator locator, boolean extensionFrames) {
         super(ctx);
+        this.access = access == null ? RoomAccess.WRITE : access;
+        this.extensionFrames = extensionFrames;
         this.timers = timers;
         this.roomId = roomId;
         this.connectionId = connectionId;
@@ -140,7 +168,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery);
         // a room on another node writes through our node's relay.
         locator.locate(roomId).tell(new Room.Join(connectionId, fromRoom, userId, rejoining, socket, relay,
-                correlationId));
+                correlationId, extensionFrames));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 

@@ -48,7 +48,7 @@ class ClientConnectionTest {
         TestProbe<Room.Command> room1 = kit.createTestProbe();
         TestProbe<Room.Command> room2 = kit.createTestProbe();
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1", null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1", null, null,
                 socket.getRef(), fastSettings(), roomId -> current.get()));
 
         Room.Join join = room1.expectMessageClass(Room.Join.class, WAIT);
@@ -86,7 +86,7 @@ class ClientConnectionTest {
     void closeFromTheRoomClosesTheSocketAndStops() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null, null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null, null, null,
                 socket.getRef(), fastSettings(), roomId -> room.getRef()));
         Room.Join join = room.expectMessageClass(Room.Join.class, WAIT);
         join.connection().tell(new Room.CloseWith(4400, "invalid Yjs update"));
@@ -100,7 +100,7 @@ class ClientConnectionTest {
     void unansweredJoinIsRetried() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, null, socket.getRef(), fastSettings(),
+        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, null, null, socket.getRef(), fastSettings(),
                 roomId -> room.getRef()));
         room.expectMessageClass(Room.Join.class, WAIT);
         room.expectMessageClass(Room.Join.class, WAIT);
@@ -116,7 +116,7 @@ class ClientConnectionTest {
                 new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-real", "c4", "127.0.0.1",
-                null, null, socket.getRef(), settings, roomId -> current.get()));
+                null, null, null, socket.getRef(), settings, roomId -> current.get()));
 
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
@@ -152,7 +152,7 @@ class ClientConnectionTest {
         ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, RoomServices.defaults(hooks), null));
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-corr", "c5", "127.0.0.1",
-                null, "req-77", socket.getRef(), settings, roomId -> room));
+                null, null, "req-77", socket.getRef(), settings, roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         kit.stop(conn);
 

@@ -64,10 +64,10 @@ class RoomManagerTest {
         try {
             TestProbe<SocketOut> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("managed-1", "c1",
-                    "127.0.0.1", "alice", null, socket.getRef(), settings, null));
+                    "127.0.0.1", "alice", null, null, socket.getRef(), settings, null));
             TestProbe<SocketOut> anonymousSocket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> anonymous = kit.spawn(ClientConnection.create("managed-1", "c2",
-                    "127.0.0.1", null, null, anonymousSocket.getRef(), settings, null));
+                    "127.0.0.1", null, null, null, anonymousSocket.getRef(), settings, null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             assertInstanceOf(YMessage.SyncStep1.class, next(anonymousSocket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));

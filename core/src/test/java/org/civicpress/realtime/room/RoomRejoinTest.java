@@ -98,7 +98,7 @@ class RoomRejoinTest {
         AtomicReference<ActorRef<Room.Command>> current =
                 new AtomicReference<>(kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, null,
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, null, null,
                 socket.getRef(), fastSettings(), id -> current.get()));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
 

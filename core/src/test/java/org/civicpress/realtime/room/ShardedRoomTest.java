@@ -62,7 +62,7 @@ class ShardedRoomTest {
         try {
             TestProbe<SocketOut> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(
-                    ClientConnection.create("sharded-1", "c1", "127.0.0.1", null, null, socket.getRef(), settings, null));
+                    ClientConnection.create("sharded-1", "c1", "127.0.0.1", null, null, null, socket.getRef(), settings, null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
             assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(socket)).update());
@@ -76,7 +76,7 @@ class ShardedRoomTest {
             // a new connection starts a new incarnation that recovered U1
             TestProbe<SocketOut> socket2 = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn2 = kit.spawn(
-                    ClientConnection.create("sharded-1", "c2", "127.0.0.1", null, null, socket2.getRef(), settings, null));
+                    ClientConnection.create("sharded-1", "c2", "127.0.0.1", null, null, null, socket2.getRef(), settings, null));
             YMessage.SyncStep1 step1 = assertInstanceOf(YMessage.SyncStep1.class, next(socket2));
             assertArrayEquals(hex("010105"), step1.stateVector());
             conn2.tell(new ClientConnection.SocketClosed());

@@ -63,7 +63,7 @@ final class ConnectionFlow {
                                                   RealtimeMetrics metrics) {
         return create(system, roomId, remoteAddress, settings, outgoingBufferMessages, openSockets, metrics,
                 (connectionId, socket) -> ClientConnection.create(roomId, connectionId, remoteAddress, null,
-                        correlationId, socket, settings, null));
+                        null, correlationId, socket, settings, null));
     }
 
     /** What runs behind the socket: {@link ClientConnection} in production, a scripted actor in tests. */

@@ -36,12 +36,24 @@ final class RealtimeRoutes extends AllDirectives {
     private final RealtimeMetrics metrics;
     private final RoomSockets sockets;
 
+    /** The Hocuspocus endpoint's path (trimmed) and admission; null path = not served (tests of other routes). */
+    private final String hocuspocusPath;
+    private final HocuspocusSockets hocuspocus;
+
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
                    ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting) {
+        this(system, path, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting, null);
+    }
+
+    RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
+                   ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
+                   HocuspocusSockets hocuspocus) {
         this.path = trimSlashes(path);
         this.state = state;
         this.metrics = metrics;
         this.sockets = new RoomSockets(system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting);
+        this.hocuspocus = hocuspocus;
+        this.hocuspocusPath = hocuspocus == null ? null : trimSlashes(hocuspocus.path());
     }
 
     OpenSockets openSockets() {
@@ -50,6 +62,7 @@ final class RealtimeRoutes extends AllDirectives {
 
     Route route() {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
+                hocuspocusRoute(correlationId),
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),
                 path("health", () -> get(this::readiness)),
@@ -75,6 +88,21 @@ final class RealtimeRoutes extends AllDirectives {
             }
             return complete(sockets.accept(lowLevel, roomId, remoteAddress(request), correlationId));
         });
+    }
+
+    /** {@code GET <hocuspocus.path>}: one WebSocket, many documents (the name is in every frame). */
+    private Route hocuspocusRoute(String correlationId) {
+        if (hocuspocus == null) return reject();
+        return path(separateOnSlashes(hocuspocusPath), () -> pathEndOrSingleSlash(() -> extractRequest(request -> {
+            Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
+            if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
+                return HttpErrors.complete(new NotAWebSocketError(hocuspocusPath, correlationId), correlationId,
+                        request);
+            }
+            String remote = remoteAddress(request);
+            return complete(sockets.accept(lowLevel, "hocuspocus", remote, correlationId,
+                    hocuspocus.connectionFactory(remote, correlationId)));
+        })));
     }
 
     private static String remoteAddress(HttpRequest request) {

@@ -19,6 +19,7 @@ import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
+import org.civicpress.realtime.services.AuthService;
 import org.civicpress.realtime.services.RealtimeServices;
 import org.civicpress.realtime.services.ServiceContainer;
 import org.civicpress.realtime.services.ServiceFactory;
@@ -116,8 +117,10 @@ public final class RealtimeServer {
         // while the node starts (a liveness probe must not kill a slow start), WebSockets are closed with 1012.
         RoomSettings roomSettings = RoomSettings.from(config);
         int outgoingBuffer = system.settings().config().getInt("realtime.websocket.outgoing-buffer-messages");
+        AuthService auth = services.resolve(ServiceKeys.AUTH, AuthService.class);
+        HocuspocusSockets hocuspocus = new HocuspocusSockets(config.hocuspocus(), config.auth(), roomSettings, auth);
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
-                metrics, config.rateLimiting());
+                metrics, config.rateLimiting(), hocuspocus);
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port())
                         .withSettings(HttpErrors.serverSettings(system.settings().config()))

@@ -15,6 +15,7 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.civicpress.realtime.config.RealtimeConfig;
+import org.civicpress.realtime.connection.ClientConnection;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.room.RejectReason;
@@ -68,10 +69,23 @@ final class RoomSockets {
 
     /** The 101 response that runs this socket: closed at once (1012, 4429) or connected to its room. */
     HttpResponse accept(UpgradeToWebSocketLowLevel upgrade, String roomId, String remote, String correlationId) {
-        return CustomCloseFrames.serve(upgrade, handler(roomId, remote, correlationId), webSocketSettings, wsLog);
+        return CustomCloseFrames.serve(upgrade, handler(roomId, remote, correlationId,
+                (connectionId, socket) -> ClientConnection.create(roomId, connectionId, remote, null, null,
+                        correlationId, socket, roomSettings, null)), webSocketSettings, wsLog);
     }
 
-    private Flow<Message, Message, NotUsed> handler(String roomId, String remote, String correlationId) {
+    /**
+     * The same admission (readiness, connection limits, message shaping, open-socket registry) for a socket that
+     * {@code connection} runs: the Hocuspocus endpoint's; {@code label} names it in log lines.
+     */
+    HttpResponse accept(UpgradeToWebSocketLowLevel upgrade, String label, String remote, String correlationId,
+                        ConnectionFlow.ConnectionFactory connection) {
+        return CustomCloseFrames.serve(upgrade, handler(label, remote, correlationId, connection), webSocketSettings,
+                wsLog);
+    }
+
+    private Flow<Message, Message, NotUsed> handler(String roomId, String remote, String correlationId,
+                                                    ConnectionFlow.ConnectionFactory connection) {
         ServerState.Phase phase = state.phase();
         if (phase != ServerState.Phase.READY) {
             // Starting (rooms not ready) or shutting down (rooms being handed off): reconnect, here later or elsewhere.
@@ -90,8 +104,8 @@ final class RoomSockets {
         ConnectionLimiter.Lease lease = outcome.lease();
         return Flow.<Message>create()
                 .throttle(messagesPerSecond, Duration.ofSeconds(1), burst(messagesPerSecond), ThrottleMode.shaping())
-                .via(ConnectionFlow.create(system, roomId, remote, correlationId, roomSettings,
-                        outgoingBufferMessages, openSockets, metrics))
+                .via(ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages,
+                        openSockets, metrics, connection))
                 .watchTermination((notUsed, done) -> {
                     // Not whenComplete: on a Scala-backed stage it runs on the common pool, a new thread per
                     // call on a 1-CPU machine. release() is cheap and thread-safe: run it where it completes.
