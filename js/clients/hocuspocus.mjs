@@ -18,8 +18,14 @@ const args = parseArgs(process.argv.slice(2))
 const name = args.name || 'hp'
 hardTimeout(Number(args.timeout || 120000), 'hocuspocus ' + name)
 
+// The provider closes a socket that is still connecting when it retries (server down): ws then emits 'error',
+// which would end the process without a listener.
+class QuietWebSocket extends WebSocket {
+  constructor (...a) { super(...a); this.on('error', (e) => emit({ event: 'socketError', message: String(e.message) })) }
+}
+
 const socket = new HocuspocusProviderWebsocket({
-  url: args.url, WebSocketPolyfill: WebSocket, delay: 200, minDelay: 200, maxDelay: 1000, jitter: false
+  url: args.url, WebSocketPolyfill: QuietWebSocket, delay: 200, minDelay: 200, maxDelay: 1000, jitter: false
 })
 socket.on('close', ({ event }) => emit({ event: 'close', code: event.code, reason: String(event.reason || '') }))
 

@@ -66,10 +66,20 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                                                                String correlationId, ActorRef<SocketOut> socket,
                                                                RoomSettings roomSettings, AuthService auth,
                                                                Settings settings, Predicate<String> validName) {
+        return forSocket(socketId, remoteAddress, correlationId, socket, roomSettings, auth, settings, validName,
+                null);
+    }
+
+    /** As above; {@code locator} finds the rooms (null = cluster sharding of this ActorSystem). */
+    public static Behavior<ClientConnection.Command> forSocket(String socketId, String remoteAddress,
+                                                               String correlationId, ActorRef<SocketOut> socket,
+                                                               RoomSettings roomSettings, AuthService auth,
+                                                               Settings settings, Predicate<String> validName,
+                                                               RoomLocator locator) {
         return Behaviors.setup(ctx -> {
             ActorRef<Command> session = ctx.spawn(Behaviors.<Command>setup(c -> new HocuspocusConnection(c,
-                    socketId, remoteAddress, correlationId, socket, roomSettings, auth, settings, validName)),
-                    "hocuspocus");
+                    socketId, remoteAddress, correlationId, socket, roomSettings, auth, settings, validName,
+                    locator)), "hocuspocus");
             ctx.watch(session);
             return Behaviors.receive(ClientConnection.Command.class)
                     .onMessage(ClientConnection.FromSocket.class, f -> {
@@ -118,14 +128,17 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     private final AuthService auth;
     private final Settings settings;
     private final Predicate<String> validName;
+    private final RoomLocator locator;
     private final Map<String, Doc> docs = new HashMap<>();
     private long generations;
     private boolean closing;
 
     private HocuspocusConnection(ActorContext<Command> ctx, String socketId, String remoteAddress,
                                  String correlationId, ActorRef<SocketOut> socket, RoomSettings roomSettings,
-                                 AuthService auth, Settings settings, Predicate<String> validName) {
+                                 AuthService auth, Settings settings, Predicate<String> validName,
+                                 RoomLocator locator) {
         super(ctx);
+        this.locator = locator;
         this.socketId = socketId;
         this.remoteAddress = remoteAddress;
         this.correlationId = correlationId;
@@ -233,7 +246,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                 "out-" + child);
         doc.connection = getContext().spawn(ClientConnection.createWithExtensionFrames(doc.name, doc.connectionId,
                 remoteAddress, authenticated.principal().userIdOrNull(), access, correlationId, doc.out,
-                roomSettings, null), "doc-" + child);
+                roomSettings, locator), "doc-" + child);
         doc.phase = Phase.OPEN;
         while (!doc.pending.isEmpty()) onDocumentMessage(doc, doc.pending.poll());
         doc.pendingBytes = 0;
