@@ -1,10 +1,13 @@
 package org.civicpress.realtime.connection;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
@@ -50,6 +53,8 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     private record AuthDone(String document, long generation, AuthOutcome outcome) implements Command {}
 
     private record DocumentClosed(String document, long generation, int code, String reason) implements Command {}
+
+    private record TokenExpired(String document, long generation) implements Command {}
 
     /**
      * {@code relayStateless}: Stateless messages also go to the document's other Hocuspocus clients (they always
@@ -113,6 +118,8 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         boolean readOnly;
         ActorRef<ClientConnection.Command> connection;
         ActorRef<SocketOut> out;
+        /** Closes the document when its token expires (null: the token does not expire). */
+        Cancellable expiry;
 
         Doc(String name, long generation) {
             this.name = name;
@@ -155,6 +162,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                 .onMessage(Frame.class, this::onFrame)
                 .onMessage(AuthDone.class, this::onAuthDone)
                 .onMessage(DocumentClosed.class, this::onDocumentClosed)
+                .onMessage(TokenExpired.class, this::onTokenExpired)
                 .onMessage(SocketEnded.class, ended -> stop(ended.why()))
                 .build();
     }
@@ -248,6 +256,12 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                 remoteAddress, authenticated.principal().userIdOrNull(), access, correlationId, doc.out,
                 roomSettings, locator), "doc-" + child);
         doc.phase = Phase.OPEN;
+        Instant expiresAt = authenticated.principal().expiresAt();
+        if (expiresAt != null) {
+            Duration left = Duration.between(Instant.now(), expiresAt);
+            doc.expiry = getContext().scheduleOnce(left.isNegative() ? Duration.ZERO : left, getContext().getSelf(),
+                    new TokenExpired(doc.name, doc.generation));
+        }
         while (!doc.pending.isEmpty()) onDocumentMessage(doc, doc.pending.poll());
         doc.pendingBytes = 0;
         return this;
@@ -303,14 +317,29 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
             return closeSocket(code, closed.reason());
         }
         docs.remove(doc.name);
+        if (doc.expiry != null) doc.expiry.cancel();
         getContext().stop(doc.out);
         socket.tell(new SocketOut.Frame(HocuspocusProtocol.close(doc.name,
                 closed.reason() == null ? "Server closed the connection" : closed.reason())));
         return this;
     }
 
+    /**
+     * As on the y-websocket endpoint, a session ends with its token: the document is told PermissionDenied
+     * (the provider reports authenticationFailed) and leaves its room; a new token message opens it again.
+     */
+    private Behavior<Command> onTokenExpired(TokenExpired expired) {
+        Doc doc = docs.get(expired.document());
+        if (closing || doc == null || doc.generation != expired.generation()) return this;
+        String reason = AuthOutcome.sessionExpired().error().map(Throwable::getMessage).orElse("token expired");
+        socket.tell(new SocketOut.Frame(HocuspocusProtocol.permissionDenied(doc.name, reason)));
+        closeDocument(doc, reason);
+        return this;
+    }
+
     /** The document leaves its room; the socket and its other documents stay. */
     private void closeDocument(Doc doc, String why) {
+        if (doc.expiry != null) doc.expiry.cancel();
         docs.remove(doc.name);
         if (doc.connection != null) doc.connection.tell(new ClientConnection.SocketClosed());
         if (doc.out != null) getContext().stop(doc.out);

@@ -56,7 +56,8 @@ class HocuspocusConnectionTest {
     static void start() {
         kit = ActorTestKit.create("HocuspocusConnectionTest", config());
         journal = PersistenceTestKit.create(kit.system());
-        Auth.Jwt jwt = new Auth.Jwt(SECRET, null, null, null, null, Duration.ofSeconds(30), Duration.ofMinutes(5),
+        // No clock skew: a session ends at exp plus the skew, and one test waits for that.
+        Auth.Jwt jwt = new Auth.Jwt(SECRET, null, null, null, null, Duration.ZERO, Duration.ofMinutes(5),
                 Duration.ofSeconds(10), Duration.ofSeconds(2));
         Auth config = new Auth(false, null, Duration.ofSeconds(60), jwt, null, 4, 64 * 1024);
         auth = DefaultAuthService.create(config, new InMemoryCacheService(), Clock.systemUTC());
@@ -79,8 +80,12 @@ class HocuspocusConnectionTest {
     }
 
     private static String token(Map<String, String> rooms) throws Exception {
+        return token(rooms, Instant.now().plusSeconds(600));
+    }
+
+    private static String token(Map<String, String> rooms, Instant expires) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").claim("rooms", rooms)
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+                .expirationTime(Date.from(expires)).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
         return jwt.serialize();
@@ -207,6 +212,20 @@ class HocuspocusConnectionTest {
         send(ca, HocuspocusProtocol.stateless("hp-s1", "again"));
         assertNotNull(events.poll(10, TimeUnit.SECONDS));
         assertNoStateless(b);
+    }
+
+    @Test
+    void aDocumentWhoseTokenExpiresIsDeniedAndLeavesItsRoom() throws Exception {
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> conn = connect(socket, true);
+        send(conn, HocuspocusProtocol.token("hp-x", token(Map.of("hp-x", "write"), Instant.now().plusSeconds(2))));
+        assertEquals(HocuspocusProtocol.AUTH_AUTHENTICATED, nextOf(socket, HocuspocusProtocol.Auth.class).authType());
+        var denied = nextOf(socket, HocuspocusProtocol.Auth.class);
+        assertEquals(HocuspocusProtocol.AUTH_PERMISSION_DENIED, denied.authType());
+        assertTrue(denied.value().contains("expired"), denied.value());
+        send(conn, sync("hp-x", SyncProtocol.encodeUpdate(U1))); // queued for a token that never comes
+        Thread.sleep(300);
+        assertTrue(journal.persistedInStorage("room|hp-x").isEmpty());
     }
 
     @Test
