@@ -93,7 +93,7 @@ final class RealtimeRoutes extends AllDirectives {
     /** {@code GET <hocuspocus.path>}: one WebSocket, many documents (the name is in every frame). */
     private Route hocuspocusRoute(String correlationId) {
         if (hocuspocus == null) return reject();
-        return path(separateOnSlashes(hocuspocusPath), () -> pathEndOrSingleSlash(() -> extractRequest(request -> {
+        return pathPrefix(separateOnSlashes(hocuspocusPath), () -> pathEndOrSingleSlash(() -> extractRequest(request -> {
             Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
             if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
                 return HttpErrors.complete(new NotAWebSocketError(hocuspocusPath, correlationId), correlationId,
