@@ -215,6 +215,23 @@ class HocuspocusConnectionTest {
     }
 
     @Test
+    void aDocumentItsRoomClosesGetsACloseMessageAndTheSocketServesTheOthers() throws Exception {
+        TestProbe<SocketOut> socket = kit.createTestProbe();
+        ActorRef<ClientConnection.Command> conn = connect(socket, true);
+        String t = token(Map.of("hp-c*", "write"));
+        send(conn, HocuspocusProtocol.token("hp-c1", t));
+        send(conn, HocuspocusProtocol.token("hp-c2", t));
+        nextOf(socket, HocuspocusProtocol.Auth.class);
+        nextOf(socket, HocuspocusProtocol.Auth.class);
+        send(conn, sync("hp-c1", SyncProtocol.encodeUpdate(new byte[] {5, 9, 9, 9})));
+        var close = nextOf(socket, HocuspocusProtocol.Close.class);
+        assertEquals("hp-c1", close.documentName());
+        assertTrue(close.reason().startsWith("invalid Yjs update"), close.reason());
+        send(conn, sync("hp-c2", SyncProtocol.encodeUpdate(U1)));
+        assertEquals("hp-c2", nextOf(socket, HocuspocusProtocol.SyncStatus.class).documentName());
+    }
+
+    @Test
     void aDocumentWhoseTokenExpiresIsDeniedAndLeavesItsRoom() throws Exception {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = connect(socket, true);
