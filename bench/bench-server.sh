@@ -4,7 +4,7 @@
 # y-websocket 1.5.4 server (in memory), each pinned to CPU 0, driven by the Java load tool on CPU 1.
 # Scenarios: c) 2,000 idle connections (RSS per connection; runs first, on a fresh server),
 #            a) 200 rooms x 10 clients, 2 writers/room at 5 updates/s, b) 1 room x 200 clients, 5 writers at 10/s.
-#   bench/bench-server.sh [--quick] [--servers ours-h2,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
+#   bench/bench-server.sh [--quick] [--servers ours-h2,ours-h2-hocuspocus,ours-pg,hocuspocus,y-websocket] [--repeat N] [--nice N]
 #                           [--warmup S]
 # --warmup S: seconds of load before each measured a/b window (default 3 quick, 5 full), for every server;
 # 120-150 lets the JVM's JIT settle on one saturated core (docs/benchmarks.md, "Steady state").
@@ -20,7 +20,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/bench/bench-common.sh"
 usage_if_help "$0" "$@"
 quick=0
-servers="ours-h2,ours-pg,hocuspocus,y-websocket"
+servers="ours-h2,ours-h2-hocuspocus,ours-pg,hocuspocus,y-websocket"
 repeat=""
 nice_level=""
 warmup_override=""
@@ -81,7 +81,7 @@ start_server() { # name
   extra_pids=""
   local logf="$out/$name.log"
   case "$name" in
-    ours-h2|ours-pg)
+    ours-h2|ours-pg|ours-h2-hocuspocus)
       local env=(REALTIME_PORT="$port" REALTIME_HOST=127.0.0.1 REALTIME_DATA_DIR="$work/data-$name"
         REALTIME_CLUSTER_CANONICAL_PORT="$(free_port)"
         # the defaults protect production (100 rooms, 10 msgs/s, 100 connections per IP): lift them
@@ -98,7 +98,9 @@ start_server() { # name
       env "${env[@]}" "${pin_server[@]}" java ${SERVER_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx1g} \
         -Dpekko.management.http.port="$mgmt" -Dpekko.management.http.bind-port="$mgmt" \
         -jar "$server_jar" >"$logf" 2>&1 &
-      url="ws://127.0.0.1:$port/realtime/{room}"; protocol=y-websocket ;;
+      url="ws://127.0.0.1:$port/realtime/{room}"; protocol=y-websocket
+      # the same server and rooms through its Hocuspocus endpoint, driven like the Hocuspocus peer
+      if [ "$name" = ours-h2-hocuspocus ]; then url="ws://127.0.0.1:$port/hocuspocus"; protocol=hocuspocus; fi ;;
     hocuspocus)
       PORT="$port" HOST=127.0.0.1 "${pin_server[@]}" node "$root/bench/peers/hocuspocus-server.mjs" >"$logf" 2>&1 &
       url="ws://127.0.0.1:$port/"; protocol=hocuspocus ;;

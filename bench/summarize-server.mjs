@@ -11,7 +11,7 @@ const median = xs => {
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
-const order = ['ours-h2', 'ours-pg', 'hocuspocus', 'y-websocket']
+const order = ['ours-h2', 'ours-h2-hocuspocus', 'ours-pg', 'hocuspocus', 'y-websocket']
 const servers = [...new Set(runs.map(r => r.server))].sort((a, b) => order.indexOf(a) - order.indexOf(b))
 const scenarios = [...new Set(runs.map(r => r.scenario))].sort()
 const cell = (server, scenario, key) => median(runs.filter(r => r.server === server && r.scenario === scenario).map(r => r[key]))

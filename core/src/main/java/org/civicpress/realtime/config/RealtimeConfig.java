@@ -29,7 +29,8 @@ public record RealtimeConfig(
         Cluster cluster,
         Websocket websocket,
         Api api,
-        History history) {
+        History history,
+        Hocuspocus hocuspocus) {
 
     public static final boolean DEFAULT_ENABLED = true;
     public static final int DEFAULT_PORT = 3001;
@@ -41,14 +42,15 @@ public record RealtimeConfig(
         webhooks = List.copyOf(webhooks);
         if (api == null) api = Api.DEFAULTS;
         if (history == null) history = History.DEFAULTS;
+        if (hocuspocus == null) hocuspocus = Hocuspocus.DEFAULTS;
     }
 
-    /** Without a {@code history} section (the constructor before history and audit). */
+    /** Without {@code history} and {@code hocuspocus} sections (the constructor before both). */
     public RealtimeConfig(boolean enabled, int port, String host, String path, Path dataDir, Rooms rooms,
                           Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
                           Database database, Cluster cluster, Websocket websocket, Api api) {
         this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
-                websocket, api, History.DEFAULTS);
+                websocket, api, History.DEFAULTS, Hocuspocus.DEFAULTS);
     }
 
     /** Without an {@code api} section (the constructor before the CivicPress API integration). */
@@ -63,7 +65,8 @@ public record RealtimeConfig(
     public static RealtimeConfig defaults(Path dataDir) {
         return new RealtimeConfig(DEFAULT_ENABLED, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
                 Rooms.DEFAULTS, Snapshots.DEFAULTS, RateLimiting.DEFAULTS, Auth.DEFAULTS, List.of(),
-                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS, History.DEFAULTS);
+                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS, History.DEFAULTS,
+                Hocuspocus.DEFAULTS);
     }
 
     /** Directory of the durable webhook outbox. */
@@ -272,6 +275,16 @@ public record RealtimeConfig(
         public Cluster {
             seedNodes = List.copyOf(seedNodes);
         }
+    }
+
+    /**
+     * {@code hocuspocus.*}: the endpoint for {@code @hocuspocus/provider} clients (docs/configuration.md).
+     * {@code path}: its WebSocket path; {@code relayStateless}: Stateless messages also go to the document's
+     * other Hocuspocus clients (hook listeners always get them); {@code maxDocumentsPerSocket}: documents one
+     * socket may have open at once (more: close 4429).
+     */
+    public record Hocuspocus(String path, boolean relayStateless, int maxDocumentsPerSocket) {
+        public static final Hocuspocus DEFAULTS = new Hocuspocus("/hocuspocus", true, 100);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.civicpress.realtime.config.RealtimeConfig.Api;
 import org.civicpress.realtime.config.RealtimeConfig.Auth;
 import org.civicpress.realtime.config.RealtimeConfig.Cluster;
 import org.civicpress.realtime.config.RealtimeConfig.Database;
+import org.civicpress.realtime.config.RealtimeConfig.Hocuspocus;
 import org.civicpress.realtime.config.RealtimeConfig.DatabaseType;
 import org.civicpress.realtime.config.RealtimeConfig.RateLimiting;
 import org.civicpress.realtime.config.RealtimeConfig.Rooms;
@@ -274,9 +275,21 @@ public final class RealtimeConfigManager {
                 Duration.ofDays(36_500)));
         hi.rejectUnknownKeys();
 
+        ConfigSection hp = s.child("hocuspocus");
+        Hocuspocus hocuspocus = new Hocuspocus(
+                hp.string("path", Hocuspocus.DEFAULTS.path(), false),
+                hp.bool("relay_stateless", Hocuspocus.DEFAULTS.relayStateless()),
+                hp.integer("max_documents_per_socket", Hocuspocus.DEFAULTS.maxDocumentsPerSocket(), 1, 10_000));
+        if (!hocuspocus.path().startsWith("/") || hocuspocus.path().strip().equals("/")) {
+            hp.problemAt("path", "must start with '/' and name a path, got '" + hocuspocus.path() + "'");
+        } else if (hocuspocus.path().replaceAll("/+$", "").equals(path.replaceAll("/+$", ""))) {
+            hp.problemAt("path", "must differ from the y-websocket path '" + path + "'");
+        }
+        hp.rejectUnknownKeys();
+
         s.rejectUnknownKeys();
         return new RealtimeConfig(enabled, port, host, path, dataDir, rooms, snapshots, rate, auth, webhooks,
-                database, cluster, websocket, api, history);
+                database, cluster, websocket, api, history, hocuspocus);
     }
 
     /** {@code auth.*}; env {@code REALTIME_AUTH_*}, {@code REALTIME_AUTH_JWT_*}, {@code REALTIME_AUTH_INTROSPECTION_*}. */

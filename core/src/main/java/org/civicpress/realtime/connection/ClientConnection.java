@@ -76,6 +76,25 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
                                            RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
                                            RoomSettings settings, RoomLocator locator) {
+        return create(roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator,
+                false);
+    }
+
+    /**
+     * One document of a Hocuspocus socket: as above, and the room also sends this connection its extension
+     * frames (durable acks, stateless messages: {@code RoomExtensionFrames}) on {@code socket}.
+     */
+    public static Behavior<Command> createWithExtensionFrames(String roomId, String connectionId,
+                                                              String remoteAddress, String userId, RoomAccess access,
+                                                              String correlationId, ActorRef<SocketOut> socket,
+                                                              RoomSettings settings, RoomLocator locator) {
+        return create(roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator,
+                true);
+    }
+
+    private static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
+                                            RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
+                                            RoomSettings settings, RoomLocator locator, boolean extensionFrames) {
         if (access == null || !access.canRead()) {
             throw new IllegalArgumentException("a connection needs READ or WRITE access, got " + access);
         }
@@ -88,7 +107,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         return Behaviors.withMdc(Command.class, Map.copyOf(mdc),
                 Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
                         connectionId, remoteAddress, userId, access, correlationId, socket, settings,
-                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem())))));
+                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem()), extensionFrames))));
     }
 
     private final TimerScheduler<Command> timers;
@@ -99,6 +118,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     /** READ: document-changing frames are dropped (see the class comment). */
     private final RoomAccess access;
     private final RealtimeMetrics metrics;
+    /** The room sends this connection its extension frames (a Hocuspocus document). */
+    private final boolean extensionFrames;
     /** The upgrade request's correlation id: in the MDC and in this connection's hook events. */
     private final String correlationId;
     private final ActorRef<SocketOut> socket;
@@ -120,8 +141,9 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private ClientConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId,
                              String connectionId, String remoteAddress, String userId, RoomAccess access,
                              String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
-                             RoomLocator locator) {
+                             RoomLocator locator, boolean extensionFrames) {
         super(ctx);
+        this.extensionFrames = extensionFrames;
         this.timers = timers;
         this.roomId = roomId;
         this.connectionId = connectionId;
@@ -160,7 +182,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery);
         // a room on another node writes through our node's relay.
         locator.locate(roomId).tell(new Room.Join(connectionId, fromRoom, userId, rejoining, socket, relay,
-                correlationId));
+                correlationId, extensionFrames));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 

@@ -9,10 +9,12 @@ public final class HookEvents {
     public static final String CLIENT_CONNECTED = "realtime:client:connected";
     public static final String CLIENT_DISCONNECTED = "realtime:client:disconnected";
     public static final String SNAPSHOT_SAVED = "realtime:snapshot:saved";
+    /** A Hocuspocus client's stateless message ({@code data.payload}); not journaled. */
+    public static final String STATELESS = "realtime:stateless";
 
     /** Every known event name; webhook configuration is validated against it. */
     public static final Set<String> ALL =
-            Set.of(ROOM_CREATED, ROOM_DESTROYED, CLIENT_CONNECTED, CLIENT_DISCONNECTED, SNAPSHOT_SAVED);
+            Set.of(ROOM_CREATED, ROOM_DESTROYED, CLIENT_CONNECTED, CLIENT_DISCONNECTED, SNAPSHOT_SAVED, STATELESS);
 
     /** Subscribing to this name receives every event. */
     public static final String ANY = "*";

@@ -16,14 +16,16 @@ final class FanOut {
     /**
      * A joined connection. {@code socket}: its socket when it lives in this JVM, else null; then {@code relay}
      * is the relay of its node. {@code correlationId}: the connection's (its hook events carry it), or null.
+     * {@code extensionFrames}: it receives the room's extension frames (durable acks, stateless messages).
      */
     record Member(String connectionId, ActorRef<Room.ToConnection> connection, String userId,
-                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId) {
+                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId,
+                  boolean extensionFrames) {
 
         static Member of(Room.Join join) {
             ActorRef<SocketOut> local = localOnly(join.socket());
             return new Member(join.connectionId(), join.connection(), join.userId(), local,
-                    local == null ? join.relay() : null, join.correlationId());
+                    local == null ? join.relay() : null, join.correlationId(), join.extensionFrames());
         }
 
         /**

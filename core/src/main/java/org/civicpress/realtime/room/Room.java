@@ -49,6 +49,7 @@ import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.protocol.AwarenessProtocol;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.ProtocolException;
+import org.civicpress.realtime.protocol.RoomExtensionFrames;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
 import org.civicpress.realtime.room.FanOut.Member;
@@ -140,15 +141,24 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * awareness states on {@code socket} (in this JVM) or through {@code relay} (its node's relay, for a socket
      * on another node). {@code userId} null = anonymous. {@code rejoin}: the connection was joined to an
      * incarnation that stopped; the room also sends it the whole document (see "Re-joins" in the package note).
+     * {@code extensionFrames}: the connection understands {@link RoomExtensionFrames} (durable acks, stateless
+     * messages): the Hocuspocus endpoint's connections; y-websocket connections never receive them.
      */
     public record Join(String connectionId, ActorRef<ToConnection> connection, String userId, boolean rejoin,
-                       ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId)
+                       ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId,
+                       boolean extensionFrames)
             implements Command {
         public Join {
             Objects.requireNonNull(connectionId, "connectionId");
             Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(socket, "socket");
             Objects.requireNonNull(relay, "relay");
+        }
+
+        /** A y-websocket connection (no extension frames). */
+        public Join(String connectionId, ActorRef<ToConnection> connection, String userId, boolean rejoin,
+                    ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId) {
+            this(connectionId, connection, userId, rejoin, socket, relay, correlationId, false);
         }
     }
 
@@ -489,6 +499,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             ctx.getLog().debug("room {}: frame from unknown connection {} dropped", roomId, command.connectionId());
             return Effect().none();
         }
+        if (member.extensionFrames() && RoomExtensionFrames.isExtension(command.message())) {
+            return onExtensionFrame(state, member, command.message());
+        }
         YMessage message;
         try {
             message = MessageDecoder.decode(command.message());
@@ -523,6 +536,29 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             ctx.getLog().debug("room {}: ignoring auth message from {}", roomId, member.connectionId());
             return Effect().none();
         }
+    }
+
+    /**
+     * A stateless message from a Hocuspocus connection: to the hook listeners and, when it asks, to the other
+     * members that understand it. Not derived from the document, so it needs no journal write first.
+     */
+    private Effect<Event, State> onExtensionFrame(State state, Member member, byte[] frame) {
+        if (frame[0] != RoomExtensionFrames.STATELESS) return Effect().none(); // acks only go to clients
+        RoomExtensionFrames.Stateless stateless;
+        try {
+            stateless = RoomExtensionFrames.decodeStateless(frame);
+        } catch (ProtocolException e) {
+            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), e.getMessage(), RejectReason.PROTOCOL_ERROR);
+        }
+        emit(HookEvents.STATELESS, member.connectionId(), member.userId(), member.correlationId(),
+                Map.of("payload", stateless.payload()));
+        if (stateless.relay()) {
+            byte[] out = RoomExtensionFrames.stateless(stateless.payload(), false);
+            for (Member m : state.members.values()) {
+                if (m != member && m.extensionFrames()) m.send(out);
+            }
+        }
+        return Effect().none();
     }
 
     private Effect<Event, State> onClientUpdate(State state, Member member, byte[] update) {
@@ -584,7 +620,10 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
         if (!journal) {
             if (member == null) return Effect().none();
-            byte[] echo = SyncProtocol.encodeUpdate(update);
+            // The durable acknowledgement of an update that changed nothing: an echo for y-websocket, an ack
+            // for a connection that counts them (nothing to journal, so it is as durable as it gets).
+            byte[] echo = member.extensionFrames() ? RoomExtensionFrames.durableAck(1)
+                    : SyncProtocol.encodeUpdate(update);
             if (state.quiescent()) {
                 member.send(echo);
             } else {
@@ -612,8 +651,22 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                     batch.size());
             metrics.updatesApplied(batch.size(), bytes);
             for (byte[] frame : outgoingFrames(batch)) FanOut.toAll(journaled.members.values(), frame, null);
+            acknowledge(journaled, event);
             ctx.getSelf().tell(Internal.PERSIST_DONE);
         });
+    }
+
+    /** After a write: each member that counts acks learns how many of its updates the journal now has. */
+    private static void acknowledge(State state, UpdatesJournaled event) {
+        Map<String, Integer> counts = null;
+        for (JournaledUpdate u : event.updates()) {
+            Member m = u.connectionId() == null ? null : state.members.get(u.connectionId());
+            if (m == null || !m.extensionFrames()) continue;
+            if (counts == null) counts = new LinkedHashMap<>();
+            counts.merge(m.connectionId(), 1, Integer::sum);
+        }
+        if (counts == null) return;
+        counts.forEach((id, n) -> state.members.get(id).send(RoomExtensionFrames.durableAck(n)));
     }
 
     private Effect<Event, State> onInspect(State state, Inspect inspect) {

@@ -60,6 +60,29 @@ class RealtimeConfigManagerTest {
     }
 
     @Test
+    void hocuspocusEndpointKeysHaveDefaultsEnvOverridesAndValidation() throws IOException {
+        RealtimeConfig.Hocuspocus d = RealtimeConfigManager.load(dir, Map.of()).hocuspocus();
+        assertEquals(new RealtimeConfig.Hocuspocus("/hocuspocus", true, 100), d);
+        RealtimeConfig.Hocuspocus env = RealtimeConfigManager.load(dir, Map.of("REALTIME_HOCUSPOCUS_PATH", "/collab",
+                "REALTIME_HOCUSPOCUS_RELAY_STATELESS", "false",
+                "REALTIME_HOCUSPOCUS_MAX_DOCUMENTS_PER_SOCKET", "7")).hocuspocus();
+        assertEquals(new RealtimeConfig.Hocuspocus("/collab", false, 7), env);
+        yml("""
+                path: /realtime
+                hocuspocus:
+                  path: /realtime/
+                  max_documents_per_socket: 0
+                  colour: red
+                """);
+        String msg = invalid(Map.of()).getMessage();
+        assertTrue(msg.contains("hocuspocus.path: must differ from the y-websocket path '/realtime'"), msg);
+        assertTrue(msg.contains("hocuspocus.max_documents_per_socket"), msg);
+        assertTrue(msg.contains("hocuspocus.colour"), msg);
+        yml("hocuspocus:\n  path: relative\n");
+        assertTrue(invalid(Map.of()).getMessage().contains("hocuspocus.path: must start with '/'"));
+    }
+
+    @Test
     void emptyFileGivesDefaults() throws IOException {
         yml("# nothing configured\n");
         assertEquals(RealtimeConfig.defaults(dir), RealtimeConfigManager.load(dir, Map.of()));

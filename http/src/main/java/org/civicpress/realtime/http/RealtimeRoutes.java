@@ -43,9 +43,14 @@ final class RealtimeRoutes extends AllDirectives {
     /** {@code /api/rooms/{roomId}/...} history and audit; null = not served (tests without a journal). */
     private final HistoryRoutes history;
 
+    /** The Hocuspocus endpoint's path (trimmed) and admission; null path = not served (tests of other routes). */
+    private final String hocuspocusPath;
+    private final HocuspocusSockets hocuspocus;
+
     RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
                    ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
-                   AuthService authService, RealtimeConfig.Auth auth, AdminRoutes admin, HistoryRoutes history) {
+                   AuthService authService, RealtimeConfig.Auth auth, AdminRoutes admin, HistoryRoutes history,
+                   HocuspocusSockets hocuspocus) {
         this.admin = admin;
         this.history = history;
         this.path = trimSlashes(path);
@@ -54,6 +59,8 @@ final class RealtimeRoutes extends AllDirectives {
         this.sockets = new RoomSockets(system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting,
                 authService, auth);
         this.adminAuth = new AdminAuth(authService);
+        this.hocuspocus = hocuspocus;
+        this.hocuspocusPath = hocuspocus == null ? null : trimSlashes(hocuspocus.path());
     }
 
     OpenSockets openSockets() {
@@ -62,6 +69,7 @@ final class RealtimeRoutes extends AllDirectives {
 
     Route route() {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
+                hocuspocusRoute(correlationId),
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
                 new PageRoutes(path).route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
                 admin == null ? reject() : admin.route(correlationId), // GET /api/cluster, /api/rooms, /api/events
@@ -94,6 +102,21 @@ final class RealtimeRoutes extends AllDirectives {
             return complete(sockets.accept(lowLevel, roomId, remoteAddress(request), correlationId,
                     AdminAuth.tokenOf(request)));
         });
+    }
+
+    /** {@code GET <hocuspocus.path>}: one WebSocket, many documents (the name is in every frame). */
+    private Route hocuspocusRoute(String correlationId) {
+        if (hocuspocus == null) return reject();
+        return pathPrefix(separateOnSlashes(hocuspocusPath), () -> pathEndOrSingleSlash(() -> extractRequest(request -> {
+            Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
+            if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
+                return HttpErrors.complete(new NotAWebSocketError(hocuspocusPath, correlationId), correlationId,
+                        request);
+            }
+            String remote = remoteAddress(request);
+            return complete(sockets.accept(lowLevel, "hocuspocus", remote, correlationId,
+                    hocuspocus.connectionFactory(remote, correlationId)));
+        })));
     }
 
     private static String remoteAddress(HttpRequest request) {

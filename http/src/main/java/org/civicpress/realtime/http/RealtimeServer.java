@@ -135,7 +135,8 @@ public final class RealtimeServer {
                 recentEvents, adminAuth);
         RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
                 metrics, config.rateLimiting(), authService, config.auth(), admin,
-                new HistoryRoutes(system, adminAuth));
+                new HistoryRoutes(system, adminAuth),
+                new HocuspocusSockets(config.hocuspocus(), config.auth(), roomSettings, authService));
         ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
                 Http.get(system).newServerAt(config.host(), config.port())
                         .withSettings(HttpErrors.serverSettings(system.settings().config()))

@@ -2,6 +2,7 @@ package org.civicpress.realtime.http;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
@@ -103,12 +104,33 @@ final class RoomSockets {
      */
     HttpResponse accept(UpgradeToWebSocketLowLevel upgrade, String roomId, String remote, String correlationId,
                         String token) {
-        return CustomCloseFrames.serve(upgrade, handler(roomId, remote, correlationId, token), webSocketSettings,
-                wsLog);
+        return CustomCloseFrames.serve(upgrade, handler(roomId, remote, correlationId, pendingLimit,
+                (lease, expiry) -> (connectionId, socket) ->
+                        admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)),
+                webSocketSettings, wsLog);
+    }
+
+    /**
+     * The same admission (readiness, connection limits, message shaping, open-socket registry) for a socket that
+     * {@code connection} runs: the Hocuspocus endpoint's, which authenticates each of its documents itself;
+     * {@code label} names it in log lines.
+     */
+    HttpResponse accept(UpgradeToWebSocketLowLevel upgrade, String label, String remote, String correlationId,
+                        ConnectionFlow.ConnectionFactory connection) {
+        return CustomCloseFrames.serve(upgrade, handler(label, remote, correlationId,
+                ConnectionFlow.PendingLimit.NONE_NEEDED, (lease, expiry) -> (connectionId, socket) ->
+                        CompletableFuture.completedFuture(connection.create(connectionId, socket))),
+                webSocketSettings, wsLog);
+    }
+
+    /** Decides what runs behind an admitted socket, given its connection-limit lease and its expiry timer. */
+    @FunctionalInterface
+    private interface AdmissionFactory {
+        ConnectionFlow.Admission create(ConnectionLimiter.Lease lease, Expiry expiry);
     }
 
     private Flow<Message, Message, NotUsed> handler(String roomId, String remote, String correlationId,
-                                                    String token) {
+                                                    ConnectionFlow.PendingLimit pending, AdmissionFactory admission) {
         ServerState.Phase phase = state.phase();
         if (phase != ServerState.Phase.READY) {
             // Starting (rooms not ready) or shutting down (rooms being handed off): reconnect, here later or elsewhere.
@@ -129,8 +151,7 @@ final class RoomSockets {
         return Flow.<Message>create()
                 .throttle(messagesPerSecond, Duration.ofSeconds(1), burstMessages, ThrottleMode.shaping())
                 .via(ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages, openSockets,
-                        metrics, pendingLimit, (connectionId, socket) ->
-                                admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)))
+                        metrics, pending, admission.create(lease, expiry)))
                 .watchTermination((notUsed, done) -> {
                     // Not whenComplete: on a Scala-backed stage it runs on the common pool, a new thread per
                     // call on a 1-CPU machine. release() is cheap and thread-safe: run it where it completes.

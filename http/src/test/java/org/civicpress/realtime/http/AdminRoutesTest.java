@@ -73,7 +73,7 @@ class AdminRoutesTest {
         AdminRoutes admin = new AdminRoutes(system, new RoomManager(system, Duration.ofSeconds(2)), events,
                 new AdminAuth(auth));
         RealtimeRoutes routes = new RealtimeRoutes(system, "/realtime", RoomSettings.defaults(), 64, new ServerState(),
-                new RealtimeMetrics(), RealtimeConfig.RateLimiting.DEFAULTS, auth, RealtimeConfig.Auth.DEFAULTS, admin, null);
+                new RealtimeMetrics(), RealtimeConfig.RateLimiting.DEFAULTS, auth, RealtimeConfig.Auth.DEFAULTS, admin, null, null);
         ServerBinding binding = Http.get(system).newServerAt("127.0.0.1", 0)
                 .withSettings(HttpErrors.serverSettings(system.settings().config()))
                 .bind(routes.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -66,7 +66,7 @@ class HttpSurfaceTest {
         RealtimeRoutes realtime = new RealtimeRoutes(system, "/realtime", RoomSettings.defaults(), 64, STATE,
                 new RealtimeMetrics(), RealtimeConfig.RateLimiting.DEFAULTS,
                 new DefaultAuthService(RealtimeConfig.Auth.DEFAULTS, null, null, java.time.Clock.systemUTC()),
-                RealtimeConfig.Auth.DEFAULTS, null, null);
+                RealtimeConfig.Auth.DEFAULTS, null, null, null);
         routes = bind(realtime.route());
         failing = bind(new FailingRoutes().route());
         logged = new ListAppender<>();
