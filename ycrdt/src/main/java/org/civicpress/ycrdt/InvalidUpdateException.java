@@ -6,13 +6,13 @@ package org.civicpress.ycrdt;
  * when known). A document that rejects an update with this exception is left unchanged.
  */
 public class InvalidUpdateException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InvalidUpdateException(String message) {
-    super(message);
-  }
+    public InvalidUpdateException(String message) {
+        super(message);
+    }
 
-  public InvalidUpdateException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InvalidUpdateException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -49,8 +49,10 @@ public final class CivicPressApiClient implements DocumentApi {
 
     public CivicPressApiClient(RealtimeConfig.Api config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     /** A client when {@code api} has anything configured, else null (rooms then skip the API). */
@@ -72,14 +74,20 @@ public final class CivicPressApiClient implements DocumentApi {
     public CompletionStage<Optional<byte[]>> initialContent(String roomId) {
         if (!providesInitialContent()) return CompletableFuture.completedFuture(Optional.empty());
         URI uri = resolve(config.initialContentUrl(), roomId);
-        HttpRequest request = request(uri).GET()
-                .header("Accept", "application/octet-stream, application/json;q=0.9").build();
-        return withRetries("initial content of room " + roomId, request, HttpResponse.BodyHandlers.ofByteArray(),
-                response -> {
+        HttpRequest request = request(uri)
+                .GET()
+                .header("Accept", "application/octet-stream, application/json;q=0.9")
+                .build();
+        return withRetries(
+                "initial content of room " + roomId, request, HttpResponse.BodyHandlers.ofByteArray(), response -> {
                     int status = response.statusCode();
                     if (status == 404 || status == 204) return Optional.empty();
-                    String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-                    return type.startsWith("application/json") ? textAsUpdate(response.body())
+                    String type = response.headers()
+                            .firstValue("Content-Type")
+                            .orElse("")
+                            .toLowerCase(Locale.ROOT);
+                    return type.startsWith("application/json")
+                            ? textAsUpdate(response.body())
                             : Optional.of(response.body());
                 });
     }
@@ -100,18 +108,23 @@ public final class CivicPressApiClient implements DocumentApi {
                 .header("Content-Type", "application/json")
                 .header("X-Realtime-Room", roomId)
                 .header("X-Realtime-Sequence-Nr", Long.toString(sequenceNr))
-                .POST(HttpRequest.BodyPublishers.ofString(documentJson, StandardCharsets.UTF_8)).build();
-        return withRetries("snapshot push of room " + roomId, request, HttpResponse.BodyHandlers.discarding(),
-                response -> {
+                .POST(HttpRequest.BodyPublishers.ofString(documentJson, StandardCharsets.UTF_8))
+                .build();
+        return withRetries(
+                "snapshot push of room " + roomId, request, HttpResponse.BodyHandlers.discarding(), response -> {
                     if (response.statusCode() < 300) return true;
-                    log.warn("CivicPress API: snapshot push of room {} got HTTP {} ({})", roomId,
-                            response.statusCode(), request.uri());
+                    log.warn(
+                            "CivicPress API: snapshot push of room {} got HTTP {} ({})",
+                            roomId,
+                            response.statusCode(),
+                            request.uri());
                     return false;
                 });
     }
 
     private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout())
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(config.requestTimeout())
                 .header("User-Agent", "civicpress-realtime");
         if (config.token() != null && !config.token().isBlank()) b.header("Authorization", "Bearer " + config.token());
         return b;
@@ -119,29 +132,41 @@ public final class CivicPressApiClient implements DocumentApi {
 
     /** {@code {roomId}} replaced by the URL-encoded id; a template starting with '/' is relative to base_url. */
     URI resolve(String template, String roomId) {
-        String url = template.replace("{roomId}", URLEncoder.encode(roomId, StandardCharsets.UTF_8).replace("+", "%20"));
+        String url = template.replace(
+                "{roomId}", URLEncoder.encode(roomId, StandardCharsets.UTF_8).replace("+", "%20"));
         if (url.startsWith("/")) url = config.baseUrl().replaceAll("/+$", "") + url;
         return URI.create(url);
     }
 
-    private <B, T> CompletableFuture<T> withRetries(String what, HttpRequest request,
-                                                   HttpResponse.BodyHandler<B> handler,
-                                                   Function<HttpResponse<B>, T> onFinal) {
+    private <B, T> CompletableFuture<T> withRetries(
+            String what,
+            HttpRequest request,
+            HttpResponse.BodyHandler<B> handler,
+            Function<HttpResponse<B>, T> onFinal) {
         CompletableFuture<T> result = new CompletableFuture<>();
         attempt(what, request, handler, onFinal, 1, result);
         return result;
     }
 
-    private <B, T> void attempt(String what, HttpRequest request, HttpResponse.BodyHandler<B> handler,
-                                Function<HttpResponse<B>, T> onFinal, int attempt, CompletableFuture<T> result) {
+    private <B, T> void attempt(
+            String what,
+            HttpRequest request,
+            HttpResponse.BodyHandler<B> handler,
+            Function<HttpResponse<B>, T> onFinal,
+            int attempt,
+            CompletableFuture<T> result) {
         http.sendAsync(request, handler).whenComplete((response, error) -> {
             String failure;
             if (error != null) {
-                failure = error.getClass().getSimpleName() + (error.getMessage() != null ? ": " + error.getMessage() : "");
+                failure = error.getClass().getSimpleName()
+                        + (error.getMessage() != null ? ": " + error.getMessage() : "");
             } else if (retryable(response.statusCode())) {
                 failure = "HTTP " + response.statusCode();
             } else if (response.statusCode() >= 300 && response.statusCode() != 404) {
-                log.warn("CivicPress API: {} failed with HTTP {} ({}), not retried", what, response.statusCode(),
+                log.warn(
+                        "CivicPress API: {} failed with HTTP {} ({}), not retried",
+                        what,
+                        response.statusCode(),
                         request.uri());
                 result.completeExceptionally(new ApiException(what + ": HTTP " + response.statusCode()));
                 return;
@@ -155,14 +180,25 @@ public final class CivicPressApiClient implements DocumentApi {
                 return;
             }
             if (attempt >= config.maxAttempts()) {
-                log.error("CivicPress API: {} failed after {} attempts, giving up: {} ({})", what, attempt, failure,
+                log.error(
+                        "CivicPress API: {} failed after {} attempts, giving up: {} ({})",
+                        what,
+                        attempt,
+                        failure,
                         request.uri());
-                result.completeExceptionally(new ApiException(what + " failed after " + attempt + " attempts: " + failure));
+                result.completeExceptionally(
+                        new ApiException(what + " failed after " + attempt + " attempts: " + failure));
                 return;
             }
             Duration backoff = backoff(attempt);
-            log.warn("CivicPress API: {} attempt {}/{} failed: {} ({}); retrying in {} ms", what, attempt,
-                    config.maxAttempts(), failure, request.uri(), backoff.toMillis());
+            log.warn(
+                    "CivicPress API: {} attempt {}/{} failed: {} ({}); retrying in {} ms",
+                    what,
+                    attempt,
+                    config.maxAttempts(),
+                    failure,
+                    request.uri(),
+                    backoff.toMillis());
             CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(() -> attempt(what, request, handler, onFinal, attempt + 1, result));
         });

@@ -16,8 +16,17 @@ public sealed interface AuthOutcome {
 
     /** Why a token was refused; {@code UNAVAILABLE} means it could not be checked (and so is refused). */
     enum Failure {
-        MALFORMED, UNSUPPORTED_ALGORITHM, BAD_SIGNATURE, UNKNOWN_KEY, EXPIRED, NOT_YET_VALID, WRONG_ISSUER,
-        WRONG_AUDIENCE, BAD_CLAIMS, REJECTED, UNAVAILABLE
+        MALFORMED,
+        UNSUPPORTED_ALGORITHM,
+        BAD_SIGNATURE,
+        UNKNOWN_KEY,
+        EXPIRED,
+        NOT_YET_VALID,
+        WRONG_ISSUER,
+        WRONG_AUDIENCE,
+        BAD_CLAIMS,
+        REJECTED,
+        UNAVAILABLE
     }
 
     /** The token is valid (or absent while anonymous access is on); for a room, the principal may at least read it. */
@@ -62,15 +71,15 @@ public sealed interface AuthOutcome {
      */
     default Optional<RealtimeError> error() {
         if (this instanceof MissingToken) {
-            return Optional.of(new AuthenticationFailedError("a token is required",
-                    Map.of("reason", "MISSING_TOKEN")));
+            return Optional.of(new AuthenticationFailedError("a token is required", Map.of("reason", "MISSING_TOKEN")));
         }
         if (this instanceof InvalidToken t) {
-            return Optional.of(new AuthenticationFailedError(t.reason(), Map.of("reason", t.failure().name())));
+            return Optional.of(new AuthenticationFailedError(
+                    t.reason(), Map.of("reason", t.failure().name())));
         }
         if (this instanceof NoAccess n) {
-            return Optional.of(new PermissionDeniedError("no access to " + n.resource(),
-                    Map.of("reason", "NO_ACCESS", "resource", n.resource())));
+            return Optional.of(new PermissionDeniedError(
+                    "no access to " + n.resource(), Map.of("reason", "NO_ACCESS", "resource", n.resource())));
         }
         return Optional.empty();
     }

@@ -61,14 +61,16 @@ public final class DevToken {
                 case "--sub" -> sub = v;
                 case "--iss" -> iss = v;
                 case "--aud" -> aud = v;
-                case "--ttl" -> ttl = Durations.parse(v).filter(d -> !d.isZero())
+                case "--ttl" -> ttl = Durations.parse(v)
+                        .filter(d -> !d.isZero())
                         .orElseThrow(() -> new IllegalArgumentException("--ttl expects a duration like 30m or 1h"));
                 case "--role" -> roles.add(v);
                 case "--room" -> {
                     int eq = v.lastIndexOf('=');
                     String access = eq < 0 ? "" : v.substring(eq + 1);
                     if (eq <= 0 || !(access.equals("read") || access.equals("write"))) {
-                        throw new IllegalArgumentException("--room expects PATTERN=read or PATTERN=write, got '" + v + "'");
+                        throw new IllegalArgumentException(
+                                "--room expects PATTERN=read or PATTERN=write, got '" + v + "'");
                     }
                     rooms.put(v.substring(0, eq), access);
                 }
@@ -76,13 +78,17 @@ public final class DevToken {
             }
         }
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-            throw new IllegalArgumentException("--secret (or REALTIME_AUTH_JWT_HS256_SECRET) of at least 32 bytes is required");
+            throw new IllegalArgumentException(
+                    "--secret (or REALTIME_AUTH_JWT_HS256_SECRET) of at least 32 bytes is required");
         }
         if (sub == null || sub.isBlank()) throw new IllegalArgumentException("--sub is required");
         RoomGrants.fromClaim(rooms); // the same validation as the server's
         Instant now = clock.instant();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl))).claim("rooms", rooms);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject(sub)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .claim("rooms", rooms);
         if (!roles.isEmpty()) claims.claim("roles", roles);
         if (iss != null) claims.issuer(iss);
         if (aud != null) claims.audience(aud);

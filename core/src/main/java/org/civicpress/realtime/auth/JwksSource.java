@@ -50,8 +50,12 @@ final class JwksSource {
     private Instant lastAttempt; // guarded by this
     private CompletableFuture<Snapshot> inFlight; // guarded by this
 
-    private JwksSource(String description, Supplier<CompletableFuture<JWKSet>> loader, Duration cacheTtl,
-                       Duration minRefreshInterval, Clock clock) {
+    private JwksSource(
+            String description,
+            Supplier<CompletableFuture<JWKSet>> loader,
+            Duration cacheTtl,
+            Duration minRefreshInterval,
+            Clock clock) {
         this.description = description;
         this.loader = loader;
         this.cacheTtl = cacheTtl;
@@ -59,32 +63,50 @@ final class JwksSource {
         this.clock = clock;
     }
 
-    static JwksSource url(String url, HttpClient http, Duration timeout, Duration cacheTtl,
-                          Duration minRefreshInterval, Clock clock) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Accept", "application/json").GET().build();
-        return new JwksSource(url, () -> http.sendAsync(request, BoundedBody.handler(MAX_JWKS_BYTES))
-                .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + response.statusCode());
-                    }
-                    try {
-                        return JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8));
-                    } catch (java.text.ParseException e) {
-                        throw new IllegalStateException("not a JSON Web Key Set: " + e.getMessage());
-                    }
-                }), cacheTtl, minRefreshInterval, clock);
+    static JwksSource url(
+            String url,
+            HttpClient http,
+            Duration timeout,
+            Duration cacheTtl,
+            Duration minRefreshInterval,
+            Clock clock) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        return new JwksSource(
+                url,
+                () -> http.sendAsync(request, BoundedBody.handler(MAX_JWKS_BYTES))
+                        .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .thenApply(response -> {
+                            if (response.statusCode() != 200) {
+                                throw new IllegalStateException("HTTP " + response.statusCode());
+                            }
+                            try {
+                                return JWKSet.parse(new String(response.body(), StandardCharsets.UTF_8));
+                            } catch (java.text.ParseException e) {
+                                throw new IllegalStateException("not a JSON Web Key Set: " + e.getMessage());
+                            }
+                        }),
+                cacheTtl,
+                minRefreshInterval,
+                clock);
     }
 
     static JwksSource file(Path file, Duration cacheTtl, Duration minRefreshInterval, Clock clock) {
-        return new JwksSource(file.toString(), () -> {
-            try {
-                return CompletableFuture.completedFuture(JWKSet.load(file.toFile()));
-            } catch (Exception e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }, cacheTtl, minRefreshInterval, clock);
+        return new JwksSource(
+                file.toString(),
+                () -> {
+                    try {
+                        return CompletableFuture.completedFuture(JWKSet.load(file.toFile()));
+                    } catch (Exception e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                },
+                cacheTtl,
+                minRefreshInterval,
+                clock);
     }
 
     /** How many loads were started (tests: the rate limit). */
@@ -116,7 +138,10 @@ final class JwksSource {
         try {
             f = loader.get().handle((set, error) -> {
                 if (error != null) {
-                    log.warn("Cannot load the JWK set from {}: {}; {}", description, rootMessage(error),
+                    log.warn(
+                            "Cannot load the JWK set from {}: {}; {}",
+                            description,
+                            rootMessage(error),
                             current == null ? "tokens signed with its keys are refused" : "keeping the previous keys");
                     return current;
                 }
@@ -139,8 +164,9 @@ final class JwksSource {
     }
 
     private static String rootMessage(Throwable t) {
-        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException)) {
+        while (t.getCause() != null
+                && (t instanceof java.util.concurrent.CompletionException
+                        || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
@@ -156,7 +182,8 @@ final class JwksSource {
                 .filter(k -> kid == null || kid.equals(k.getKeyID()))
                 .filter(k -> k.getKeyUse() == null || KeyUse.SIGNATURE.equals(k.getKeyUse()))
                 .filter(k -> k.getAlgorithm() == null || alg.equals(k.getAlgorithm()))
-                .filter(k -> JWSAlgorithm.RS256.equals(alg) ? k instanceof RSAKey
+                .filter(k -> JWSAlgorithm.RS256.equals(alg)
+                        ? k instanceof RSAKey
                         : JWSAlgorithm.ES256.equals(alg) && k instanceof ECKey ec && Curve.P_256.equals(ec.getCurve()))
                 .map(JWK::toPublicJWK)
                 .limit(16)

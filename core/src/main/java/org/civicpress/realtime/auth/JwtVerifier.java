@@ -44,10 +44,16 @@ public final class JwtVerifier implements TokenVerifier {
     public JwtVerifier(RealtimeConfig.Auth.Jwt config, HttpClient http, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.hmacSecret = config.hs256Secret() == null ? null : config.hs256Secret().getBytes(StandardCharsets.UTF_8);
+        this.hmacSecret =
+                config.hs256Secret() == null ? null : config.hs256Secret().getBytes(StandardCharsets.UTF_8);
         if (config.jwksUrl() != null) {
-            jwks = JwksSource.url(config.jwksUrl(), http, config.jwksTimeout(), config.jwksCacheTtl(),
-                    config.jwksMinRefreshInterval(), clock);
+            jwks = JwksSource.url(
+                    config.jwksUrl(),
+                    http,
+                    config.jwksTimeout(),
+                    config.jwksCacheTtl(),
+                    config.jwksMinRefreshInterval(),
+                    clock);
         } else if (config.jwksFile() != null) {
             jwks = JwksSource.file(config.jwksFile(), config.jwksCacheTtl(), config.jwksMinRefreshInterval(), clock);
         } else {
@@ -88,16 +94,19 @@ public final class JwtVerifier implements TokenVerifier {
         }
         if (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.ES256.equals(alg)) {
             if (jwks == null) return done(refusedAlgorithm(alg));
-            return jwks.candidates(signed.getHeader().getKeyID(), alg).thenApply(c -> {
-                if (c.keys().isEmpty()) {
-                    return c.loaded() ? AuthOutcome.invalid(Failure.UNKNOWN_KEY, "the token's signing key is unknown")
-                            : AuthOutcome.invalid(Failure.UNAVAILABLE, "the signing keys could not be loaded");
-                }
-                for (JWK key : c.keys()) {
-                    if (verifiesWith(signed, key)) return checkClaims(signed);
-                }
-                return badSignature();
-            }).exceptionally(e -> AuthOutcome.invalid(Failure.UNAVAILABLE, "the token could not be verified"));
+            return jwks.candidates(signed.getHeader().getKeyID(), alg)
+                    .thenApply(c -> {
+                        if (c.keys().isEmpty()) {
+                            return c.loaded()
+                                    ? AuthOutcome.invalid(Failure.UNKNOWN_KEY, "the token's signing key is unknown")
+                                    : AuthOutcome.invalid(Failure.UNAVAILABLE, "the signing keys could not be loaded");
+                        }
+                        for (JWK key : c.keys()) {
+                            if (verifiesWith(signed, key)) return checkClaims(signed);
+                        }
+                        return badSignature();
+                    })
+                    .exceptionally(e -> AuthOutcome.invalid(Failure.UNAVAILABLE, "the token could not be verified"));
         }
         return done(refusedAlgorithm(alg));
     }
@@ -122,7 +131,8 @@ public final class JwtVerifier implements TokenVerifier {
         long skew = config.clockSkew().toMillis();
         java.util.Date exp = claims.getExpirationTime();
         if (exp == null) return AuthOutcome.invalid(Failure.BAD_CLAIMS, "the token has no exp claim");
-        if (now.toEpochMilli() >= exp.getTime() + skew) return AuthOutcome.invalid(Failure.EXPIRED, "the token has expired");
+        if (now.toEpochMilli() >= exp.getTime() + skew)
+            return AuthOutcome.invalid(Failure.EXPIRED, "the token has expired");
         java.util.Date nbf = claims.getNotBeforeTime();
         if (nbf != null && now.toEpochMilli() + skew < nbf.getTime()) {
             return AuthOutcome.invalid(Failure.NOT_YET_VALID, "the token is not valid yet (nbf)");
@@ -138,8 +148,8 @@ public final class JwtVerifier implements TokenVerifier {
         }
         try {
             // The session ends when the check above would refuse the token: at exp plus the skew.
-            return new AuthOutcome.Authenticated(Principal.fromClaims(claims.getClaims(),
-                    exp.toInstant().plusMillis(skew)));
+            return new AuthOutcome.Authenticated(
+                    Principal.fromClaims(claims.getClaims(), exp.toInstant().plusMillis(skew)));
         } catch (IllegalArgumentException e) {
             return AuthOutcome.invalid(Failure.BAD_CLAIMS, e.getMessage());
         }

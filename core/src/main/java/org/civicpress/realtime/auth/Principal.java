@@ -16,7 +16,11 @@ public record Principal(String userId, Kind kind, Set<String> roles, RoomGrants 
     /** Longest accepted user id; longer {@code sub} claims refuse the token (they end up in logs and journals). */
     public static final int MAX_USER_ID_LENGTH = 256;
 
-    public enum Kind { USER, ANONYMOUS, SERVICE }
+    public enum Kind {
+        USER,
+        ANONYMOUS,
+        SERVICE
+    }
 
     public Principal {
         Objects.requireNonNull(userId, "userId");
@@ -48,7 +52,8 @@ public record Principal(String userId, Kind kind, Set<String> roles, RoomGrants 
         Object rolesClaim = claims.get("roles");
         Set<String> roles = Set.of();
         if (rolesClaim != null) {
-            if (!(rolesClaim instanceof Collection<?> list) || list.size() > 100
+            if (!(rolesClaim instanceof Collection<?> list)
+                    || list.size() > 100
                     || !list.stream().allMatch(r -> r instanceof String)) {
                 throw new IllegalArgumentException("the roles claim must be an array of strings");
             }

@@ -12,8 +12,9 @@ import java.util.Map;
  */
 public record RoomGrants(Map<String, RoomAccess> patterns) {
     /** Longest patterns first so that {@link #accessTo} can stop at the first match; exact before prefix. */
-    private static final Comparator<String> SPECIFIC_FIRST = Comparator
-            .comparingInt((String p) -> p.endsWith("*") ? p.length() - 1 : Integer.MAX_VALUE).reversed()
+    private static final Comparator<String> SPECIFIC_FIRST = Comparator.comparingInt(
+                    (String p) -> p.endsWith("*") ? p.length() - 1 : Integer.MAX_VALUE)
+            .reversed()
             .thenComparing(Comparator.naturalOrder());
 
     /** No room at all (a token without a {@code rooms} claim). */

@@ -32,8 +32,14 @@ final class ConfigSection {
     /** A value and where it came from; {@code fromEnv} values are strings to parse. */
     private record Value(Object value, String source, boolean fromEnv) {}
 
-    ConfigSection(String path, String envPrefix, Map<?, ?> raw, Map<String, String> env, String fileSource,
-                  List<ConfigProblem> problems, Set<String> usedEnv) {
+    ConfigSection(
+            String path,
+            String envPrefix,
+            Map<?, ?> raw,
+            Map<String, String> env,
+            String fileSource,
+            List<ConfigProblem> problems,
+            Set<String> usedEnv) {
         this.path = path;
         this.envPrefix = envPrefix;
         this.raw = raw == null ? Map.of() : raw;
@@ -78,8 +84,14 @@ final class ConfigSection {
         Map<?, ?> map = Map.of();
         if (v instanceof Map<?, ?> m) map = m;
         else if (v != null) problem(key, fileSource, "expected a mapping (section), got " + describe(v));
-        return new ConfigSection(path(key), envPrefix == null ? null : envPrefix + "_" + key.toUpperCase(Locale.ROOT),
-                map, env, fileSource, problems, usedEnv);
+        return new ConfigSection(
+                path(key),
+                envPrefix == null ? null : envPrefix + "_" + key.toUpperCase(Locale.ROOT),
+                map,
+                env,
+                fileSource,
+                problems,
+                usedEnv);
     }
 
     /** A list of mappings, e.g. {@code webhooks:}. Items get no environment overrides. */
@@ -135,9 +147,13 @@ final class ConfigSection {
         if (v.value instanceof Boolean b) return b;
         if (v.fromEnv) {
             switch (((String) v.value).toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on", "1" -> { return true; }
-                case "false", "no", "off", "0" -> { return false; }
-                default -> { }
+                case "true", "yes", "on", "1" -> {
+                    return true;
+                }
+                case "false", "no", "off", "0" -> {
+                    return false;
+                }
+                default -> {}
             }
             problem(key, v.source, "expected true or false, got '" + v.value + "'");
             return def;
@@ -194,12 +210,18 @@ final class ConfigSection {
             d = Durations.parse(s).orElse(null);
         }
         if (d == null) {
-            problem(key, v.source, "expected a duration in seconds (e.g. 300) or with a unit (500ms, 30s, 5m, 1h), got "
-                    + describe(v.value));
+            problem(
+                    key,
+                    v.source,
+                    "expected a duration in seconds (e.g. 300) or with a unit (500ms, 30s, 5m, 1h), got "
+                            + describe(v.value));
             return def;
         }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            problem(key, v.source, "duration " + human(d) + " is out of range [" + human(min) + ", " + human(max) + "]");
+            problem(
+                    key,
+                    v.source,
+                    "duration " + human(d) + " is out of range [" + human(min) + ", " + human(max) + "]");
             return def;
         }
         return d;
@@ -236,8 +258,9 @@ final class ConfigSection {
         for (int i = 0; i < list.size(); i++) {
             Object item = list.get(i);
             if (item instanceof String s) out.add(s);
-            else problems.add(new ConfigProblem(path(key) + "[" + i + "]", v.source,
-                    "expected a string, got " + describe(item)));
+            else
+                problems.add(new ConfigProblem(
+                        path(key) + "[" + i + "]", v.source, "expected a string, got " + describe(item)));
         }
         return out;
     }
@@ -247,8 +270,10 @@ final class ConfigSection {
         for (Object k : raw.keySet()) {
             String key = String.valueOf(k);
             if (!known.contains(key)) {
-                problem(key, fileSource, "unknown key" + (known.isEmpty() ? "" : " (known keys: "
-                        + String.join(", ", known) + ")"));
+                problem(
+                        key,
+                        fileSource,
+                        "unknown key" + (known.isEmpty() ? "" : " (known keys: " + String.join(", ", known) + ")"));
             }
         }
     }

@@ -14,8 +14,7 @@ public final class ConfigValidationException extends RealtimeError {
     private final List<ConfigProblem> problems;
 
     public ConfigValidationException(List<ConfigProblem> problems) {
-        super(CODE, 500, CloseCodes.INTERNAL_ERROR, format(problems), Map.of("problems", problems.size()),
-                null, null);
+        super(CODE, 500, CloseCodes.INTERNAL_ERROR, format(problems), Map.of("problems", problems.size()), null, null);
         this.problems = List.copyOf(problems);
     }
 
@@ -25,7 +24,9 @@ public final class ConfigValidationException extends RealtimeError {
 
     private static String format(List<ConfigProblem> problems) {
         StringBuilder sb = new StringBuilder("Invalid realtime configuration (")
-                .append(problems.size()).append(problems.size() == 1 ? " problem" : " problems").append("):");
+                .append(problems.size())
+                .append(problems.size() == 1 ? " problem" : " problems")
+                .append("):");
         for (ConfigProblem p : problems) sb.append("\n  - ").append(p);
         return sb.toString();
     }

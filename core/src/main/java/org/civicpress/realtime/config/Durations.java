@@ -17,13 +17,14 @@ public final class Durations {
         if (!m.matches()) return Optional.empty();
         double amount = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        double millis = switch (unit) {
-            case "ms" -> amount;
-            case "m" -> amount * 60_000;
-            case "h" -> amount * 3_600_000;
-            case "d" -> amount * 86_400_000;
-            default -> amount * 1000;
-        };
+        double millis =
+                switch (unit) {
+                    case "ms" -> amount;
+                    case "m" -> amount * 60_000;
+                    case "h" -> amount * 3_600_000;
+                    case "d" -> amount * 86_400_000;
+                    default -> amount * 1000;
+                };
         return Optional.of(Duration.ofMillis(Math.round(millis)));
     }
 }

@@ -46,26 +46,90 @@ public record RealtimeConfig(
     }
 
     /** Without {@code history} and {@code hocuspocus} sections (the constructor before both). */
-    public RealtimeConfig(boolean enabled, int port, String host, String path, Path dataDir, Rooms rooms,
-                          Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
-                          Database database, Cluster cluster, Websocket websocket, Api api) {
-        this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
-                websocket, api, History.DEFAULTS, Hocuspocus.DEFAULTS);
+    public RealtimeConfig(
+            boolean enabled,
+            int port,
+            String host,
+            String path,
+            Path dataDir,
+            Rooms rooms,
+            Snapshots snapshots,
+            RateLimiting rateLimiting,
+            Auth auth,
+            List<Webhook> webhooks,
+            Database database,
+            Cluster cluster,
+            Websocket websocket,
+            Api api) {
+        this(
+                enabled,
+                port,
+                host,
+                path,
+                dataDir,
+                rooms,
+                snapshots,
+                rateLimiting,
+                auth,
+                webhooks,
+                database,
+                cluster,
+                websocket,
+                api,
+                History.DEFAULTS,
+                Hocuspocus.DEFAULTS);
     }
 
     /** Without an {@code api} section (the constructor before the CivicPress API integration). */
-    public RealtimeConfig(boolean enabled, int port, String host, String path, Path dataDir, Rooms rooms,
-                          Snapshots snapshots, RateLimiting rateLimiting, Auth auth, List<Webhook> webhooks,
-                          Database database, Cluster cluster, Websocket websocket) {
-        this(enabled, port, host, path, dataDir, rooms, snapshots, rateLimiting, auth, webhooks, database, cluster,
-                websocket, Api.DEFAULTS);
+    public RealtimeConfig(
+            boolean enabled,
+            int port,
+            String host,
+            String path,
+            Path dataDir,
+            Rooms rooms,
+            Snapshots snapshots,
+            RateLimiting rateLimiting,
+            Auth auth,
+            List<Webhook> webhooks,
+            Database database,
+            Cluster cluster,
+            Websocket websocket) {
+        this(
+                enabled,
+                port,
+                host,
+                path,
+                dataDir,
+                rooms,
+                snapshots,
+                rateLimiting,
+                auth,
+                webhooks,
+                database,
+                cluster,
+                websocket,
+                Api.DEFAULTS);
     }
 
     /** The configuration used when there is no realtime.yml and no environment override. */
     public static RealtimeConfig defaults(Path dataDir) {
-        return new RealtimeConfig(DEFAULT_ENABLED, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_PATH, dataDir,
-                Rooms.DEFAULTS, Snapshots.DEFAULTS, RateLimiting.DEFAULTS, Auth.DEFAULTS, List.of(),
-                Database.DEFAULTS, Cluster.DEFAULTS, Websocket.DEFAULTS, Api.DEFAULTS, History.DEFAULTS,
+        return new RealtimeConfig(
+                DEFAULT_ENABLED,
+                DEFAULT_PORT,
+                DEFAULT_HOST,
+                DEFAULT_PATH,
+                dataDir,
+                Rooms.DEFAULTS,
+                Snapshots.DEFAULTS,
+                RateLimiting.DEFAULTS,
+                Auth.DEFAULTS,
+                List.of(),
+                Database.DEFAULTS,
+                Cluster.DEFAULTS,
+                Websocket.DEFAULTS,
+                Api.DEFAULTS,
+                History.DEFAULTS,
                 Hocuspocus.DEFAULTS);
     }
 
@@ -84,18 +148,25 @@ public record RealtimeConfig(
     public record Rooms(int maxRooms, Duration cleanupTimeout, int maxDocumentBytes, int maxPendingBytes) {
         public static final int DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
         public static final int DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
-        public static final Rooms DEFAULTS = new Rooms(100, Duration.ofSeconds(3600), DEFAULT_MAX_DOCUMENT_BYTES,
-                DEFAULT_MAX_PENDING_BYTES);
+        public static final Rooms DEFAULTS =
+                new Rooms(100, Duration.ofSeconds(3600), DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_PENDING_BYTES);
     }
 
     /** {@code snapshots.*}: when a room folds its journal into a snapshot. */
-    public record Snapshots(boolean enabled, Duration interval, int maxUpdates, SnapshotStorage storage,
-                            boolean deleteEventsOnSnapshot) {
+    public record Snapshots(
+            boolean enabled,
+            Duration interval,
+            int maxUpdates,
+            SnapshotStorage storage,
+            boolean deleteEventsOnSnapshot) {
         public static final Snapshots DEFAULTS =
                 new Snapshots(true, Duration.ofSeconds(300), 100, SnapshotStorage.DATABASE, true);
     }
 
-    public enum SnapshotStorage { DATABASE, FILESYSTEM }
+    public enum SnapshotStorage {
+        DATABASE,
+        FILESYSTEM
+    }
 
     /**
      * {@code history.*}: what the journal keeps for history and audit (docs/history.md). {@code retainEvents}
@@ -126,12 +197,24 @@ public record RealtimeConfig(
      * and {@code introspection} verify user tokens. {@code maxPendingMessages}/{@code maxPendingBytes} bound
      * what a connection may send before its authentication has completed.
      */
-    public record Auth(boolean allowAnonymous, String serviceToken, Duration tokenCacheTtl, Jwt jwt,
-                       Introspection introspection, int maxPendingMessages, int maxPendingBytes) {
+    public record Auth(
+            boolean allowAnonymous,
+            String serviceToken,
+            Duration tokenCacheTtl,
+            Jwt jwt,
+            Introspection introspection,
+            int maxPendingMessages,
+            int maxPendingBytes) {
         public static final int DEFAULT_MAX_PENDING_MESSAGES = 32;
         public static final int DEFAULT_MAX_PENDING_BYTES = 256 * 1024;
-        public static final Auth DEFAULTS = new Auth(true, null, Duration.ofSeconds(60), Jwt.DEFAULTS,
-                Introspection.DEFAULTS, DEFAULT_MAX_PENDING_MESSAGES, DEFAULT_MAX_PENDING_BYTES);
+        public static final Auth DEFAULTS = new Auth(
+                true,
+                null,
+                Duration.ofSeconds(60),
+                Jwt.DEFAULTS,
+                Introspection.DEFAULTS,
+                DEFAULT_MAX_PENDING_MESSAGES,
+                DEFAULT_MAX_PENDING_BYTES);
 
         public Auth {
             if (jwt == null) jwt = Jwt.DEFAULTS;
@@ -140,8 +223,14 @@ public record RealtimeConfig(
 
         /** Without token verifiers (the seed's shape). */
         public Auth(boolean allowAnonymous, String serviceToken, Duration tokenCacheTtl) {
-            this(allowAnonymous, serviceToken, tokenCacheTtl, Jwt.DEFAULTS, Introspection.DEFAULTS,
-                    DEFAULT_MAX_PENDING_MESSAGES, DEFAULT_MAX_PENDING_BYTES);
+            this(
+                    allowAnonymous,
+                    serviceToken,
+                    tokenCacheTtl,
+                    Jwt.DEFAULTS,
+                    Introspection.DEFAULTS,
+                    DEFAULT_MAX_PENDING_MESSAGES,
+                    DEFAULT_MAX_PENDING_BYTES);
         }
 
         /** True when some token can be verified (a JWT key source, introspection, or the service token). */
@@ -175,11 +264,26 @@ public record RealtimeConfig(
          * re-read after {@code jwksCacheTtl}, and on a token with an unknown key id, but at most once per
          * {@code jwksMinRefreshInterval} (a flood of made-up key ids cannot hammer the key server).
          */
-        public record Jwt(String hs256Secret, String jwksUrl, Path jwksFile, String issuer, String audience,
-                          Duration clockSkew, Duration jwksCacheTtl, Duration jwksMinRefreshInterval,
-                          Duration jwksTimeout) {
-            public static final Jwt DEFAULTS = new Jwt(null, null, null, null, null, Duration.ofSeconds(30),
-                    Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        public record Jwt(
+                String hs256Secret,
+                String jwksUrl,
+                Path jwksFile,
+                String issuer,
+                String audience,
+                Duration clockSkew,
+                Duration jwksCacheTtl,
+                Duration jwksMinRefreshInterval,
+                Duration jwksTimeout) {
+            public static final Jwt DEFAULTS = new Jwt(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(5));
 
             public boolean enabled() {
                 return hs256Secret != null || jwksUrl != null || jwksFile != null;
@@ -224,8 +328,8 @@ public record RealtimeConfig(
 
         @Override
         public String toString() {
-            return "Webhook[url=" + url + ", secret=" + Secrets.mask(secret) + ", events=" + events
-                    + ", maxAttempts=" + maxAttempts + ", timeout=" + timeout + "]";
+            return "Webhook[url=" + url + ", secret=" + Secrets.mask(secret) + ", events=" + events + ", maxAttempts="
+                    + maxAttempts + ", timeout=" + timeout + "]";
         }
     }
 
@@ -235,8 +339,8 @@ public record RealtimeConfig(
 
         @Override
         public String toString() {
-            return "Database[type=" + type + ", url=" + url + ", user=" + user
-                    + ", password=" + Secrets.mask(password) + "]";
+            return "Database[type=" + type + ", url=" + url + ", user=" + user + ", password=" + Secrets.mask(password)
+                    + "]";
         }
     }
 
@@ -245,7 +349,8 @@ public record RealtimeConfig(
      * persistence module maps each to its DDL and HOCON: {@code DatabaseKind.of}).
      */
     public enum DatabaseType {
-        H2("jdbc:h2:"), POSTGRES("jdbc:postgresql:");
+        H2("jdbc:h2:"),
+        POSTGRES("jdbc:postgresql:");
 
         private final String urlPrefix;
 
@@ -292,10 +397,14 @@ public record RealtimeConfig(
      * text, UTF-8) one client may announce; {@code maxAwarenessClients}: how many awareness client ids one
      * connection may announce (a y-websocket client announces one).
      */
-    public record Websocket(int maxMessageBytes, Duration pingInterval, Duration awarenessTimeout,
-                            int maxAwarenessBytes, int maxAwarenessClients) {
-        public static final Websocket DEFAULTS = new Websocket(16 * 1024 * 1024, Duration.ofSeconds(30),
-                Duration.ofSeconds(30), 64 * 1024, 16);
+    public record Websocket(
+            int maxMessageBytes,
+            Duration pingInterval,
+            Duration awarenessTimeout,
+            int maxAwarenessBytes,
+            int maxAwarenessClients) {
+        public static final Websocket DEFAULTS =
+                new Websocket(16 * 1024 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), 64 * 1024, 16);
     }
 
     /**
@@ -303,10 +412,17 @@ public record RealtimeConfig(
      * URL templates may be absolute or relative to {@code baseUrl}; {@code {roomId}} is replaced by the
      * URL-encoded room id. {@code token} is sent as {@code Authorization: Bearer} and never logged.
      */
-    public record Api(String baseUrl, String token, String initialContentUrl, String snapshotPushUrl,
-                      Duration connectTimeout, Duration requestTimeout, int maxAttempts, Duration initialBackoff) {
-        public static final Api DEFAULTS = new Api(null, null, null, null, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), 5, Duration.ofMillis(500));
+    public record Api(
+            String baseUrl,
+            String token,
+            String initialContentUrl,
+            String snapshotPushUrl,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            int maxAttempts,
+            Duration initialBackoff) {
+        public static final Api DEFAULTS = new Api(
+                null, null, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10), 5, Duration.ofMillis(500));
 
         /** True when rooms have anything to ask or tell the API. */
         public boolean enabled() {

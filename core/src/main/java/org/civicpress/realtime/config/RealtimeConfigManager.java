@@ -20,13 +20,13 @@ import org.civicpress.realtime.config.RealtimeConfig.Api;
 import org.civicpress.realtime.config.RealtimeConfig.Auth;
 import org.civicpress.realtime.config.RealtimeConfig.Cluster;
 import org.civicpress.realtime.config.RealtimeConfig.Database;
-import org.civicpress.realtime.config.RealtimeConfig.Hocuspocus;
 import org.civicpress.realtime.config.RealtimeConfig.DatabaseType;
+import org.civicpress.realtime.config.RealtimeConfig.History;
+import org.civicpress.realtime.config.RealtimeConfig.Hocuspocus;
 import org.civicpress.realtime.config.RealtimeConfig.RateLimiting;
 import org.civicpress.realtime.config.RealtimeConfig.Rooms;
 import org.civicpress.realtime.config.RealtimeConfig.SnapshotStorage;
 import org.civicpress.realtime.config.RealtimeConfig.Snapshots;
-import org.civicpress.realtime.config.RealtimeConfig.History;
 import org.civicpress.realtime.config.RealtimeConfig.Webhook;
 import org.civicpress.realtime.config.RealtimeConfig.Websocket;
 import org.civicpress.realtime.hooks.HookEvents;
@@ -113,7 +113,8 @@ public final class RealtimeConfigManager {
             }
         }
         if (effectiveDir == null) {
-            problems.add(new ConfigProblem("data_dir", null, "no data directory given (argument or REALTIME_DATA_DIR)"));
+            problems.add(
+                    new ConfigProblem("data_dir", null, "no data directory given (argument or REALTIME_DATA_DIR)"));
             throw new ConfigValidationException(problems);
         }
         Path file = effectiveDir.resolve(FILE_NAME);
@@ -136,8 +137,8 @@ public final class RealtimeConfigManager {
             log.info("Loaded realtime configuration from {}", file);
             if (doc == null) return Map.of();
             if (!(doc instanceof Map<?, ?> map)) {
-                problems.add(new ConfigProblem("<root>", source, "expected a mapping of keys, got "
-                        + ConfigSection.describe(doc)));
+                problems.add(new ConfigProblem(
+                        "<root>", source, "expected a mapping of keys, got " + ConfigSection.describe(doc)));
                 return Map.of();
             }
             // CivicPress files may wrap everything in a top-level "realtime:" key.
@@ -165,28 +166,39 @@ public final class RealtimeConfigManager {
             if (m.getContext() != null) sb.append(m.getContext()).append(": ");
             sb.append(m.getProblem());
             Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
-            if (mark != null) sb.append(" at line ").append(mark.getLine() + 1).append(", column ").append(mark.getColumn() + 1);
+            if (mark != null)
+                sb.append(" at line ")
+                        .append(mark.getLine() + 1)
+                        .append(", column ")
+                        .append(mark.getColumn() + 1);
             return sb.toString();
         }
         return e.getClass().getSimpleName();
     }
 
-    private static RealtimeConfig bind(Map<?, ?> root, Path dataDir, Map<String, String> env, String source,
-                                       List<ConfigProblem> problems, Set<String> usedEnv) {
+    private static RealtimeConfig bind(
+            Map<?, ?> root,
+            Path dataDir,
+            Map<String, String> env,
+            String source,
+            List<ConfigProblem> problems,
+            Set<String> usedEnv) {
         ConfigSection s = new ConfigSection("", ENV_PREFIX, root, env, source, problems, usedEnv);
         boolean enabled = s.bool("enabled", RealtimeConfig.DEFAULT_ENABLED);
         int port = s.integer("port", RealtimeConfig.DEFAULT_PORT, 0, 65535);
         String host = s.string("host", RealtimeConfig.DEFAULT_HOST, false);
         if (host != null && host.isBlank()) s.problemAt("host", "must not be empty");
         String path = s.string("path", RealtimeConfig.DEFAULT_PATH, false);
-        if (path != null && (!path.startsWith("/") || path.contains(" ") || (path.length() > 1 && path.endsWith("/")))) {
+        if (path != null
+                && (!path.startsWith("/") || path.contains(" ") || (path.length() > 1 && path.endsWith("/")))) {
             s.problemAt("path", "must start with '/', contain no spaces and not end with '/', got '" + path + "'");
         }
 
         ConfigSection r = s.child("rooms");
         Rooms rooms = new Rooms(
                 r.integer("max_rooms", Rooms.DEFAULTS.maxRooms(), 1, 1_000_000),
-                r.duration("cleanup_timeout", Rooms.DEFAULTS.cleanupTimeout(), Duration.ofSeconds(1), Duration.ofDays(30)),
+                r.duration(
+                        "cleanup_timeout", Rooms.DEFAULTS.cleanupTimeout(), Duration.ofSeconds(1), Duration.ofDays(30)),
                 r.integer("max_document_bytes", Rooms.DEFAULTS.maxDocumentBytes(), 1024, Integer.MAX_VALUE),
                 r.integer("max_pending_bytes", Rooms.DEFAULTS.maxPendingBytes(), 1024, Integer.MAX_VALUE));
         r.rejectUnknownKeys();
@@ -227,7 +239,8 @@ public final class RealtimeConfigManager {
         String dbUrl = d.string("url", null, false, "REALTIME_DB_URL");
         // Without an explicit type, a PostgreSQL url selects PostgreSQL: REALTIME_DB_URL alone is enough.
         DatabaseType dbType = d.enumeration("type", DatabaseType.class, DatabaseType.fromJdbcUrl(dbUrl));
-        Database database = new Database(dbType,
+        Database database = new Database(
+                dbType,
                 dbUrl,
                 d.string("user", null, false, "REALTIME_DB_USER"),
                 d.string("password", null, true, "REALTIME_DB_PASSWORD"));
@@ -236,8 +249,10 @@ public final class RealtimeConfigManager {
         } else if (dbType == DatabaseType.POSTGRES && database.url() == null) {
             d.problemAt("url", "is required when database.type is postgres (or set REALTIME_DB_URL)");
         } else if (database.url() != null && !dbType.accepts(database.url())) {
-            d.problemAt("url", "must start with '" + dbType.urlPrefix() + "' when database.type is "
-                    + dbType.name().toLowerCase(java.util.Locale.ROOT));
+            d.problemAt(
+                    "url",
+                    "must start with '" + dbType.urlPrefix() + "' when database.type is "
+                            + dbType.name().toLowerCase(java.util.Locale.ROOT));
         }
         d.rejectUnknownKeys();
 
@@ -252,8 +267,10 @@ public final class RealtimeConfigManager {
         }
         for (int i = 0; i < cluster.seedNodes().size(); i++) {
             if (!SEED_NODE.matcher(cluster.seedNodes().get(i)).matches()) {
-                c.problemAt("seed_nodes[" + i + "]", "expected pekko://<system>@<host>:<port>, got '"
-                        + cluster.seedNodes().get(i) + "'");
+                c.problemAt(
+                        "seed_nodes[" + i + "]",
+                        "expected pekko://<system>@<host>:<port>, got '"
+                                + cluster.seedNodes().get(i) + "'");
             }
         }
         c.rejectUnknownKeys();
@@ -262,7 +279,10 @@ public final class RealtimeConfigManager {
         Websocket websocket = new Websocket(
                 ws.integer("max_message_bytes", Websocket.DEFAULTS.maxMessageBytes(), 1024, 256L * 1024 * 1024),
                 ws.duration("ping_interval", Websocket.DEFAULTS.pingInterval(), Duration.ZERO, Duration.ofHours(1)),
-                ws.duration("awareness_timeout", Websocket.DEFAULTS.awarenessTimeout(), Duration.ofSeconds(1),
+                ws.duration(
+                        "awareness_timeout",
+                        Websocket.DEFAULTS.awarenessTimeout(),
+                        Duration.ofSeconds(1),
                         Duration.ofHours(1)),
                 ws.integer("max_awareness_bytes", Websocket.DEFAULTS.maxAwarenessBytes(), 64, 16L * 1024 * 1024),
                 ws.integer("max_awareness_clients", Websocket.DEFAULTS.maxAwarenessClients(), 1, 10_000));
@@ -271,8 +291,8 @@ public final class RealtimeConfigManager {
         Api api = api(s.child("api"));
 
         ConfigSection hi = s.child("history");
-        History history = new History(hi.duration("retain_events", History.DEFAULTS.retainEvents(), Duration.ZERO,
-                Duration.ofDays(36_500)));
+        History history = new History(
+                hi.duration("retain_events", History.DEFAULTS.retainEvents(), Duration.ZERO, Duration.ofDays(36_500)));
         hi.rejectUnknownKeys();
 
         ConfigSection hp = s.child("hocuspocus");
@@ -288,8 +308,23 @@ public final class RealtimeConfigManager {
         hp.rejectUnknownKeys();
 
         s.rejectUnknownKeys();
-        return new RealtimeConfig(enabled, port, host, path, dataDir, rooms, snapshots, rate, auth, webhooks,
-                database, cluster, websocket, api, history, hocuspocus);
+        return new RealtimeConfig(
+                enabled,
+                port,
+                host,
+                path,
+                dataDir,
+                rooms,
+                snapshots,
+                rate,
+                auth,
+                webhooks,
+                database,
+                cluster,
+                websocket,
+                api,
+                history,
+                hocuspocus);
     }
 
     /** {@code auth.*}; env {@code REALTIME_AUTH_*}, {@code REALTIME_AUTH_JWT_*}, {@code REALTIME_AUTH_INTROSPECTION_*}. */
@@ -331,14 +366,20 @@ public final class RealtimeConfigManager {
         String audience = j.string("audience", null, false);
         if (issuer != null && issuer.isBlank()) j.problemAt("issuer", "must not be empty");
         if (audience != null && audience.isBlank()) j.problemAt("audience", "must not be empty");
-        Auth.Jwt jwt = new Auth.Jwt(secret, jwksUrl, jwksFile, issuer, audience,
+        Auth.Jwt jwt = new Auth.Jwt(
+                secret,
+                jwksUrl,
+                jwksFile,
+                issuer,
+                audience,
                 j.duration("clock_skew", jd.clockSkew(), Duration.ZERO, Duration.ofMinutes(10)),
                 j.duration("jwks_cache_ttl", jd.jwksCacheTtl(), Duration.ofSeconds(1), Duration.ofDays(1)),
-                j.duration("jwks_min_refresh_interval", jd.jwksMinRefreshInterval(), Duration.ZERO,
-                        Duration.ofHours(1)),
+                j.duration(
+                        "jwks_min_refresh_interval", jd.jwksMinRefreshInterval(), Duration.ZERO, Duration.ofHours(1)),
                 j.duration("jwks_timeout", jd.jwksTimeout(), Duration.ofMillis(100), Duration.ofMinutes(1)));
         if ((issuer != null || audience != null) && jwksUrl == null && jwksFile == null && secret == null) {
-            j.problemAt(issuer != null ? "issuer" : "audience",
+            j.problemAt(
+                    issuer != null ? "issuer" : "audience",
                     "is set but no JWT key is (auth.jwt.hs256_secret, jwks_url or jwks_file)");
         }
         j.rejectUnknownKeys();
@@ -347,16 +388,19 @@ public final class RealtimeConfigManager {
         Auth.Introspection id = Auth.Introspection.DEFAULTS;
         String introspectionUrl = in.string("url", null, false);
         if (introspectionUrl != null) checkHttpUrl(in, "url", introspectionUrl);
-        Auth.Introspection introspection = new Auth.Introspection(introspectionUrl,
+        Auth.Introspection introspection = new Auth.Introspection(
+                introspectionUrl,
                 in.duration("timeout", id.timeout(), Duration.ofMillis(50), Duration.ofMinutes(1)),
                 in.integer("max_concurrent", id.maxConcurrent(), 1, 10_000));
         in.rejectUnknownKeys();
 
-        Auth auth = new Auth(allowAnonymous, serviceToken, cacheTtl, jwt, introspection, maxPendingMessages,
-                maxPendingBytes);
+        Auth auth = new Auth(
+                allowAnonymous, serviceToken, cacheTtl, jwt, introspection, maxPendingMessages, maxPendingBytes);
         if (!allowAnonymous && !auth.anyVerifier()) {
-            a.problemAt("allow_anonymous", "is false but no token verifier is configured: set auth.jwt.hs256_secret, "
-                    + "auth.jwt.jwks_url, auth.jwt.jwks_file, auth.introspection.url or auth.service_token");
+            a.problemAt(
+                    "allow_anonymous",
+                    "is false but no token verifier is configured: set auth.jwt.hs256_secret, "
+                            + "auth.jwt.jwks_url, auth.jwt.jwks_file, auth.introspection.url or auth.service_token");
         }
         a.rejectUnknownKeys();
         return auth;
@@ -377,7 +421,11 @@ public final class RealtimeConfigManager {
                 checkHttpUrl(a, key[0], key[1].replace("{roomId}", "room"));
             }
         }
-        Api api = new Api(baseUrl, token, initial, push,
+        Api api = new Api(
+                baseUrl,
+                token,
+                initial,
+                push,
                 a.duration("connect_timeout", d.connectTimeout(), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 a.duration("request_timeout", d.requestTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
                 a.integer("max_attempts", d.maxAttempts(), 1, 100),
@@ -404,12 +452,16 @@ public final class RealtimeConfigManager {
         List<String> events = w.stringList("events", List.of(HookEvents.ANY));
         for (String e : events) {
             if (!HookEvents.ANY.equals(e) && !HookEvents.ALL.contains(e)) {
-                w.problemAt("events", "unknown event '" + e + "' (known: * and " + String.join(", ",
-                        HookEvents.ALL.stream().sorted().toList()) + ")");
+                w.problemAt(
+                        "events",
+                        "unknown event '" + e + "' (known: * and "
+                                + String.join(
+                                        ", ", HookEvents.ALL.stream().sorted().toList()) + ")");
             }
         }
         int maxAttempts = w.integer("max_attempts", Webhook.DEFAULT_MAX_ATTEMPTS, 1, 100);
-        Duration timeout = w.duration("timeout", Webhook.DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5));
+        Duration timeout =
+                w.duration("timeout", Webhook.DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5));
         w.rejectUnknownKeys();
         if (url == null || secret == null) return null;
         return new Webhook(url, secret, Set.copyOf(events), maxAttempts, timeout);

@@ -62,7 +62,9 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
 
     private record RoomTerminated(ActorRef<Room.Command> incarnation) implements Command {}
 
-    private enum Tick implements Command { RETRY_JOIN }
+    private enum Tick implements Command {
+        RETRY_JOIN
+    }
 
     /** How long to wait for {@link Room.Joined} before asking again (the room may be starting elsewhere). */
     static final Duration JOIN_RETRY = Duration.ofSeconds(3);
@@ -73,28 +75,49 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
      * {@code correlationId}: the id the HTTP layer gave the upgrade request (null = none); it goes into
      * the MDC of every log line of this connection, with roomId, clientId (= connectionId), userId, node.
      */
-    public static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
-                                           RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
-                                           RoomSettings settings, RoomLocator locator) {
-        return create(roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator,
-                false);
+    public static Behavior<Command> create(
+            String roomId,
+            String connectionId,
+            String remoteAddress,
+            String userId,
+            RoomAccess access,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings settings,
+            RoomLocator locator) {
+        return create(
+                roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator, false);
     }
 
     /**
      * One document of a Hocuspocus socket: as above, and the room also sends this connection its extension
      * frames (durable acks, stateless messages: {@code RoomExtensionFrames}) on {@code socket}.
      */
-    public static Behavior<Command> createWithExtensionFrames(String roomId, String connectionId,
-                                                              String remoteAddress, String userId, RoomAccess access,
-                                                              String correlationId, ActorRef<SocketOut> socket,
-                                                              RoomSettings settings, RoomLocator locator) {
-        return create(roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator,
-                true);
+    public static Behavior<Command> createWithExtensionFrames(
+            String roomId,
+            String connectionId,
+            String remoteAddress,
+            String userId,
+            RoomAccess access,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings settings,
+            RoomLocator locator) {
+        return create(
+                roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator, true);
     }
 
-    private static Behavior<Command> create(String roomId, String connectionId, String remoteAddress, String userId,
-                                            RoomAccess access, String correlationId, ActorRef<SocketOut> socket,
-                                            RoomSettings settings, RoomLocator locator, boolean extensionFrames) {
+    private static Behavior<Command> create(
+            String roomId,
+            String connectionId,
+            String remoteAddress,
+            String userId,
+            RoomAccess access,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings settings,
+            RoomLocator locator,
+            boolean extensionFrames) {
         if (access == null || !access.canRead()) {
             throw new IllegalArgumentException("a connection needs READ or WRITE access, got " + access);
         }
@@ -104,10 +127,22 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         mdc.put("node", settings.nodeName());
         if (userId != null) mdc.put("userId", userId);
         if (correlationId != null) mdc.put("correlationId", correlationId);
-        return Behaviors.withMdc(Command.class, Map.copyOf(mdc),
-                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(ctx, timers, roomId,
-                        connectionId, remoteAddress, userId, access, correlationId, socket, settings,
-                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem()), extensionFrames))));
+        return Behaviors.withMdc(
+                Command.class,
+                Map.copyOf(mdc),
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(
+                        ctx,
+                        timers,
+                        roomId,
+                        connectionId,
+                        remoteAddress,
+                        userId,
+                        access,
+                        correlationId,
+                        socket,
+                        settings,
+                        locator != null ? locator : RoomLocator.sharding(ctx.getSystem()),
+                        extensionFrames))));
     }
 
     private final TimerScheduler<Command> timers;
@@ -117,15 +152,18 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final String userId;
     /** READ: document-changing frames are dropped (see the class comment). */
     private final RoomAccess access;
+
     private final RealtimeMetrics metrics;
     /** The room sends this connection its extension frames (a Hocuspocus document). */
     private final boolean extensionFrames;
     /** The upgrade request's correlation id: in the MDC and in this connection's hook events. */
     private final String correlationId;
+
     private final ActorRef<SocketOut> socket;
     private final RoomLocator locator;
     /** This node's relay: rooms on other nodes write to our socket through it, once per node and broadcast. */
     private final ActorRef<NodeRelay.Command> relay;
+
     private final long maxQueuedBytes;
     /** What the room answers to (a message adapter of this actor: stable, watched by the room). */
     private final ActorRef<Room.ToConnection> fromRoom;
@@ -135,13 +173,23 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private boolean rejoining;
     /** This node shuts down and our room was handed off: no more joins, frames are dropped until the 1012. */
     private boolean nodeLeaving;
+
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private long queuedBytes;
 
-    private ClientConnection(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId,
-                             String connectionId, String remoteAddress, String userId, RoomAccess access,
-                             String correlationId, ActorRef<SocketOut> socket, RoomSettings settings,
-                             RoomLocator locator, boolean extensionFrames) {
+    private ClientConnection(
+            ActorContext<Command> ctx,
+            TimerScheduler<Command> timers,
+            String roomId,
+            String connectionId,
+            String remoteAddress,
+            String userId,
+            RoomAccess access,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings settings,
+            RoomLocator locator,
+            boolean extensionFrames) {
         super(ctx);
         this.extensionFrames = extensionFrames;
         this.timers = timers;
@@ -181,16 +229,22 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private void join() {
         // The socket ref lets a room in this JVM write frames straight to the socket (one hop less per delivery);
         // a room on another node writes through our node's relay.
-        locator.locate(roomId).tell(new Room.Join(connectionId, fromRoom, userId, rejoining, socket, relay,
-                correlationId, extensionFrames));
+        locator.locate(roomId)
+                .tell(new Room.Join(
+                        connectionId, fromRoom, userId, rejoining, socket, relay, correlationId, extensionFrames));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 
     private Behavior<Command> onFromSocket(FromSocket frame) {
         if (!access.canWrite() && SyncProtocol.mayChangeDocument(frame.message())) {
             metrics.messageRejected(RejectReason.READ_ONLY);
-            getContext().getLog().debug("connection {} (user {}): read-only, dropped a {}-byte document change",
-                    connectionId, userId, frame.message().length);
+            getContext()
+                    .getLog()
+                    .debug(
+                            "connection {} (user {}): read-only, dropped a {}-byte document change",
+                            connectionId,
+                            userId,
+                            frame.message().length);
             return this;
         }
         if (incarnation != null) {
@@ -204,8 +258,14 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         }
         queuedBytes += frame.message().length;
         if (queuedBytes > maxQueuedBytes) {
-            getContext().getLog().warn("connection {} ({}): room {} unavailable and {} bytes queued, closing",
-                    connectionId, remoteAddress, roomId, queuedBytes);
+            getContext()
+                    .getLog()
+                    .warn(
+                            "connection {} ({}): room {} unavailable and {} bytes queued, closing",
+                            connectionId,
+                            remoteAddress,
+                            roomId,
+                            queuedBytes);
             socket.tell(new SocketOut.CloseSocket(CloseCodes.SERVICE_RESTART.code(), "room unavailable, reconnect"));
             return leave("queue overflow");
         }
@@ -236,11 +296,15 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private Behavior<Command> onRoomTerminated(RoomTerminated terminated) {
         if (!terminated.incarnation().equals(incarnation)) return this;
         incarnation = null;
-        if (CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent()) {
+        if (CoordinatedShutdown.get(getContext().getSystem())
+                .getShutdownReason()
+                .isPresent()) {
             // This node is leaving and its shard region is handing the room off: a join from here could
             // not be routed once the region stops. Keep the socket open: the server closes every socket
             // with 1012 once the hand-off completed, the client reconnects to another node and resyncs.
-            getContext().getLog().debug("connection {}: room {} handed off, waiting for the 1012", connectionId, roomId);
+            getContext()
+                    .getLog()
+                    .debug("connection {}: room {} handed off, waiting for the 1012", connectionId, roomId);
             nodeLeaving = true;
             timers.cancel(Tick.RETRY_JOIN);
             return this;

@@ -67,24 +67,43 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
      * The behaviour the WebSocket flow runs (it speaks {@link ClientConnection.Command}: frames, socket closed
      * or failed): forwards to the session actor, its child, and stops with it.
      */
-    public static Behavior<ClientConnection.Command> forSocket(String socketId, String remoteAddress,
-                                                               String correlationId, ActorRef<SocketOut> socket,
-                                                               RoomSettings roomSettings, AuthService auth,
-                                                               Settings settings, Predicate<String> validName) {
-        return forSocket(socketId, remoteAddress, correlationId, socket, roomSettings, auth, settings, validName,
-                null);
+    public static Behavior<ClientConnection.Command> forSocket(
+            String socketId,
+            String remoteAddress,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings roomSettings,
+            AuthService auth,
+            Settings settings,
+            Predicate<String> validName) {
+        return forSocket(socketId, remoteAddress, correlationId, socket, roomSettings, auth, settings, validName, null);
     }
 
     /** As above; {@code locator} finds the rooms (null = cluster sharding of this ActorSystem). */
-    public static Behavior<ClientConnection.Command> forSocket(String socketId, String remoteAddress,
-                                                               String correlationId, ActorRef<SocketOut> socket,
-                                                               RoomSettings roomSettings, AuthService auth,
-                                                               Settings settings, Predicate<String> validName,
-                                                               RoomLocator locator) {
+    public static Behavior<ClientConnection.Command> forSocket(
+            String socketId,
+            String remoteAddress,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings roomSettings,
+            AuthService auth,
+            Settings settings,
+            Predicate<String> validName,
+            RoomLocator locator) {
         return Behaviors.setup(ctx -> {
-            ActorRef<Command> session = ctx.spawn(Behaviors.<Command>setup(c -> new HocuspocusConnection(c,
-                    socketId, remoteAddress, correlationId, socket, roomSettings, auth, settings, validName,
-                    locator)), "hocuspocus");
+            ActorRef<Command> session = ctx.spawn(
+                    Behaviors.<Command>setup(c -> new HocuspocusConnection(
+                            c,
+                            socketId,
+                            remoteAddress,
+                            correlationId,
+                            socket,
+                            roomSettings,
+                            auth,
+                            settings,
+                            validName,
+                            locator)),
+                    "hocuspocus");
             ctx.watch(session);
             return Behaviors.receive(ClientConnection.Command.class)
                     .onMessage(ClientConnection.FromSocket.class, f -> {
@@ -105,7 +124,12 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         });
     }
 
-    private enum Phase { AWAITING_TOKEN, AUTHENTICATING, OPEN, DENIED }
+    private enum Phase {
+        AWAITING_TOKEN,
+        AUTHENTICATING,
+        OPEN,
+        DENIED
+    }
 
     /** One document of this socket. */
     private static final class Doc {
@@ -140,10 +164,17 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     private long generations;
     private boolean closing;
 
-    private HocuspocusConnection(ActorContext<Command> ctx, String socketId, String remoteAddress,
-                                 String correlationId, ActorRef<SocketOut> socket, RoomSettings roomSettings,
-                                 AuthService auth, Settings settings, Predicate<String> validName,
-                                 RoomLocator locator) {
+    private HocuspocusConnection(
+            ActorContext<Command> ctx,
+            String socketId,
+            String remoteAddress,
+            String correlationId,
+            ActorRef<SocketOut> socket,
+            RoomSettings roomSettings,
+            AuthService auth,
+            Settings settings,
+            Predicate<String> validName,
+            RoomLocator locator) {
         super(ctx);
         this.locator = locator;
         this.socketId = socketId;
@@ -187,8 +218,9 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                 return this;
             }
             if (docs.size() >= settings.maxDocuments()) {
-                return closeSocket(CloseCodes.RATE_LIMITED.code(), "more than " + settings.maxDocuments()
-                        + " documents on one socket");
+                return closeSocket(
+                        CloseCodes.RATE_LIMITED.code(),
+                        "more than " + settings.maxDocuments() + " documents on one socket");
             }
             doc = new Doc(name, ++generations);
             docs.put(name, doc);
@@ -199,8 +231,9 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                 return this;
             case DENIED:
                 if (isToken(message)) return authenticate(doc, (HocuspocusProtocol.Auth) message);
-                getContext().getLog().debug("hocuspocus {}: message for unauthorized document {} dropped",
-                        socketId, name);
+                getContext()
+                        .getLog()
+                        .debug("hocuspocus {}: message for unauthorized document {} dropped", socketId, name);
                 return this;
             default:
                 if (isToken(message) && doc.phase == Phase.AWAITING_TOKEN) {
@@ -226,9 +259,16 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         String value = token.value() == null || token.value().isEmpty() ? null : token.value();
         String name = doc.name;
         long generation = doc.generation;
-        getContext().pipeToSelf(auth.authorizeRoom(value, name, doc.connectionId), (outcome, error) ->
-                new AuthDone(name, generation, outcome != null ? outcome
-                        : AuthOutcome.invalid(AuthOutcome.Failure.UNAVAILABLE, "authentication unavailable")));
+        getContext()
+                .pipeToSelf(
+                        auth.authorizeRoom(value, name, doc.connectionId),
+                        (outcome, error) -> new AuthDone(
+                                name,
+                                generation,
+                                outcome != null
+                                        ? outcome
+                                        : AuthOutcome.invalid(
+                                                AuthOutcome.Failure.UNAVAILABLE, "authentication unavailable")));
         return this;
     }
 
@@ -237,8 +277,9 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         if (closing || doc == null || doc.generation != done.generation()) return this;
         if (!(done.outcome() instanceof AuthOutcome.Authenticated authenticated)) {
             String reason = done.outcome().error().map(Throwable::getMessage).orElse("permission-denied");
-            getContext().getLog().info("hocuspocus {} ({}): document {} refused: {}", socketId, remoteAddress,
-                    doc.name, reason);
+            getContext()
+                    .getLog()
+                    .info("hocuspocus {} ({}): document {} refused: {}", socketId, remoteAddress, doc.name, reason);
             socket.tell(new SocketOut.Frame(HocuspocusProtocol.permissionDenied(doc.name, reason)));
             doc.phase = Phase.DENIED;
             doc.pending.clear();
@@ -250,17 +291,33 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         // Before the room can write anything for this document: the provider starts syncing after it.
         socket.tell(new SocketOut.Frame(HocuspocusProtocol.authenticated(doc.name, doc.readOnly)));
         String child = doc.generation + "-" + doc.connectionId;
-        doc.out = getContext().spawn(documentOut(doc.name, doc.generation, socket, getContext().getSelf()),
-                "out-" + child);
-        doc.connection = getContext().spawn(ClientConnection.createWithExtensionFrames(doc.name, doc.connectionId,
-                remoteAddress, authenticated.principal().userIdOrNull(), access, correlationId, doc.out,
-                roomSettings, locator), "doc-" + child);
+        doc.out = getContext()
+                .spawn(
+                        documentOut(
+                                doc.name, doc.generation, socket, getContext().getSelf()),
+                        "out-" + child);
+        doc.connection = getContext()
+                .spawn(
+                        ClientConnection.createWithExtensionFrames(
+                                doc.name,
+                                doc.connectionId,
+                                remoteAddress,
+                                authenticated.principal().userIdOrNull(),
+                                access,
+                                correlationId,
+                                doc.out,
+                                roomSettings,
+                                locator),
+                        "doc-" + child);
         doc.phase = Phase.OPEN;
         Instant expiresAt = authenticated.principal().expiresAt();
         if (expiresAt != null) {
             Duration left = Duration.between(Instant.now(), expiresAt);
-            doc.expiry = getContext().scheduleOnce(left.isNegative() ? Duration.ZERO : left, getContext().getSelf(),
-                    new TokenExpired(doc.name, doc.generation));
+            doc.expiry = getContext()
+                    .scheduleOnce(
+                            left.isNegative() ? Duration.ZERO : left,
+                            getContext().getSelf(),
+                            new TokenExpired(doc.name, doc.generation));
         }
         while (!doc.pending.isEmpty()) onDocumentMessage(doc, doc.pending.poll());
         doc.pendingBytes = 0;
@@ -294,8 +351,13 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         } else {
             // A second token (the provider re-sends after a fast destroy/recreate), SyncStatus, unknown types:
             // the Hocuspocus server ignores them too.
-            getContext().getLog().debug("hocuspocus {}: {} for document {} ignored", socketId,
-                    message.getClass().getSimpleName(), doc.name);
+            getContext()
+                    .getLog()
+                    .debug(
+                            "hocuspocus {}: {} for document {} ignored",
+                            socketId,
+                            message.getClass().getSimpleName(),
+                            doc.name);
         }
     }
 
@@ -312,15 +374,18 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         Doc doc = docs.get(closed.document());
         if (closing || doc == null || doc.generation != closed.generation()) return this;
         int code = closed.code();
-        if (code == CloseCodes.SERVICE_RESTART.code() || code == 1013 || code == CloseCodes.RATE_LIMITED.code()
-                || code == CloseCodes.INTERNAL_ERROR.code() || code == 1011) {
+        if (code == CloseCodes.SERVICE_RESTART.code()
+                || code == 1013
+                || code == CloseCodes.RATE_LIMITED.code()
+                || code == CloseCodes.INTERNAL_ERROR.code()
+                || code == 1011) {
             return closeSocket(code, closed.reason());
         }
         docs.remove(doc.name);
         if (doc.expiry != null) doc.expiry.cancel();
         getContext().stop(doc.out);
-        socket.tell(new SocketOut.Frame(HocuspocusProtocol.close(doc.name,
-                closed.reason() == null ? "Server closed the connection" : closed.reason())));
+        socket.tell(new SocketOut.Frame(HocuspocusProtocol.close(
+                doc.name, closed.reason() == null ? "Server closed the connection" : closed.reason())));
         return this;
     }
 
@@ -331,7 +396,8 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     private Behavior<Command> onTokenExpired(TokenExpired expired) {
         Doc doc = docs.get(expired.document());
         if (closing || doc == null || doc.generation != expired.generation()) return this;
-        String reason = AuthOutcome.sessionExpired().error().map(Throwable::getMessage).orElse("token expired");
+        String reason =
+                AuthOutcome.sessionExpired().error().map(Throwable::getMessage).orElse("token expired");
         socket.tell(new SocketOut.Frame(HocuspocusProtocol.permissionDenied(doc.name, reason)));
         closeDocument(doc, reason);
         return this;
@@ -347,8 +413,9 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     }
 
     private Behavior<Command> closeSocket(int code, String reason) {
-        getContext().getLog().info("hocuspocus {} ({}): closing the socket with {}: {}", socketId, remoteAddress,
-                code, reason);
+        getContext()
+                .getLog()
+                .info("hocuspocus {} ({}): closing the socket with {}: {}", socketId, remoteAddress, code, reason);
         socket.tell(new SocketOut.CloseSocket(code, reason));
         closing = true;
         for (Doc doc : docs.values()) {
@@ -373,8 +440,8 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
      * document name in front, durable acknowledgements as SyncStatus(true), stateless frames as Stateless; a
      * close becomes {@link DocumentClosed} for the session to decide.
      */
-    private static Behavior<SocketOut> documentOut(String name, long generation, ActorRef<SocketOut> socket,
-                                                   ActorRef<Command> session) {
+    private static Behavior<SocketOut> documentOut(
+            String name, long generation, ActorRef<SocketOut> socket, ActorRef<Command> session) {
         SocketOut.Frame saved = new SocketOut.Frame(HocuspocusProtocol.syncStatus(name, true));
         return Behaviors.receive(SocketOut.class)
                 .onMessage(SocketOut.Frame.class, frame -> {
@@ -384,7 +451,8 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                     } else if (bytes[0] == RoomExtensionFrames.DURABLE_ACK) {
                         for (int i = RoomExtensionFrames.ackCount(bytes); i > 0; i--) socket.tell(saved);
                     } else {
-                        String payload = RoomExtensionFrames.decodeStateless(bytes).payload();
+                        String payload =
+                                RoomExtensionFrames.decodeStateless(bytes).payload();
                         socket.tell(new SocketOut.Frame(HocuspocusProtocol.stateless(name, payload)));
                     }
                     return Behaviors.same();

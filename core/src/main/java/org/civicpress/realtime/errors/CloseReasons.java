@@ -13,8 +13,7 @@ public final class CloseReasons {
     /** The largest close reason, in UTF-8 bytes. */
     public static final int MAX_BYTES = 123;
 
-    private CloseReasons() {
-    }
+    private CloseReasons() {}
 
     /** {@code reason} (null = empty) if it fits in {@link #MAX_BYTES} UTF-8 bytes, else its longest prefix that does. */
     public static String truncate(String reason) {

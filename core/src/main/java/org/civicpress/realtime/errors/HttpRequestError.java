@@ -10,8 +10,14 @@ import java.util.Map;
  */
 public final class HttpRequestError extends RealtimeError {
     public HttpRequestError(int httpStatus, String message, Map<String, ?> details, String correlationId) {
-        super(ErrorCode.forStatus(httpStatus).name(), httpStatus, ErrorCode.forStatus(httpStatus).closeCode(),
-                message, details, correlationId, null);
+        super(
+                ErrorCode.forStatus(httpStatus).name(),
+                httpStatus,
+                ErrorCode.forStatus(httpStatus).closeCode(),
+                message,
+                details,
+                correlationId,
+                null);
     }
 
     public HttpRequestError(ErrorCode code, String message, Map<String, ?> details, String correlationId) {

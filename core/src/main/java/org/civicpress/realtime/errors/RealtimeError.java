@@ -30,21 +30,29 @@ public class RealtimeError extends RuntimeException {
     }
 
     /** An error with one of the codes of the {@link ErrorCode} table (status and close code from there). */
-    protected RealtimeError(ErrorCode code, String message, Map<String, ?> details, String correlationId,
-                            Throwable cause) {
+    protected RealtimeError(
+            ErrorCode code, String message, Map<String, ?> details, String correlationId, Throwable cause) {
         this(code.name(), code.httpStatus(), code.closeCode(), message, details, correlationId, cause);
     }
 
-    protected RealtimeError(String code, int httpStatus, CloseCodes closeCode, String message,
-                            Map<String, ?> details, String correlationId, Throwable cause) {
+    protected RealtimeError(
+            String code,
+            int httpStatus,
+            CloseCodes closeCode,
+            String message,
+            Map<String, ?> details,
+            String correlationId,
+            Throwable cause) {
         super(message, cause);
         this.code = code;
         this.httpStatus = httpStatus;
         this.closeCode = closeCode;
         this.correlationId = correlationId == null || correlationId.isBlank()
-                ? UUID.randomUUID().toString() : correlationId;
+                ? UUID.randomUUID().toString()
+                : correlationId;
         this.details = details == null || details.isEmpty()
-                ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+                ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     public String code() {

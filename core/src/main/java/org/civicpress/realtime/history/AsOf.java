@@ -8,8 +8,7 @@ import org.civicpress.ycrdt.utils.TopLevelTypes;
 
 /** The document as of a point of its journal, rebuilt from the nearest snapshot and the updates after it. */
 public final class AsOf {
-    private AsOf() {
-    }
+    private AsOf() {}
 
     /**
      * A document holding {@code snapshot} (the whole document as one update, or null for none) and

@@ -34,8 +34,7 @@ import org.civicpress.ycrdt.utils.YEvent;
  * Results are maps and lists ready for {@link org.civicpress.ycrdt.lib0.Json#stringify}.
  */
 public final class DocChanges {
-    private DocChanges() {
-    }
+    private DocChanges() {}
 
     /**
      * Applies {@code update} to {@code doc} (the document just before it, typed) and says what it changed,
@@ -57,7 +56,8 @@ public final class DocChanges {
         TopLevelTypes.inferAll(doc);
         for (Map.Entry<String, AbstractType> e : doc.share.entrySet()) {
             if (typedBefore.contains(e.getKey()) || e.getValue().getClass() == AbstractType.class) continue;
-            out.computeIfAbsent(e.getKey(), n -> new Summary(kind(e.getValue()))).addWhole(e.getValue());
+            out.computeIfAbsent(e.getKey(), n -> new Summary(kind(e.getValue())))
+                    .addWhole(e.getValue());
         }
         Map<String, Object> json = new LinkedHashMap<>();
         out.forEach((name, s) -> {

@@ -26,8 +26,7 @@ import org.civicpress.ycrdt.utils.TopLevelTypes;
  * only what differs: the common beginning and end of texts and arrays, the differing keys of maps.
  */
 public final class DocRestore {
-    private DocRestore() {
-    }
+    private DocRestore() {}
 
     /**
      * The update that makes {@code current} show what {@code target} shows (both typed documents of one room;
@@ -77,8 +76,8 @@ public final class DocRestore {
             int max = Math.min(a.length(), b.length());
             while (prefix < max && a.charAt(prefix) == b.charAt(prefix)) prefix++;
             int suffix = 0;
-            while (suffix < max - prefix
-                    && a.charAt(a.length() - 1 - suffix) == b.charAt(b.length() - 1 - suffix)) suffix++;
+            while (suffix < max - prefix && a.charAt(a.length() - 1 - suffix) == b.charAt(b.length() - 1 - suffix))
+                suffix++;
             if (a.length() - prefix - suffix > 0) w.delete(prefix, a.length() - prefix - suffix);
             if (b.length() - prefix - suffix > 0) w.insert(prefix, b.substring(prefix, b.length() - suffix));
             return;
@@ -149,8 +148,8 @@ public final class DocRestore {
         int prefix = 0;
         while (prefix < max && Objects.equals(a.get(prefix), b.get(prefix))) prefix++;
         int suffix = 0;
-        while (suffix < max - prefix
-                && Objects.equals(a.get(a.size() - 1 - suffix), b.get(b.size() - 1 - suffix))) suffix++;
+        while (suffix < max - prefix && Objects.equals(a.get(a.size() - 1 - suffix), b.get(b.size() - 1 - suffix)))
+            suffix++;
         return new int[] {prefix, suffix};
     }
 

@@ -38,8 +38,16 @@ public record HookEvent(
     }
 
     /** A new event with a fresh id. */
-    public HookEvent(String event, Instant timestamp, String roomId, String roomType, String node, String clientId,
-                     String userId, String correlationId, Map<String, Object> data) {
+    public HookEvent(
+            String event,
+            Instant timestamp,
+            String roomId,
+            String roomType,
+            String node,
+            String clientId,
+            String userId,
+            String correlationId,
+            Map<String, Object> data) {
         this(null, event, timestamp, roomId, roomType, node, clientId, userId, correlationId, data);
     }
 
@@ -49,14 +57,22 @@ public record HookEvent(
     }
 
     /** Shorthand for client-level events; {@code correlationId}: the connection's, null when unknown. */
-    public static HookEvent ofClient(String event, String roomId, String node, String clientId, String userId,
-                                     String correlationId, Map<String, Object> data) {
+    public static HookEvent ofClient(
+            String event,
+            String roomId,
+            String node,
+            String clientId,
+            String userId,
+            String correlationId,
+            Map<String, Object> data) {
         return new HookEvent(event, Instant.now(), roomId, "document", node, clientId, userId, correlationId, data);
     }
 
     private static Map<String, Object> copyWithoutNulls(Map<String, Object> in) {
         var out = new java.util.LinkedHashMap<String, Object>();
-        in.forEach((k, v) -> { if (k != null && v != null) out.put(k, v); });
+        in.forEach((k, v) -> {
+            if (k != null && v != null) out.put(k, v);
+        });
         return java.util.Collections.unmodifiableMap(out);
     }
 }

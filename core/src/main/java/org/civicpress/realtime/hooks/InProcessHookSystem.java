@@ -83,8 +83,12 @@ final class InProcessHookSystem implements HookSystem, AutoCloseable {
                 l.accept(event);
             } catch (RuntimeException | Error e) {
                 if (e instanceof VirtualMachineError vme) throw vme;
-                log.warn("Hook listener for {} failed (event id {}, correlationId={})", event.event(), event.id(),
-                        event.correlationId(), e);
+                log.warn(
+                        "Hook listener for {} failed (event id {}, correlationId={})",
+                        event.event(),
+                        event.id(),
+                        event.correlationId(),
+                        e);
             }
         }
     }
@@ -102,8 +106,10 @@ final class InProcessHookSystem implements HookSystem, AutoCloseable {
         executor.shutdown();
         try {
             if (!executor.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                log.warn("Hook listeners still busy after {} s; {} queued events not passed to listeners",
-                        DRAIN_SECONDS, executor.shutdownNow().size());
+                log.warn(
+                        "Hook listeners still busy after {} s; {} queued events not passed to listeners",
+                        DRAIN_SECONDS,
+                        executor.shutdownNow().size());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

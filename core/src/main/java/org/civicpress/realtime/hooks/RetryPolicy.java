@@ -21,7 +21,8 @@ public record RetryPolicy(Duration initial, Duration max, double jitter) {
         long base = initial.toMillis();
         int shift = Math.min(Math.max(failedAttempts - 1, 0), 30);
         long millis = Math.min(max.toMillis(), base << shift);
-        if (jitter > 0) millis = (long) (millis * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
+        if (jitter > 0)
+            millis = (long) (millis * (1 - jitter * ThreadLocalRandom.current().nextDouble()));
         return Duration.ofMillis(Math.max(1, millis));
     }
 }

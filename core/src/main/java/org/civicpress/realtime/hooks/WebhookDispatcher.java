@@ -51,8 +51,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         this(targets, outboxDir, RetryPolicy.DEFAULT, WebhookDeliveryObserver.NONE);
     }
 
-    public WebhookDispatcher(List<WebhookTarget> targets, Path outboxDir, RetryPolicy retry,
-                             WebhookDeliveryObserver observer) {
+    public WebhookDispatcher(
+            List<WebhookTarget> targets, Path outboxDir, RetryPolicy retry, WebhookDeliveryObserver observer) {
         for (WebhookTarget t : targets) targetsByUrl.putIfAbsent(t.url(), t);
         this.retry = retry;
         this.observer = observer;
@@ -95,15 +95,23 @@ public final class WebhookDispatcher implements AutoCloseable {
         for (WebhookTarget target : targetsByUrl.values()) {
             if (!target.wants(event.event())) continue;
             if (body == null) body = payload(event);
-            entries.add(new WebhookOutbox.Entry(UUID.randomUUID().toString(), event.id(), event.event(),
-                    target.url(), Instant.now(), body, 0, null));
+            entries.add(new WebhookOutbox.Entry(
+                    UUID.randomUUID().toString(),
+                    event.id(),
+                    event.event(),
+                    target.url(),
+                    Instant.now(),
+                    body,
+                    0,
+                    null));
         }
         if (entries.isEmpty()) return;
         try {
             outbox.append(entries);
         } catch (IOException | RuntimeException e) {
             log.error("Cannot record webhook delivery of {} {} durably in the outbox", event.event(), event.id(), e);
-            for (WebhookOutbox.Entry entry : entries) observer.failedAttempt(entry.targetUrl(), event.event(), e.toString());
+            for (WebhookOutbox.Entry entry : entries)
+                observer.failedAttempt(entry.targetUrl(), event.event(), e.toString());
         }
         observer.pendingChanged(outbox.pendingCount());
         for (WebhookOutbox.Entry entry : entries) {
@@ -183,9 +191,11 @@ public final class WebhookDispatcher implements AutoCloseable {
                 outbox.markDelivered(entry.id());
                 observer.delivered(target.url(), entry.event());
                 observer.pendingChanged(outbox.pendingCount());
-                log.debug("Delivered {} {} to {} (attempt {})", entry.event(), entry.eventId(), target.url(), attemptNo);
+                log.debug(
+                        "Delivered {} {} to {} (attempt {})", entry.event(), entry.eventId(), target.url(), attemptNo);
             } else {
-                String reason = error != null ? describe(error) : "HTTP " + response.statusCode() + snippet(response.body());
+                String reason =
+                        error != null ? describe(error) : "HTTP " + response.statusCode() + snippet(response.body());
                 failed(entry, target, attemptNo, reason);
             }
         });
@@ -194,8 +204,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void failed(WebhookOutbox.Entry entry, WebhookTarget target, int attemptNo, String reason) {
         observer.failedAttempt(target.url(), entry.event(), reason);
         if (attemptNo >= target.maxAttempts()) {
-            log.warn("Webhook {} {} to {} failed {} times, dead-lettered: {}", entry.event(), entry.eventId(),
-                    target.url(), attemptNo, reason);
+            log.warn(
+                    "Webhook {} {} to {} failed {} times, dead-lettered: {}",
+                    entry.event(),
+                    entry.eventId(),
+                    target.url(),
+                    attemptNo,
+                    reason);
             outbox.recordAttempt(entry.id(), attemptNo, reason);
             outbox.deadLetter(entry.id(), reason);
             observer.deadLettered(target.url(), entry.event());
@@ -204,14 +219,20 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         outbox.recordAttempt(entry.id(), attemptNo, reason);
         Duration delay = retry.delayAfter(attemptNo);
-        log.info("Webhook {} to {} attempt {} failed ({}), retrying in {} ms", entry.event(), target.url(), attemptNo,
-                reason, delay.toMillis());
+        log.info(
+                "Webhook {} to {} attempt {} failed ({}), retrying in {} ms",
+                entry.event(),
+                target.url(),
+                attemptNo,
+                reason,
+                delay.toMillis());
         schedule(entry.id(), delay);
     }
 
     private static String describe(Throwable error) {
         Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+                ? error.getCause()
+                : error;
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 

@@ -42,8 +42,15 @@ final class WebhookOutbox implements AutoCloseable {
     private static final int COMPACT_AFTER_RECORDS = 10_000;
 
     /** One delivery of one event to one target. */
-    record Entry(String id, String eventId, String event, String targetUrl, Instant createdAt, byte[] payload,
-                 int attempts, String lastError) {
+    record Entry(
+            String id,
+            String eventId,
+            String event,
+            String targetUrl,
+            Instant createdAt,
+            byte[] payload,
+            int attempts,
+            String lastError) {
         Entry withAttempt(int attempts, String error) {
             return new Entry(id, eventId, event, targetUrl, createdAt, payload, attempts, error);
         }
@@ -61,6 +68,7 @@ final class WebhookOutbox implements AutoCloseable {
     private long appended;
     /** Appends up to this number are fsynced; written under {@link #syncLock}, or by a compaction. */
     private volatile long durable;
+
     private final Object syncLock = new Object();
     private long fsyncs; // guarded by syncLock
     private boolean closed;
@@ -77,8 +85,8 @@ final class WebhookOutbox implements AutoCloseable {
     static WebhookOutbox open(Path dir) {
         try {
             Files.createDirectories(dir);
-            FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            FileChannel lockChannel =
+                    FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = lockChannel.tryLock();
@@ -196,8 +204,8 @@ final class WebhookOutbox implements AutoCloseable {
         line.put("createdAt", e.createdAt().toString());
         line.put("deadAt", Instant.now().toString());
         line.put("payload", new String(e.payload(), StandardCharsets.UTF_8));
-        try (FileChannel dl = FileChannel.open(deadLetterFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel dl = FileChannel.open(
+                deadLetterFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             dl.write(ByteBuffer.wrap((JsonWriter.write(line) + "\n").getBytes(StandardCharsets.UTF_8)));
             dl.force(true);
         } catch (IOException ex) {
@@ -236,8 +244,17 @@ final class WebhookOutbox implements AutoCloseable {
         switch (f[0]) {
             case "E" -> {
                 require(f, 7);
-                pending.put(f[1], new Entry(f[1], f[2], unb64(f[3]), unb64(f[4]), Instant.ofEpochMilli(Long.parseLong(f[5])),
-                        Base64.getDecoder().decode(f[6]), 0, null));
+                pending.put(
+                        f[1],
+                        new Entry(
+                                f[1],
+                                f[2],
+                                unb64(f[3]),
+                                unb64(f[4]),
+                                Instant.ofEpochMilli(Long.parseLong(f[5])),
+                                Base64.getDecoder().decode(f[6]),
+                                0,
+                                null));
             }
             case "A" -> {
                 require(f, 4);
@@ -260,13 +277,19 @@ final class WebhookOutbox implements AutoCloseable {
     private void compact() throws IOException {
         if (out != null) out.close();
         Path tmp = dir.resolve(LOG_FILE + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             StringBuilder sb = new StringBuilder();
             for (Entry e : pending.values()) {
                 sb.append(enqueueLine(e));
-                if (e.attempts() > 0) sb.append("A\t").append(e.id()).append('\t').append(e.attempts()).append('\t')
-                        .append(b64(e.lastError())).append('\n');
+                if (e.attempts() > 0)
+                    sb.append("A\t")
+                            .append(e.id())
+                            .append('\t')
+                            .append(e.attempts())
+                            .append('\t')
+                            .append(b64(e.lastError()))
+                            .append('\n');
             }
             ch.write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
@@ -286,8 +309,8 @@ final class WebhookOutbox implements AutoCloseable {
             log.warn("Compacting webhook outbox {} failed; it keeps growing until the next start", logFile, e);
             try {
                 if (out == null || !out.isOpen()) {
-                    out = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                            StandardOpenOption.APPEND);
+                    out = FileChannel.open(
+                            logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 }
             } catch (IOException reopen) {
                 log.error("Cannot reopen webhook outbox {}", logFile, reopen);

@@ -33,7 +33,8 @@ public final class WebhookSigner {
 
     public static boolean verify(String secret, byte[] body, String signatureHeader) {
         if (signatureHeader == null) return false;
-        return MessageDigest.isEqual(sign(secret, body).getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                sign(secret, body).getBytes(StandardCharsets.US_ASCII),
                 signatureHeader.trim().getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -25,7 +25,7 @@ public record WebhookTarget(String url, String secret, Set<String> events, int m
 
     @Override
     public String toString() {
-        return "WebhookTarget[url=" + url + ", events=" + events + ", maxAttempts=" + maxAttempts
-                + ", timeout=" + timeout + "]"; // never the secret
+        return "WebhookTarget[url=" + url + ", events=" + events + ", maxAttempts=" + maxAttempts + ", timeout="
+                + timeout + "]"; // never the secret
     }
 }

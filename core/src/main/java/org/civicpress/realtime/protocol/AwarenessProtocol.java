@@ -36,7 +36,8 @@ public final class AwarenessProtocol {
             int n = d.readVarUintAsInt();
             // Each entry needs at least 3 bytes: never trust the declared count for allocation.
             if (n > d.remaining() / 3) {
-                throw new ProtocolException("awareness update declares " + n + " entries in " + d.remaining() + " bytes");
+                throw new ProtocolException(
+                        "awareness update declares " + n + " entries in " + d.remaining() + " bytes");
             }
             List<Entry> entries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {

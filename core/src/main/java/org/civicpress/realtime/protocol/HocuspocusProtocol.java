@@ -19,6 +19,7 @@ public final class HocuspocusProtocol {
     public static final int QUERY_AWARENESS = 3;
     /** A sync message whose SyncStep1 is not answered with the server's own SyncStep1 (server to server). */
     public static final int SYNC_REPLY = 4;
+
     public static final int STATELESS = 5;
     public static final int BROADCAST_STATELESS = 6;
     public static final int CLOSE = 7;
@@ -26,6 +27,7 @@ public final class HocuspocusProtocol {
 
     /** Auth sub-types (@hocuspocus/common AuthMessageType). */
     public static final int AUTH_TOKEN = 0;
+
     public static final int AUTH_PERMISSION_DENIED = 1;
     public static final int AUTH_AUTHENTICATED = 2;
 

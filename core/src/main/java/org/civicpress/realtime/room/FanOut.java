@@ -18,14 +18,25 @@ final class FanOut {
      * is the relay of its node. {@code correlationId}: the connection's (its hook events carry it), or null.
      * {@code extensionFrames}: it receives the room's extension frames (durable acks, stateless messages).
      */
-    record Member(String connectionId, ActorRef<Room.ToConnection> connection, String userId,
-                  ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId,
-                  boolean extensionFrames) {
+    record Member(
+            String connectionId,
+            ActorRef<Room.ToConnection> connection,
+            String userId,
+            ActorRef<SocketOut> socket,
+            ActorRef<NodeRelay.Command> relay,
+            String correlationId,
+            boolean extensionFrames) {
 
         static Member of(Room.Join join) {
             ActorRef<SocketOut> local = localOnly(join.socket());
-            return new Member(join.connectionId(), join.connection(), join.userId(), local,
-                    local == null ? join.relay() : null, join.correlationId(), join.extensionFrames());
+            return new Member(
+                    join.connectionId(),
+                    join.connection(),
+                    join.userId(),
+                    local,
+                    local == null ? join.relay() : null,
+                    join.correlationId(),
+                    join.extensionFrames());
         }
 
         /**

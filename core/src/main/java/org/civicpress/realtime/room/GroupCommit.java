@@ -29,6 +29,7 @@ final class GroupCommit {
     private List<Room.JournaledUpdate> buffer = new ArrayList<>();
     /** The event whose updates the command handler already applied to the doc. */
     private Room.UpdatesJournaled appliedAhead;
+
     private final List<Deferred> waitingForQuiescence = new ArrayList<>();
     /** System.nanoTime() when the write in flight started (journal latency metric). */
     private long writeStartedNanos;

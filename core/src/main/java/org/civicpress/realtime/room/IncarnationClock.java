@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IncarnationClock {
     private static final AtomicLong LAST = new AtomicLong();
 
-    private IncarnationClock() {
-    }
+    private IncarnationClock() {}
 
     static long nowMillis() {
         return LAST.accumulateAndGet(System.currentTimeMillis(), Math::max);

@@ -84,6 +84,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         final GroupCommit commit = new GroupCommit();
         /** Document size and pending bytes an update may add (rebuilt by recovery, like the doc). */
         final UpdateLimits limits;
+
         long updatesSinceSnapshot;
         /** Did the last applyUpdate change the doc? (what makes Yjs emit an 'update' event) */
         private boolean docChanged;
@@ -144,9 +145,15 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * {@code extensionFrames}: the connection understands {@link RoomExtensionFrames} (durable acks, stateless
      * messages): the Hocuspocus endpoint's connections; y-websocket connections never receive them.
      */
-    public record Join(String connectionId, ActorRef<ToConnection> connection, String userId, boolean rejoin,
-                       ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId,
-                       boolean extensionFrames)
+    public record Join(
+            String connectionId,
+            ActorRef<ToConnection> connection,
+            String userId,
+            boolean rejoin,
+            ActorRef<SocketOut> socket,
+            ActorRef<NodeRelay.Command> relay,
+            String correlationId,
+            boolean extensionFrames)
             implements Command {
         public Join {
             Objects.requireNonNull(connectionId, "connectionId");
@@ -156,8 +163,14 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
 
         /** A y-websocket connection (no extension frames). */
-        public Join(String connectionId, ActorRef<ToConnection> connection, String userId, boolean rejoin,
-                    ActorRef<SocketOut> socket, ActorRef<NodeRelay.Command> relay, String correlationId) {
+        public Join(
+                String connectionId,
+                ActorRef<ToConnection> connection,
+                String userId,
+                boolean rejoin,
+                ActorRef<SocketOut> socket,
+                ActorRef<NodeRelay.Command> relay,
+                String correlationId) {
             this(connectionId, connection, userId, rejoin, socket, relay, correlationId, false);
         }
     }
@@ -194,7 +207,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     private record RetentionResult(Object result) implements Command {}
 
     private enum Internal implements Command {
-        PERSIST_DONE, IDLE_TIMEOUT, AWARENESS_SWEEP, SNAPSHOT_TICK, STOP
+        PERSIST_DONE,
+        IDLE_TIMEOUT,
+        AWARENESS_SWEEP,
+        SNAPSHOT_TICK,
+        STOP
     }
 
     // ---------------------------------------------------------------- what the room sends
@@ -215,8 +232,14 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * Answer to {@link Inspect}. {@code encodedState}: the document as one Yjs update (null for a room type
      * without a document); {@code lastSnapshotSequenceNr} 0 = no snapshot yet.
      */
-    public record Inspection(String roomId, String roomType, List<MemberInfo> members, long sequenceNr,
-                             long updatesSinceSnapshot, long lastSnapshotSequenceNr, byte[] encodedState)
+    public record Inspection(
+            String roomId,
+            String roomType,
+            List<MemberInfo> members,
+            long sequenceNr,
+            long updatesSinceSnapshot,
+            long lastSnapshotSequenceNr,
+            byte[] encodedState)
             implements CborSerializable {}
 
     /** Answer to {@link Close}. */
@@ -269,8 +292,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     /** Registers rooms with cluster sharding. Call once per ActorSystem. */
     public static void init(ActorSystem<?> system, RoomSettings settings, RoomServices services) {
-        ClusterSharding.get(system).init(
-                Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, services, ctx.getShard()))
+        ClusterSharding.get(system)
+                .init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, services, ctx.getShard()))
                         .withStopMessage(Internal.STOP)
                         // rooms decide themselves: connected-but-silent clients must keep them alive
                         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
@@ -280,20 +303,24 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * The room behaviour. {@code shard} may be null outside sharding: the room then stops itself instead of
      * asking the shard to passivate it.
      */
-    public static Behavior<Command> create(String roomId, RoomSettings settings, RoomServices services,
-                                           ActorRef<ClusterSharding.ShardCommand> shard) {
+    public static Behavior<Command> create(
+            String roomId, RoomSettings settings, RoomServices services, ActorRef<ClusterSharding.ShardCommand> shard) {
         // Every log line of the room (and of code it calls on its thread) carries roomId and node.
-        return Behaviors.withMdc(Command.class, Map.of("roomId", roomId, "node", settings.nodeName()),
-                Behaviors.setup(ctx -> {
-            RoomRegistry registry = RoomRegistry.get(ctx.getSystem());
-            if (!registry.tryAcquire(settings.maxRoomsPerNode())) {
-                ctx.getLog().warn("room {} refused: {} rooms already live on this node", roomId,
-                        registry.liveRooms());
-                return refusing(services.metrics());
-            }
-            services.metrics().roomStarted();
-            return Behaviors.withTimers(timers -> new Room(roomId, settings, services, shard, ctx, timers, registry));
-        }));
+        return Behaviors.withMdc(
+                Command.class, Map.of("roomId", roomId, "node", settings.nodeName()), Behaviors.setup(ctx -> {
+                    RoomRegistry registry = RoomRegistry.get(ctx.getSystem());
+                    if (!registry.tryAcquire(settings.maxRoomsPerNode())) {
+                        ctx.getLog()
+                                .warn(
+                                        "room {} refused: {} rooms already live on this node",
+                                        roomId,
+                                        registry.liveRooms());
+                        return refusing(services.metrics());
+                    }
+                    services.metrics().roomStarted();
+                    return Behaviors.withTimers(
+                            timers -> new Room(roomId, settings, services, shard, ctx, timers, registry));
+                }));
     }
 
     private static Behavior<Command> refusing(RealtimeMetrics metrics) {
@@ -338,9 +365,14 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     /** Snapshots handed to the store, oldest first (completions arrive in order). */
     private final ArrayDeque<SnapshotInFlight> snapshotsInFlight = new ArrayDeque<>();
 
-    private Room(String roomId, RoomSettings settings, RoomServices services,
-                 ActorRef<ClusterSharding.ShardCommand> shard, ActorContext<Command> ctx,
-                 TimerScheduler<Command> timers, RoomRegistry registry) {
+    private Room(
+            String roomId,
+            RoomSettings settings,
+            RoomServices services,
+            ActorRef<ClusterSharding.ShardCommand> shard,
+            ActorContext<Command> ctx,
+            TimerScheduler<Command> timers,
+            RoomRegistry registry) {
         super(PersistenceId.of(TYPE_KEY.name(), roomId));
         this.roomId = roomId;
         this.settings = settings;
@@ -352,8 +384,12 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         this.ctx = ctx;
         this.timers = timers;
         this.registry = registry;
-        this.retention = new SnapshotRetention(ctx.getSystem(), persistenceId(), settings.deleteEventsOnSnapshot(),
-                settings.retainEventsFor(), ctx.messageAdapter(Object.class, RetentionResult::new));
+        this.retention = new SnapshotRetention(
+                ctx.getSystem(),
+                persistenceId(),
+                settings.deleteEventsOnSnapshot(),
+                settings.retainEventsFor(),
+                ctx.messageAdapter(Object.class, RetentionResult::new));
     }
 
     @Override
@@ -399,11 +435,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     @Override
     public CommandHandler<Command, Event, State> commandHandler() {
-        return newCommandHandlerBuilder().forAnyState()
+        return newCommandHandlerBuilder()
+                .forAnyState()
                 .onCommand(Join.class, this::onJoin)
                 .onCommand(FromClient.class, this::onFromClient)
                 .onCommand(Leave.class, (state, leave) -> removeMember(state, leave.connectionId(), "left"))
-                .onCommand(ConnectionTerminated.class,
+                .onCommand(
+                        ConnectionTerminated.class,
                         (state, t) -> removeMember(state, t.connectionId(), "connection terminated"))
                 .onCommand(Inspect.class, this::onInspect)
                 .onCommand(Close.class, this::onClose)
@@ -421,9 +459,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
-                .onSignal(RecoveryFailed.class, (state, failed) ->
-                        ctx.getLog().error("room {} recovery failed", roomId, failed.getFailure()))
-                .onSignal(SnapshotCompleted.class, (state, done) -> onSnapshotSaved(state, done.metadata().sequenceNr()))
+                .onSignal(RecoveryFailed.class, (state, failed) -> ctx.getLog()
+                        .error("room {} recovery failed", roomId, failed.getFailure()))
+                .onSignal(
+                        SnapshotCompleted.class,
+                        (state, done) -> onSnapshotSaved(state, done.metadata().sequenceNr()))
                 .onSignal(SnapshotFailed.class, (state, failed) -> {
                     snapshotsInFlight.poll();
                     ctx.getLog().warn("room {} snapshot failed", roomId, failed.getFailure());
@@ -445,23 +485,39 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         sequenceNr = seqNr;
         retention.recovered(seqNr - replayedEvents);
         logIncarnation("started");
-        ctx.getLog().debug("room {} recovered at sequence number {}, {} updates replayed after the last snapshot",
-                roomId, seqNr, state.updatesSinceSnapshot);
-        emit(HookEvents.ROOM_CREATED, null, null, null, Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
-        if (seqNr == 0 && type.journaled() && type.loadsInitialContent() && api != null && api.providesInitialContent()) {
+        ctx.getLog()
+                .debug(
+                        "room {} recovered at sequence number {}, {} updates replayed after the last snapshot",
+                        roomId,
+                        seqNr,
+                        state.updatesSinceSnapshot);
+        emit(
+                HookEvents.ROOM_CREATED,
+                null,
+                null,
+                null,
+                Map.of("newDocument", seqNr == 0, "recoveredSequenceNr", seqNr));
+        if (seqNr == 0
+                && type.journaled()
+                && type.loadsInitialContent()
+                && api != null
+                && api.providesInitialContent()) {
             ctx.getLog().debug("room {} is new: asking the CivicPress API for its initial content", roomId);
             ctx.pipeToSelf(api.initialContent(roomId), InitialContentLoaded::new);
         }
         Duration sweep = settings.awarenessTimeout().dividedBy(10);
-        timers.startTimerWithFixedDelay(Internal.AWARENESS_SWEEP, Internal.AWARENESS_SWEEP,
+        timers.startTimerWithFixedDelay(
+                Internal.AWARENESS_SWEEP,
+                Internal.AWARENESS_SWEEP,
                 sweep.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : sweep);
         if (settings.snapshotsEnabled()) {
             // The first tick comes 0-20 % early: rooms started together (a node restart, a load test) would
             // otherwise all snapshot in the same second and overflow the journal's write queue.
             Duration interval = settings.snapshotInterval();
-            long jitter = (long) (interval.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
-            timers.startTimerWithFixedDelay(Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK,
-                    interval.minusMillis(jitter), interval);
+            long jitter = (long)
+                    (interval.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
+            timers.startTimerWithFixedDelay(
+                    Internal.SNAPSHOT_TICK, Internal.SNAPSHOT_TICK, interval.minusMillis(jitter), interval);
         }
         if (state.members.isEmpty()) startIdleTimer();
     }
@@ -475,7 +531,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         timers.cancel(Internal.IDLE_TIMEOUT);
         join.connection().tell(new Joined(ctx.getSelf()));
         if (previous == null) {
-            emit(HookEvents.CLIENT_CONNECTED, join.connectionId(), join.userId(), join.correlationId(),
+            emit(
+                    HookEvents.CLIENT_CONNECTED,
+                    join.connectionId(),
+                    join.userId(),
+                    join.correlationId(),
                     Map.of("connections", state.members.size(), "rejoin", join.rejoin()));
         }
         if (type.journaled()) {
@@ -506,7 +566,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         try {
             message = MessageDecoder.decode(command.message());
         } catch (ProtocolException e) {
-            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), e.getMessage(), RejectReason.PROTOCOL_ERROR);
+            return reject(
+                    state, member, CloseCodes.INVALID_MESSAGE.code(), e.getMessage(), RejectReason.PROTOCOL_ERROR);
         }
         if (message instanceof YMessage.SyncStep2 step2) {
             return onClientUpdate(state, member, step2.update());
@@ -548,9 +609,14 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         try {
             stateless = RoomExtensionFrames.decodeStateless(frame);
         } catch (ProtocolException e) {
-            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), e.getMessage(), RejectReason.PROTOCOL_ERROR);
+            return reject(
+                    state, member, CloseCodes.INVALID_MESSAGE.code(), e.getMessage(), RejectReason.PROTOCOL_ERROR);
         }
-        emit(HookEvents.STATELESS, member.connectionId(), member.userId(), member.correlationId(),
+        emit(
+                HookEvents.STATELESS,
+                member.connectionId(),
+                member.userId(),
+                member.correlationId(),
                 Map.of("payload", stateless.payload()));
         if (stateless.relay()) {
             byte[] out = RoomExtensionFrames.stateless(stateless.payload(), false);
@@ -595,8 +661,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * {@code member} null: a server-made update, journaled as sent by {@code serverUserId} from
      * {@code serverConnectionId} ({@value #API_CONNECTION_ID}: initial content, {@value #ROLLBACK_CONNECTION_ID}).
      */
-    private Effect<Event, State> applyAndJournal(State state, Member member, byte[] update, String serverUserId,
-                                                 String serverConnectionId) {
+    private Effect<Event, State> applyAndJournal(
+            State state, Member member, byte[] update, String serverUserId, String serverConnectionId) {
         Object origin = member != null ? member.connectionId() : serverConnectionId;
         boolean journal;
         try {
@@ -604,11 +670,19 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         } catch (InvalidUpdateException e) {
             if (member == null) {
                 metrics.messageRejected(RejectReason.INVALID_UPDATE);
-                ctx.getLog().error("room {}: server-made update ({}) is not a valid Yjs update, ignored: {}",
-                        roomId, serverConnectionId, e.getMessage());
+                ctx.getLog()
+                        .error(
+                                "room {}: server-made update ({}) is not a valid Yjs update, ignored: {}",
+                                roomId,
+                                serverConnectionId,
+                                e.getMessage());
                 return Effect().none();
             }
-            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), "invalid Yjs update: " + e.getMessage(),
+            return reject(
+                    state,
+                    member,
+                    CloseCodes.INVALID_MESSAGE.code(),
+                    "invalid Yjs update: " + e.getMessage(),
                     RejectReason.INVALID_UPDATE);
         } catch (RuntimeException e) {
             // Not a validation error: the doc may be half-applied. Recovery from the journal restores it.
@@ -622,8 +696,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             if (member == null) return Effect().none();
             // The durable acknowledgement of an update that changed nothing: an echo for y-websocket, an ack
             // for a connection that counts them (nothing to journal, so it is as durable as it gets).
-            byte[] echo = member.extensionFrames() ? RoomExtensionFrames.durableAck(1)
-                    : SyncProtocol.encodeUpdate(update);
+            byte[] echo =
+                    member.extensionFrames() ? RoomExtensionFrames.durableAck(1) : SyncProtocol.encodeUpdate(update);
             if (state.quiescent()) {
                 member.send(echo);
             } else {
@@ -632,9 +706,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             return Effect().none();
         }
         state.limits.applied(update.length);
-        state.commit.buffer(member != null
-                ? new JournaledUpdate(update, member.userId(), member.connectionId(), System.currentTimeMillis())
-                : new JournaledUpdate(update, serverUserId, serverConnectionId, System.currentTimeMillis()));
+        state.commit.buffer(
+                member != null
+                        ? new JournaledUpdate(
+                                update, member.userId(), member.connectionId(), System.currentTimeMillis())
+                        : new JournaledUpdate(update, serverUserId, serverConnectionId, System.currentTimeMillis()));
         return state.commit.persisting() ? Effect().none() : persistBuffer(state);
     }
 
@@ -647,8 +723,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 batch.add(u.update());
                 bytes += u.update().length;
             }
-            metrics.journalWrite(Duration.ofNanos(System.nanoTime() - journaled.commit.writeStartedNanos()),
-                    batch.size());
+            metrics.journalWrite(
+                    Duration.ofNanos(System.nanoTime() - journaled.commit.writeStartedNanos()), batch.size());
             metrics.updatesApplied(batch.size(), bytes);
             for (byte[] frame : outgoingFrames(batch)) FanOut.toAll(journaled.members.values(), frame, null);
             acknowledge(journaled, event);
@@ -674,8 +750,15 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         if (!state.quiescent()) return Effect().stash();
         List<MemberInfo> members = new ArrayList<>(state.members.size());
         for (Member m : state.members.values()) members.add(new MemberInfo(m.connectionId(), m.userId()));
-        inspect.replyTo().tell(new Inspection(roomId, type.name(), members, sequenceNr, state.updatesSinceSnapshot,
-                retention.lastSnapshotSeqNr(), type.journaled() ? Y.encodeStateAsUpdate(state.doc) : null));
+        inspect.replyTo()
+                .tell(new Inspection(
+                        roomId,
+                        type.name(),
+                        members,
+                        sequenceNr,
+                        state.updatesSinceSnapshot,
+                        retention.lastSnapshotSeqNr(),
+                        type.journaled() ? Y.encodeStateAsUpdate(state.doc) : null));
         return Effect().none();
     }
 
@@ -714,8 +797,13 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     private Effect<Event, State> onClose(State state, Close close) {
-        ctx.getLog().info("room {}: closing {} connections with {} ({})", roomId, state.members.size(),
-                close.closeCode(), close.reason());
+        ctx.getLog()
+                .info(
+                        "room {}: closing {} connections with {} ({})",
+                        roomId,
+                        state.members.size(),
+                        close.closeCode(),
+                        close.reason());
         List<Member> closing = new ArrayList<>(state.members.values());
         for (Member m : closing) {
             m.connection().tell(new CloseWith(close.closeCode(), CloseReasons.truncate(close.reason())));
@@ -743,7 +831,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 broadcastAwareness(state, state.awareness.expire(System.nanoTime(), timeout));
                 return Effect().none();
             case SNAPSHOT_TICK:
-                if (state.updatesSinceSnapshot > 0 && state.quiescent()) return Effect().persist(new SnapshotRequested());
+                if (state.updatesSinceSnapshot > 0 && state.quiescent())
+                    return Effect().persist(new SnapshotRequested());
                 return Effect().none();
             default:
                 throw new IllegalStateException("unhandled " + signal);
@@ -778,7 +867,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         try {
             update = Y.encodeStateAsUpdate(state.doc, stateVector);
         } catch (InvalidUpdateException e) {
-            return reject(state, member, CloseCodes.INVALID_MESSAGE.code(), "invalid state vector: " + e.getMessage(),
+            return reject(
+                    state,
+                    member,
+                    CloseCodes.INVALID_MESSAGE.code(),
+                    "invalid state vector: " + e.getMessage(),
                     RejectReason.INVALID_UPDATE);
         }
         member.send(SyncProtocol.encodeSyncStep2(update));
@@ -816,7 +909,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     private Effect<Event, State> reject(State state, Member member, int closeCode, String reason, String metricReason) {
-        ctx.getLog().info("room {}: closing connection {} with {}: {}", roomId, member.connectionId(), closeCode, reason);
+        ctx.getLog()
+                .info("room {}: closing connection {} with {}: {}", roomId, member.connectionId(), closeCode, reason);
         metrics.messageRejected(metricReason);
         member.connection().tell(new CloseWith(closeCode, CloseReasons.truncate(reason)));
         return removeMember(state, member.connectionId(), "rejected");
@@ -834,8 +928,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     private Effect<Event, State> onInitialContent(State state, InitialContentLoaded loaded) {
         if (loaded.failure() != null) {
-            ctx.getLog().warn("room {}: no initial content from the CivicPress API ({}); the room starts empty",
-                    roomId, loaded.failure().getMessage());
+            ctx.getLog()
+                    .warn(
+                            "room {}: no initial content from the CivicPress API ({}); the room starts empty",
+                            roomId,
+                            loaded.failure().getMessage());
             return Effect().none();
         }
         if (loaded.update().isEmpty()) {
@@ -844,8 +941,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         }
         // Same path as a client update, so that it is journaled before anyone sees it.
         if (state.commit.answersWaiting()) return Effect().stash();
-        ctx.getLog().info("room {}: initial content loaded from the CivicPress API ({} bytes)", roomId,
-                loaded.update().get().length);
+        ctx.getLog()
+                .info(
+                        "room {}: initial content loaded from the CivicPress API ({} bytes)",
+                        roomId,
+                        loaded.update().get().length);
         return applyAndJournal(state, null, loaded.update().get());
     }
 
@@ -865,7 +965,11 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         if (member == null) return Effect().none();
         ctx.unwatch(member.connection());
         broadcastAwareness(state, state.awareness.removeConnection(connectionId, System.nanoTime()));
-        emit(HookEvents.CLIENT_DISCONNECTED, connectionId, member.userId(), member.correlationId(),
+        emit(
+                HookEvents.CLIENT_DISCONNECTED,
+                connectionId,
+                member.userId(),
+                member.correlationId(),
                 Map.of("reason", why, "connections", state.members.size()));
         if (state.members.isEmpty()) startIdleTimer();
         return Effect().none();
@@ -884,8 +988,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             all = new LinkedHashMap<>(extra);
             all.putAll(data);
         }
-        hooks.emit(new HookEvent(event, Instant.now(), roomId, type.name(), settings.nodeName(), clientId, userId,
-                correlationId, all));
+        hooks.emit(new HookEvent(
+                event, Instant.now(), roomId, type.name(), settings.nodeName(), clientId, userId, correlationId, all));
     }
 
     /**
@@ -893,8 +997,14 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
      * goes back in this JVM: from these lifetimes ClusterIT shows a room never had two writers at once.
      */
     private void logIncarnation(String what) {
-        ctx.getLog().info("room {} incarnation {}: node={} seqNr={} at={}", roomId, what, ctx.getSystem().address(),
-                sequenceNr, IncarnationClock.nowMillis());
+        ctx.getLog()
+                .info(
+                        "room {} incarnation {}: node={} seqNr={} at={}",
+                        roomId,
+                        what,
+                        ctx.getSystem().address(),
+                        sequenceNr,
+                        IncarnationClock.nowMillis());
     }
 
     private void startIdleTimer() {
@@ -905,7 +1015,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     @Override
     public EventHandler<State, Event> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
+        return newEventHandlerBuilder()
+                .forAnyState()
                 .onEvent(UpdatesJournaled.class, this::onUpdatesJournaled)
                 .onEvent(SnapshotRequested.class, (state, marker) -> {
                     countEvent();

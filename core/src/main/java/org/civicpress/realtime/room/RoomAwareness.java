@@ -2,8 +2,8 @@ package org.civicpress.realtime.room;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -109,7 +109,8 @@ final class RoomAwareness {
     /** Every live (non-null) state with its clock, as a newly joined client must receive them. */
     List<Entry> knownStates() {
         List<Entry> out = new ArrayList<>(states.size());
-        states.forEach((clientId, json) -> out.add(new Entry(clientId, meta.get(clientId).clock(), json)));
+        states.forEach((clientId, json) ->
+                out.add(new Entry(clientId, meta.get(clientId).clock(), json)));
         return out;
     }
 

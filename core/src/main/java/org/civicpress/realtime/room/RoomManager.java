@@ -33,12 +33,21 @@ public final class RoomManager {
      * Live rooms per node address of the cluster (sharding reports counts, not ids, for other nodes), and where
      * each shard lives: {@code shardsPerNode} node address to shard id to its live rooms.
      */
-    public record ClusterRooms(Map<String, Integer> roomsPerNode, int total, Set<String> failedShards,
-                               Map<String, Map<String, Integer>> shardsPerNode) {}
+    public record ClusterRooms(
+            Map<String, Integer> roomsPerNode,
+            int total,
+            Set<String> failedShards,
+            Map<String, Map<String, Integer>> shardsPerNode) {}
 
     /** One room as it is now; {@code documentJson} null for a room type without a document. */
-    public record RoomDetails(String roomId, String roomType, List<Room.MemberInfo> members, long sequenceNr,
-                              long updatesSinceSnapshot, long lastSnapshotSequenceNr, String documentJson) {}
+    public record RoomDetails(
+            String roomId,
+            String roomType,
+            List<Room.MemberInfo> members,
+            long sequenceNr,
+            long updatesSinceSnapshot,
+            long lastSnapshotSequenceNr,
+            String documentJson) {}
 
     /** A closed room and how many connections it closed. */
     public record ClosedRoom(String roomId, int connectionsClosed) {}
@@ -56,9 +65,12 @@ public final class RoomManager {
 
     /** The rooms whose incarnation lives on this node. */
     public CompletionStage<NodeRooms> roomsOnThisNode() {
-        CompletionStage<ShardRegion.CurrentShardRegionState> state = AskPattern.<ClusterShardingQuery,
-                ShardRegion.CurrentShardRegionState>ask(sharding.shardState(),
-                replyTo -> new GetShardRegionState(Room.TYPE_KEY, replyTo), timeout, system.scheduler());
+        CompletionStage<ShardRegion.CurrentShardRegionState> state =
+                AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+                        sharding.shardState(),
+                        replyTo -> new GetShardRegionState(Room.TYPE_KEY, replyTo),
+                        timeout,
+                        system.scheduler());
         return state.thenApply(s -> {
             List<String> ids = new ArrayList<>();
             for (ShardRegion.ShardState shard : s.getShards()) ids.addAll(shard.getEntityIds());
@@ -69,10 +81,12 @@ public final class RoomManager {
 
     /** How many rooms live on each node of the cluster. */
     public CompletionStage<ClusterRooms> roomsInCluster() {
-        CompletionStage<ShardRegion.ClusterShardingStats> stats = AskPattern.<ClusterShardingQuery,
-                ShardRegion.ClusterShardingStats>ask(sharding.shardState(),
-                replyTo -> new GetClusterShardingStats(Room.TYPE_KEY, timeout, replyTo),
-                timeout.plus(timeout), system.scheduler());
+        CompletionStage<ShardRegion.ClusterShardingStats> stats =
+                AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
+                        sharding.shardState(),
+                        replyTo -> new GetClusterShardingStats(Room.TYPE_KEY, timeout, replyTo),
+                        timeout.plus(timeout),
+                        system.scheduler());
         return stats.thenApply(s -> {
             Map<String, Integer> perNode = new TreeMap<>();
             Map<String, Map<String, Integer>> shards = new TreeMap<>();
@@ -92,7 +106,10 @@ public final class RoomManager {
                 failed.addAll(region.getValue().getFailed());
             }
             // sorted maps, kept sorted: the admin API lists nodes and shards in a stable order
-            return new ClusterRooms(Collections.unmodifiableMap(perNode), total, Set.copyOf(failed),
+            return new ClusterRooms(
+                    Collections.unmodifiableMap(perNode),
+                    total,
+                    Set.copyOf(failed),
                     Collections.unmodifiableMap(shards));
         });
     }
@@ -102,12 +119,19 @@ public final class RoomManager {
      * live is started for this (recovered from its journal) and passivates after the cleanup timeout.
      */
     public CompletionStage<RoomDetails> inspect(String roomId) {
-        CompletionStage<Room.Inspection> inspection = sharding.entityRefFor(Room.TYPE_KEY, roomId)
-                .ask(Room.Inspect::new, timeout);
+        CompletionStage<Room.Inspection> inspection =
+                sharding.entityRefFor(Room.TYPE_KEY, roomId).ask(Room.Inspect::new, timeout);
         // the JSON is built off the room (and off the thread that completes the ask)
-        return inspection.thenApplyAsync(i -> new RoomDetails(i.roomId(), i.roomType(), List.copyOf(i.members()),
-                i.sequenceNr(), i.updatesSinceSnapshot(), i.lastSnapshotSequenceNr(),
-                i.encodedState() == null ? null : DocumentJson.of(i.encodedState())), system.executionContext());
+        return inspection.thenApplyAsync(
+                i -> new RoomDetails(
+                        i.roomId(),
+                        i.roomType(),
+                        List.copyOf(i.members()),
+                        i.sequenceNr(),
+                        i.updatesSinceSnapshot(),
+                        i.lastSnapshotSequenceNr(),
+                        i.encodedState() == null ? null : DocumentJson.of(i.encodedState())),
+                system.executionContext());
     }
 
     /**

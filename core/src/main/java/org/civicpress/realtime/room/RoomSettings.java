@@ -45,8 +45,10 @@ public record RoomSettings(
      * @param maxAwarenessClients {@code websocket.max_awareness_clients}: awareness client ids per connection
      */
     public record Limits(int maxDocumentBytes, int maxPendingBytes, int maxAwarenessBytes, int maxAwarenessClients) {
-        public static final Limits DEFAULTS = new Limits(RealtimeConfig.Rooms.DEFAULT_MAX_DOCUMENT_BYTES,
-                RealtimeConfig.Rooms.DEFAULT_MAX_PENDING_BYTES, RealtimeConfig.Websocket.DEFAULTS.maxAwarenessBytes(),
+        public static final Limits DEFAULTS = new Limits(
+                RealtimeConfig.Rooms.DEFAULT_MAX_DOCUMENT_BYTES,
+                RealtimeConfig.Rooms.DEFAULT_MAX_PENDING_BYTES,
+                RealtimeConfig.Websocket.DEFAULTS.maxAwarenessBytes(),
                 RealtimeConfig.Websocket.DEFAULTS.maxAwarenessClients());
 
         public Limits {
@@ -57,17 +59,37 @@ public record RoomSettings(
         }
 
         static Limits from(RealtimeConfig config) {
-            return new Limits(config.rooms().maxDocumentBytes(), config.rooms().maxPendingBytes(),
-                    config.websocket().maxAwarenessBytes(), config.websocket().maxAwarenessClients());
+            return new Limits(
+                    config.rooms().maxDocumentBytes(),
+                    config.rooms().maxPendingBytes(),
+                    config.websocket().maxAwarenessBytes(),
+                    config.websocket().maxAwarenessClients());
         }
     }
 
     /** With the default {@link Limits} and no history retention (the shape before either existed). */
-    public RoomSettings(int snapshotEveryUpdates, Duration snapshotInterval, boolean snapshotsEnabled,
-                        boolean deleteEventsOnSnapshot, Duration cleanupTimeout, int maxRoomsPerNode,
-                        Duration awarenessTimeout, int maxMessageBytes, String nodeName) {
-        this(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, Limits.DEFAULTS, Duration.ZERO);
+    public RoomSettings(
+            int snapshotEveryUpdates,
+            Duration snapshotInterval,
+            boolean snapshotsEnabled,
+            boolean deleteEventsOnSnapshot,
+            Duration cleanupTimeout,
+            int maxRoomsPerNode,
+            Duration awarenessTimeout,
+            int maxMessageBytes,
+            String nodeName) {
+        this(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                Limits.DEFAULTS,
+                Duration.ZERO);
     }
 
     public RoomSettings {
@@ -78,7 +100,8 @@ public record RoomSettings(
         if (maxRoomsPerNode <= 0) problems.add("maxRoomsPerNode must be > 0, was " + maxRoomsPerNode);
         if (!positive(awarenessTimeout)) problems.add("awarenessTimeout must be > 0, was " + awarenessTimeout);
         if (maxMessageBytes <= 0) problems.add("maxMessageBytes must be > 0, was " + maxMessageBytes);
-        if (!problems.isEmpty()) throw new IllegalArgumentException("invalid room settings: " + String.join("; ", problems));
+        if (!problems.isEmpty())
+            throw new IllegalArgumentException("invalid room settings: " + String.join("; ", problems));
         if (nodeName == null || nodeName.isBlank()) nodeName = "local";
         if (limits == null) limits = Limits.DEFAULTS;
         if (retainEventsFor == null || retainEventsFor.isNegative()) retainEventsFor = Duration.ZERO;
@@ -107,48 +130,138 @@ public record RoomSettings(
     }
 
     public RoomSettings withSnapshotEveryUpdates(int n) {
-        return new RoomSettings(n, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
+        return new RoomSettings(
+                n,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withSnapshotInterval(Duration d) {
-        return new RoomSettings(snapshotEveryUpdates, d, snapshotsEnabled, deleteEventsOnSnapshot, cleanupTimeout,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                d,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withSnapshotsEnabled(boolean enabled) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, enabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                enabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withCleanupTimeout(Duration d) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot, d,
-                maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                d,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withMaxRoomsPerNode(int n) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, n, awarenessTimeout, maxMessageBytes, nodeName, limits, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                n,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withAwarenessTimeout(Duration d) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, d, maxMessageBytes, nodeName, limits, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                d,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withNodeName(String name) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, name, limits, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                name,
+                limits,
+                retainEventsFor);
     }
 
     public RoomSettings withLimits(Limits l) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, l, retainEventsFor);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                l,
+                retainEventsFor);
     }
 
     public RoomSettings withRetainEventsFor(Duration d) {
-        return new RoomSettings(snapshotEveryUpdates, snapshotInterval, snapshotsEnabled, deleteEventsOnSnapshot,
-                cleanupTimeout, maxRoomsPerNode, awarenessTimeout, maxMessageBytes, nodeName, limits, d);
+        return new RoomSettings(
+                snapshotEveryUpdates,
+                snapshotInterval,
+                snapshotsEnabled,
+                deleteEventsOnSnapshot,
+                cleanupTimeout,
+                maxRoomsPerNode,
+                awarenessTimeout,
+                maxMessageBytes,
+                nodeName,
+                limits,
+                d);
     }
 
     private static boolean positive(Duration d) {

@@ -39,6 +39,7 @@ final class SnapshotRetention {
     private final long retainMillis;
     /** Snapshots this incarnation knows to be kept, oldest first: {sequence number, saved at (epoch ms)}. */
     private final ArrayDeque<long[]> kept = new ArrayDeque<>();
+
     private final org.apache.pekko.actor.ActorRef journal;
     private final org.apache.pekko.actor.ActorRef snapshotStore;
     private final org.apache.pekko.actor.ActorRef replies;
@@ -46,8 +47,12 @@ final class SnapshotRetention {
     private long lastSnapshotSeqNr;
 
     /** {@code replies}: where the plugins answer (the room logs failures); default journal and snapshot plugins. */
-    SnapshotRetention(org.apache.pekko.actor.typed.ActorSystem<?> system, PersistenceId persistenceId,
-                      boolean deleteEvents, Duration retainEventsFor, ActorRef<Object> replies) {
+    SnapshotRetention(
+            org.apache.pekko.actor.typed.ActorSystem<?> system,
+            PersistenceId persistenceId,
+            boolean deleteEvents,
+            Duration retainEventsFor,
+            ActorRef<Object> replies) {
         this.persistenceId = persistenceId;
         this.deleteEvents = deleteEvents;
         this.retainMillis = retainEventsFor.toMillis();
@@ -91,8 +96,10 @@ final class SnapshotRetention {
         if (deleteEvents) {
             journal.tell(new JournalProtocol.DeleteMessagesTo(persistenceId.id(), base, replies), replies);
         }
-        snapshotStore.tell(new SnapshotProtocol.DeleteSnapshots(persistenceId.id(),
-                SnapshotSelectionCriteria.create(base - 1, Long.MAX_VALUE)), replies);
+        snapshotStore.tell(
+                new SnapshotProtocol.DeleteSnapshots(
+                        persistenceId.id(), SnapshotSelectionCriteria.create(base - 1, Long.MAX_VALUE)),
+                replies);
         return base;
     }
 

@@ -49,8 +49,8 @@ final class UpdateLimits {
                 measured(Y.encodeStateAsUpdate(doc).length);
             }
             if (sizeBound + update.length > limits.maxDocumentBytes()) {
-                return "document size limit: the document (" + sizeBound + " bytes) and this update ("
-                        + update.length + " bytes) exceed rooms.max_document_bytes=" + limits.maxDocumentBytes();
+                return "document size limit: the document (" + sizeBound + " bytes) and this update (" + update.length
+                        + " bytes) exceed rooms.max_document_bytes=" + limits.maxDocumentBytes();
             }
         }
         long pendingBefore = pendingBytes(doc);
@@ -98,8 +98,8 @@ final class UpdateLimits {
         // except the missing map, which is copied.
         StructStore store = doc.store;
         if (store.pendingStructs != null) {
-            dry.store.pendingStructs = new StructStore.PendingStructs(new HashMap<>(store.pendingStructs.missing()),
-                    store.pendingStructs.update());
+            dry.store.pendingStructs = new StructStore.PendingStructs(
+                    new HashMap<>(store.pendingStructs.missing()), store.pendingStructs.update());
         }
         dry.store.pendingDs = store.pendingDs;
         try {

@@ -18,7 +18,8 @@ public final class RoomTypes {
 
     private record Rule(Pattern idPattern, RoomType type) {}
 
-    private static final RoomTypes DEFAULTS = builder().prefix("presence:", PRESENCE).build();
+    private static final RoomTypes DEFAULTS =
+            builder().prefix("presence:", PRESENCE).build();
 
     private final List<Rule> rules;
     private final RoomType fallback;

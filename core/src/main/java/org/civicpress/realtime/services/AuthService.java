@@ -26,8 +26,8 @@ public interface AuthService {
      * otherwise.
      */
     default CompletionStage<AuthOutcome> authorizeRoom(String token, String roomId, String connectionId) {
-        return authenticate(token, connectionId).thenApply(o ->
-                o instanceof AuthOutcome.Authenticated a ? authorize(a.principal(), roomId) : o);
+        return authenticate(token, connectionId)
+                .thenApply(o -> o instanceof AuthOutcome.Authenticated a ? authorize(a.principal(), roomId) : o);
     }
 
     /** Authenticated when {@code principal} may at least read {@code roomId}, NoAccess otherwise. */

@@ -31,16 +31,19 @@ public final class DefaultAuthService implements AuthService {
     private final Clock clock;
 
     /** The verifiers {@code config} asks for, on {@code http} (shared with the caller's other HTTP calls or not). */
-    public static DefaultAuthService create(RealtimeConfig.Auth config, CacheService cache, HttpClient http, Clock clock) {
+    public static DefaultAuthService create(
+            RealtimeConfig.Auth config, CacheService cache, HttpClient http, Clock clock) {
         TokenVerifier jwt = config.jwt().enabled() ? new JwtVerifier(config.jwt(), http, clock) : null;
         TokenVerifier introspection = config.introspection().enabled()
-                ? new IntrospectionVerifier(config.introspection(), config.tokenCacheTtl(), http, cache, clock) : null;
+                ? new IntrospectionVerifier(config.introspection(), config.tokenCacheTtl(), http, cache, clock)
+                : null;
         return new DefaultAuthService(config, jwt, introspection, clock);
     }
 
     /** The configured verifiers, with an HTTP client of their own only when one of them calls out. */
     public static DefaultAuthService create(RealtimeConfig.Auth config, CacheService cache, Clock clock) {
-        boolean callsOut = config.jwt().jwksUrl() != null || config.introspection().enabled();
+        boolean callsOut =
+                config.jwt().jwksUrl() != null || config.introspection().enabled();
         return create(config, cache, callsOut ? defaultHttpClient(config) : null, clock);
     }
 
@@ -54,21 +57,27 @@ public final class DefaultAuthService implements AuthService {
 
     /** An HTTP client for the key set and introspection calls: its connect timeout is the introspection timeout. */
     public static HttpClient defaultHttpClient(RealtimeConfig.Auth config) {
-        return HttpClient.newBuilder().connectTimeout(config.introspection().timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        return HttpClient.newBuilder()
+                .connectTimeout(config.introspection().timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
     public CompletionStage<AuthOutcome> authenticate(String token, String connectionId) {
         if (token == null || token.isBlank()) {
-            return done(config.allowAnonymous() ? new AuthOutcome.Authenticated(Principal.anonymous(connectionId))
-                    : new AuthOutcome.MissingToken());
+            return done(
+                    config.allowAnonymous()
+                            ? new AuthOutcome.Authenticated(Principal.anonymous(connectionId))
+                            : new AuthOutcome.MissingToken());
         }
-        if (config.serviceToken() != null && !config.serviceToken().isEmpty()
+        if (config.serviceToken() != null
+                && !config.serviceToken().isEmpty()
                 && constantTimeEquals(config.serviceToken(), token)) {
             return done(new AuthOutcome.Authenticated(Principal.forService()));
         }
-        TokenVerifier verifier = jwt != null && (introspection == null || Tokens.looksLikeJwt(token)) ? jwt : introspection;
+        TokenVerifier verifier =
+                jwt != null && (introspection == null || Tokens.looksLikeJwt(token)) ? jwt : introspection;
         if (verifier == null) {
             return done(AuthOutcome.invalid(Failure.UNSUPPORTED_ALGORITHM, "no token verifier is configured"));
         }

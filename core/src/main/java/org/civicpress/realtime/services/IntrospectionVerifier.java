@@ -62,8 +62,12 @@ public final class IntrospectionVerifier implements TokenVerifier {
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - 20_000_000_000L);
     private final AtomicLong suppressedWarnings = new AtomicLong();
 
-    public IntrospectionVerifier(RealtimeConfig.Auth.Introspection config, Duration cacheTtl, HttpClient http,
-                                 CacheService cache, Clock clock) {
+    public IntrospectionVerifier(
+            RealtimeConfig.Auth.Introspection config,
+            Duration cacheTtl,
+            HttpClient http,
+            CacheService cache,
+            Clock clock) {
         this.config = config;
         this.cacheTtl = cacheTtl;
         this.http = http;
@@ -84,7 +88,8 @@ public final class IntrospectionVerifier implements TokenVerifier {
     @Override
     public CompletionStage<AuthOutcome> verify(String token) {
         if (token == null || token.isEmpty() || token.length() > Tokens.MAX_TOKEN_CHARS) {
-            return CompletableFuture.completedFuture(AuthOutcome.invalid(Failure.MALFORMED, "the token is missing or too long"));
+            return CompletableFuture.completedFuture(
+                    AuthOutcome.invalid(Failure.MALFORMED, "the token is missing or too long"));
         }
         String key = CACHE_PREFIX + sha256(token);
         AuthOutcome cached = cache.get(key, AuthOutcome.class).orElse(null);
@@ -112,8 +117,12 @@ public final class IntrospectionVerifier implements TokenVerifier {
         requests.incrementAndGet();
         CompletableFuture<HttpResponse<byte[]>> call;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(config.url())).timeout(config.timeout())
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(config.url()))
+                    .timeout(config.timeout())
+                    .header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
             call = http.sendAsync(request, BoundedBody.handler(MAX_BODY_BYTES));
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
@@ -121,22 +130,24 @@ public final class IntrospectionVerifier implements TokenVerifier {
         // The slot is held until the HTTP exchange itself has ended, not only until the caller gave up.
         call.whenComplete((r, e) -> outstanding.decrementAndGet());
         // orTimeout on a copy: it must not complete the exchange's own future (that would free the slot early).
-        call.copy().orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS).handle((response, error) -> {
-            AuthOutcome outcome;
-            Duration ttl = Duration.ZERO;
-            if (error != null) {
-                warn("Token introspection failed: {}", describe(error));
-                outcome = unavailable();
-            } else {
-                Answer a = interpret(response);
-                outcome = a.outcome();
-                ttl = a.cacheFor();
-            }
-            if (!ttl.isZero() && !ttl.isNegative()) cache.put(key, outcome, ttl);
-            inFlight.remove(key, result);
-            result.complete(outcome);
-            return null;
-        });
+        call.copy()
+                .orTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((response, error) -> {
+                    AuthOutcome outcome;
+                    Duration ttl = Duration.ZERO;
+                    if (error != null) {
+                        warn("Token introspection failed: {}", describe(error));
+                        outcome = unavailable();
+                    } else {
+                        Answer a = interpret(response);
+                        outcome = a.outcome();
+                        ttl = a.cacheFor();
+                    }
+                    if (!ttl.isZero() && !ttl.isNegative()) cache.put(key, outcome, ttl);
+                    inFlight.remove(key, result);
+                    result.complete(outcome);
+                    return null;
+                });
     }
 
     private record Answer(AuthOutcome outcome, Duration cacheFor) {}
@@ -189,8 +200,8 @@ public final class IntrospectionVerifier implements TokenVerifier {
     }
 
     private Answer negative() {
-        return new Answer(AuthOutcome.invalid(Failure.REJECTED, "the token was rejected by the CivicPress API"),
-                cacheTtl);
+        return new Answer(
+                AuthOutcome.invalid(Failure.REJECTED, "the token was rejected by the CivicPress API"), cacheTtl);
     }
 
     private static AuthOutcome unavailable() {
@@ -215,13 +226,14 @@ public final class IntrospectionVerifier implements TokenVerifier {
     private static String describe(Throwable t) {
         while (t.getCause() != null && t instanceof java.util.concurrent.CompletionException) t = t.getCause();
         return t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.http.HttpTimeoutException
-                ? "timed out" : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+                ? "timed out"
+                : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     private static String sha256(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -19,23 +19,30 @@ public final class RealtimeServices {
 
     public static void registerRealtimeServices(ServiceContainer c, RealtimeConfigManager configManager) {
         c.registerInstance(ServiceKeys.CONFIG_MANAGER, RealtimeConfigManager.class, configManager);
-        c.register(ServiceKeys.CONFIG, RealtimeConfig.class,
-                x -> x.resolve(ServiceKeys.CONFIG_MANAGER, RealtimeConfigManager.class).config());
+        c.register(ServiceKeys.CONFIG, RealtimeConfig.class, x -> x.resolve(
+                        ServiceKeys.CONFIG_MANAGER, RealtimeConfigManager.class)
+                .config());
         // The hook system resolves the dispatcher, so the dispatcher is created first and, the container
         // closing in reverse creation order, closed last: the hook system drains before the outbox closes.
-        c.register(ServiceKeys.HOOKS, HookSystem.class, x -> config(x).webhooks().isEmpty()
-                ? HookSystem.inProcess()
-                : HookSystem.inProcess(x.resolve(ServiceKeys.WEBHOOKS, WebhookDispatcher.class)));
+        c.register(
+                ServiceKeys.HOOKS,
+                HookSystem.class,
+                x -> config(x).webhooks().isEmpty()
+                        ? HookSystem.inProcess()
+                        : HookSystem.inProcess(x.resolve(ServiceKeys.WEBHOOKS, WebhookDispatcher.class)));
         c.register(ServiceKeys.METRICS, RealtimeMetrics.class, x -> new RealtimeMetrics());
         c.register(ServiceKeys.CACHE, CacheService.class, x -> new InMemoryCacheService());
         c.register(ServiceKeys.AUTH, AuthService.class, x -> {
             RealtimeConfig.Auth auth = config(x).auth();
-            return DefaultAuthService.create(auth, x.resolve(ServiceKeys.CACHE, CacheService.class),
-                    java.time.Clock.systemUTC());
+            return DefaultAuthService.create(
+                    auth, x.resolve(ServiceKeys.CACHE, CacheService.class), java.time.Clock.systemUTC());
         });
         c.register(ServiceKeys.WEBHOOKS, WebhookDispatcher.class, x -> {
             RealtimeConfig cfg = config(x);
-            return new WebhookDispatcher(targets(cfg), cfg.outboxDir(), RetryPolicy.DEFAULT,
+            return new WebhookDispatcher(
+                    targets(cfg),
+                    cfg.outboxDir(),
+                    RetryPolicy.DEFAULT,
                     x.resolve(ServiceKeys.METRICS, RealtimeMetrics.class).webhookObserver());
         });
     }
@@ -51,8 +58,11 @@ public final class RealtimeServices {
      * Same as above, plus the server and room manager factories of the hosting modules. A null factory
      * registers nothing under its key (resolving it then fails with "no service registered").
      */
-    public static void registerRealtimeServices(ServiceContainer c, RealtimeConfigManager configManager,
-                                                ServiceFactory<?> server, ServiceFactory<?> roomManager) {
+    public static void registerRealtimeServices(
+            ServiceContainer c,
+            RealtimeConfigManager configManager,
+            ServiceFactory<?> server,
+            ServiceFactory<?> roomManager) {
         registerRealtimeServices(c, configManager);
         register(c, ServiceKeys.SERVER, server);
         register(c, ServiceKeys.ROOM_MANAGER, roomManager);

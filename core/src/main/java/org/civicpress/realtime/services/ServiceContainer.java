@@ -29,8 +29,8 @@ public final class ServiceContainer implements AutoCloseable {
     private final Deque<String> resolving = new ArrayDeque<>();
     private boolean closed;
 
-    public synchronized <T> ServiceContainer register(String key, Class<T> type,
-                                                      Function<ServiceContainer, ? extends T> factory) {
+    public synchronized <T> ServiceContainer register(
+            String key, Class<T> type, Function<ServiceContainer, ? extends T> factory) {
         if (key == null || key.isBlank()) throw new IllegalArgumentException("service key must not be blank");
         if (registrations.containsKey(key)) {
             throw new IllegalStateException("Service '" + key + "' is already registered");
@@ -86,7 +86,8 @@ public final class ServiceContainer implements AutoCloseable {
         if (created == null) {
             throw new ServiceContainerError.CreationFailed(key, new NullPointerException("factory returned null"));
         }
-        if (!reg.type().isInstance(created)) throw new ServiceContainerError.WrongType(key, created.getClass(), reg.type());
+        if (!reg.type().isInstance(created))
+            throw new ServiceContainerError.WrongType(key, created.getClass(), reg.type());
         instances.put(key, created);
         creationOrder.add(key);
         return type.cast(created);

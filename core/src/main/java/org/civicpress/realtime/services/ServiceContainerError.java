@@ -13,16 +13,22 @@ public class ServiceContainerError extends RealtimeError {
     /** No service is registered under the key. */
     public static final class NotFound extends ServiceContainerError {
         public NotFound(String key, Iterable<String> known) {
-            super("SERVICE_NOT_FOUND", "No service registered under '" + key + "' (registered: "
-                    + String.join(", ", known) + ")", Map.of("key", key), null);
+            super(
+                    "SERVICE_NOT_FOUND",
+                    "No service registered under '" + key + "' (registered: " + String.join(", ", known) + ")",
+                    Map.of("key", key),
+                    null);
         }
     }
 
     /** The key exists but its service is not of the requested type. */
     public static final class WrongType extends ServiceContainerError {
         public WrongType(String key, Class<?> registered, Class<?> requested) {
-            super("SERVICE_WRONG_TYPE", "Service '" + key + "' is a " + registered.getName()
-                    + ", not a " + requested.getName(), Map.of("key", key), null);
+            super(
+                    "SERVICE_WRONG_TYPE",
+                    "Service '" + key + "' is a " + registered.getName() + ", not a " + requested.getName(),
+                    Map.of("key", key),
+                    null);
         }
     }
 
@@ -36,8 +42,11 @@ public class ServiceContainerError extends RealtimeError {
     /** The factory threw. */
     public static final class CreationFailed extends ServiceContainerError {
         public CreationFailed(String key, Throwable cause) {
-            super("SERVICE_CREATION_FAILED", "Creating service '" + key + "' failed: " + cause.getMessage(),
-                    Map.of("key", key), cause);
+            super(
+                    "SERVICE_CREATION_FAILED",
+                    "Creating service '" + key + "' failed: " + cause.getMessage(),
+                    Map.of("key", key),
+                    cause);
         }
     }
 }

@@ -21,15 +21,19 @@ class ApiConfigTest {
         RealtimeConfig config = RealtimeConfigManager.load(dir, Map.of());
         assertFalse(config.api().enabled());
         assertNull(CivicPressApiClient.fromConfig(config.api()));
-        var services = org.civicpress.realtime.room.RoomServices.from(config,
-                org.civicpress.realtime.hooks.HookSystem.inProcess(), new org.civicpress.realtime.metrics.RealtimeMetrics());
+        var services = org.civicpress.realtime.room.RoomServices.from(
+                config,
+                org.civicpress.realtime.hooks.HookSystem.inProcess(),
+                new org.civicpress.realtime.metrics.RealtimeMetrics());
         assertNull(services.api(), "no API configured: rooms skip it");
         assertEquals("presence", services.roomTypes().forRoom("presence:x").name());
     }
 
     @Test
     void sectionIsReadWithEnvTokenAndTheTokenIsMasked() throws Exception {
-        Files.writeString(dir.resolve("realtime.yml"), """
+        Files.writeString(
+                dir.resolve("realtime.yml"),
+                """
                 api:
                   base_url: http://civicpress:3000
                   token: ${CP_TOKEN}
@@ -38,33 +42,41 @@ class ApiConfigTest {
                   request_timeout: 3s
                   max_attempts: 7
                 """);
-        RealtimeConfig.Api api = RealtimeConfigManager.load(dir, Map.of("CP_TOKEN", "s3cret")).api();
+        RealtimeConfig.Api api =
+                RealtimeConfigManager.load(dir, Map.of("CP_TOKEN", "s3cret")).api();
         assertEquals("s3cret", api.token());
         assertEquals(Duration.ofSeconds(3), api.requestTimeout());
         assertEquals(7, api.maxAttempts());
         assertTrue(api.enabled());
         assertFalse(api.toString().contains("s3cret"));
         CivicPressApiClient client = new CivicPressApiClient(api);
-        assertEquals("http://civicpress:3000/api/documents/a%20b%2Fc/yjs",
+        assertEquals(
+                "http://civicpress:3000/api/documents/a%20b%2Fc/yjs",
                 client.resolve(api.initialContentUrl(), "a b/c").toString());
-        assertEquals("https://other.example/api/documents/x/snapshot",
+        assertEquals(
+                "https://other.example/api/documents/x/snapshot",
                 client.resolve(api.snapshotPushUrl(), "x").toString());
 
-        assertEquals("env-token", RealtimeConfigManager.load(dir, Map.of("CP_TOKEN", "s3cret",
-                "REALTIME_API_TOKEN", "env-token")).api().token());
+        assertEquals(
+                "env-token",
+                RealtimeConfigManager.load(dir, Map.of("CP_TOKEN", "s3cret", "REALTIME_API_TOKEN", "env-token"))
+                        .api()
+                        .token());
     }
 
     @Test
     void everyProblemIsReported() throws Exception {
-        Files.writeString(dir.resolve("realtime.yml"), """
+        Files.writeString(
+                dir.resolve("realtime.yml"),
+                """
                 api:
                   initial_content_url: /relative/without/base
                   snapshot_push_url: ftp://nope/{roomId}
                   max_attempts: 0
                   colour: blue
                 """);
-        ConfigValidationException e = assertThrows(ConfigValidationException.class,
-                () -> RealtimeConfigManager.load(dir, Map.of()));
+        ConfigValidationException e =
+                assertThrows(ConfigValidationException.class, () -> RealtimeConfigManager.load(dir, Map.of()));
         String message = e.getMessage();
         assertTrue(message.contains("api.initial_content_url"), message);
         assertTrue(message.contains("api.snapshot_push_url"), message);
@@ -74,11 +86,13 @@ class ApiConfigTest {
 
     @Test
     void jsonTextContentBecomesOneUpdateOfTheContentText() {
-        byte[] update = CivicPressApiClient.textAsUpdate("{\"text\":\"Hello\"}".getBytes()).orElseThrow();
+        byte[] update = CivicPressApiClient.textAsUpdate("{\"text\":\"Hello\"}".getBytes())
+                .orElseThrow();
         org.civicpress.ycrdt.utils.Doc doc = new org.civicpress.ycrdt.utils.Doc();
         org.civicpress.ycrdt.Y.applyUpdate(doc, update);
         assertEquals("Hello", doc.getText("content").toString());
-        assertTrue(CivicPressApiClient.textAsUpdate("{\"text\":\"\"}".getBytes()).isEmpty());
+        assertTrue(
+                CivicPressApiClient.textAsUpdate("{\"text\":\"\"}".getBytes()).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> CivicPressApiClient.textAsUpdate("[1]".getBytes()));
     }
 }

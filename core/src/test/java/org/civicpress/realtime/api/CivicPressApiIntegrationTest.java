@@ -59,8 +59,14 @@ class CivicPressApiIntegrationTest {
     }
 
     private static RealtimeConfig.Api apiConfig(String baseUrl, int maxAttempts) {
-        return new RealtimeConfig.Api(baseUrl, "test-token", "/api/documents/{roomId}/yjs",
-                "/api/documents/{roomId}/snapshot", Duration.ofSeconds(2), Duration.ofSeconds(10), maxAttempts,
+        return new RealtimeConfig.Api(
+                baseUrl,
+                "test-token",
+                "/api/documents/{roomId}/yjs",
+                "/api/documents/{roomId}/snapshot",
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10),
+                maxAttempts,
                 Duration.ofMillis(50));
     }
 
@@ -92,8 +98,11 @@ class CivicPressApiIntegrationTest {
     @Test
     void initialContentIsLoadedOnceIntoANewRoomJournaledAndBroadcast() throws Exception {
         String roomId = "bylaw 12/draft";
-        fakeApi.contents.put(roomId, new FakeCivicPressApi.Content("application/json; charset=utf-8",
-                "{\"text\":\"Article 1. Dogs must be leashed.\"}".getBytes(StandardCharsets.UTF_8)));
+        fakeApi.contents.put(
+                roomId,
+                new FakeCivicPressApi.Content(
+                        "application/json; charset=utf-8",
+                        "{\"text\":\"Article 1. Dogs must be leashed.\"}".getBytes(StandardCharsets.UTF_8)));
         fakeApi.holdContent = new CountDownLatch(1);
         RoomServices services = services(apiConfig(fakeApi.baseUrl(), 3));
         ActorRef<Room.Command> room = spawn(roomId, fastSettings(), services);
@@ -101,7 +110,9 @@ class CivicPressApiIntegrationTest {
         assertInstanceOf(YMessage.SyncStep1.class, next(early));
         fakeApi.holdContent.countDown();
 
-        YMessage.SyncUpdate update = assertInstanceOf(YMessage.SyncUpdate.class, next(early),
+        YMessage.SyncUpdate update = assertInstanceOf(
+                YMessage.SyncUpdate.class,
+                next(early),
                 "a client that joined before the content arrived gets it as a normal update");
         assertEquals("Article 1. Dogs must be leashed.", contentOf(update.update()));
         assertEquals(1, journal.persistedInStorage("room|" + roomId).size(), "journaled like any update");
@@ -113,7 +124,8 @@ class CivicPressApiIntegrationTest {
         FakeClient late = join(again, "late");
         assertInstanceOf(YMessage.SyncStep1.class, next(late));
         again.tell(new Room.FromClient("late", SyncProtocol.encodeSyncStep1(new byte[] {0})));
-        assertEquals("Article 1. Dogs must be leashed.",
+        assertEquals(
+                "Article 1. Dogs must be leashed.",
                 contentOf(assertInstanceOf(YMessage.SyncStep2.class, next(late)).update()));
         late.expectNothing(QUIET);
         assertEquals(1, fakeApi.contentRequests(roomId));
@@ -124,11 +136,20 @@ class CivicPressApiIntegrationTest {
         fakeApi.contents.put("raw", new FakeCivicPressApi.Content("application/octet-stream", U1));
         RoomServices services = services(apiConfig(fakeApi.baseUrl(), 3));
         ActorRef<Room.Command> raw = spawn("raw", fastSettings(), services);
-        awaitCondition("raw content journaled", () -> journal.persistedInStorage("room|raw").size() == 1);
-        assertEquals("hello", textOf(((Room.UpdatesJournaled) journal.persistedInStorage("room|raw").get(0))
-                .updates().get(0).update()));
-        Room.JournaledUpdate fromApi =
-                ((Room.UpdatesJournaled) journal.persistedInStorage("room|raw").get(0)).updates().get(0);
+        awaitCondition(
+                "raw content journaled",
+                () -> journal.persistedInStorage("room|raw").size() == 1);
+        assertEquals(
+                "hello",
+                textOf(((Room.UpdatesJournaled)
+                                journal.persistedInStorage("room|raw").get(0))
+                        .updates()
+                        .get(0)
+                        .update()));
+        Room.JournaledUpdate fromApi = ((Room.UpdatesJournaled)
+                        journal.persistedInStorage("room|raw").get(0))
+                .updates()
+                .get(0);
         assertEquals(Room.API_CONNECTION_ID, fromApi.connectionId(), "initial content is journaled as the API's");
         assertNull(fromApi.userId());
         kit.stop(raw);
@@ -137,7 +158,9 @@ class CivicPressApiIntegrationTest {
         journal.persistForRecovery("room|existing", List.of(RoomTestKit.journaled(U1)));
         ActorRef<Room.Command> existing = spawn("existing", fastSettings(), services);
         FakeClient c = join(existing, "c");
-        assertArrayEquals(hex("010105"), assertInstanceOf(YMessage.SyncStep1.class, next(c)).stateVector());
+        assertArrayEquals(
+                hex("010105"),
+                assertInstanceOf(YMessage.SyncStep1.class, next(c)).stateVector());
         c.expectNothing(QUIET);
         assertEquals(0, fakeApi.contentRequests("existing"));
 
@@ -145,7 +168,9 @@ class CivicPressApiIntegrationTest {
         ActorRef<Room.Command> unknown = spawn("unknown", fastSettings(), services);
         awaitCondition("asked", () -> fakeApi.contentRequests("unknown") == 1);
         FakeClient u = join(unknown, "u");
-        assertArrayEquals(new byte[] {0}, assertInstanceOf(YMessage.SyncStep1.class, next(u)).stateVector());
+        assertArrayEquals(
+                new byte[] {0},
+                assertInstanceOf(YMessage.SyncStep1.class, next(u)).stateVector());
     }
 
     @Test
@@ -164,17 +189,25 @@ class CivicPressApiIntegrationTest {
             FakeClient a = join(room, "a");
             assertInstanceOf(YMessage.SyncStep1.class, next(a));
             room.tell(new Room.FromClient("a", SyncProtocol.encodeUpdate(U1)));
-            assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(a)).update());
+            assertArrayEquals(
+                    U1, assertInstanceOf(YMessage.SyncUpdate.class, next(a)).update());
 
             awaitCondition("retries logged and given up", () -> List.copyOf(logs.list).stream()
-                    .anyMatch(e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().contains("after 3 attempts")));
+                    .anyMatch(e -> e.getLevel() == Level.ERROR
+                            && e.getFormattedMessage().contains("after 3 attempts")));
             List<ILoggingEvent> events = List.copyOf(logs.list);
-            assertEquals(2, events.stream().filter(e -> e.getLevel() == Level.WARN
-                    && e.getFormattedMessage().contains("retrying")).count());
-            assertTrue(events.stream().noneMatch(e -> e.getFormattedMessage().contains("test-token")),
+            assertEquals(
+                    2,
+                    events.stream()
+                            .filter(e -> e.getLevel() == Level.WARN
+                                    && e.getFormattedMessage().contains("retrying"))
+                            .count());
+            assertTrue(
+                    events.stream().noneMatch(e -> e.getFormattedMessage().contains("test-token")),
                     "the token is never logged");
             room.tell(new Room.FromClient("a", SyncProtocol.encodeUpdate(U2)));
-            assertArrayEquals(U2, assertInstanceOf(YMessage.SyncUpdate.class, next(a)).update());
+            assertArrayEquals(
+                    U2, assertInstanceOf(YMessage.SyncUpdate.class, next(a)).update());
             assertEquals(2, journal.persistedInStorage("room|down").size(), "only the client's updates");
         } finally {
             clientLog.detachAppender(logs);

@@ -60,14 +60,18 @@ class DocumentJsonTest {
 
         String api = DocumentJson.of(state);
         assertEquals(typed.toJSONString(), api, "what the editor's own doc prints");
-        assertEquals("{\"content\":\"the meeting\",\"emptiedMap\":{},\"meta\":{\"kept\":2},\"strings\":[\"only\"],"
-                + "\"mixed\":[{},\"<p></p>\"],\"list\":[1,3],\"xml\":\"hi\",\"gone\":\"\"}", api);
+        assertEquals(
+                "{\"content\":\"the meeting\",\"emptiedMap\":{},\"meta\":{\"kept\":2},\"strings\":[\"only\"],"
+                        + "\"mixed\":[{},\"<p></p>\"],\"list\":[1,3],\"xml\":\"hi\",\"gone\":\"\"}",
+                api);
 
         Path file = Files.write(dir.resolve("state.bin"), state);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Ydoc.run(new String[] {"dump", "--json", file.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Ydoc.run(
+                new String[] {"dump", "--json", file.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         assertEquals(api, out.toString(StandardCharsets.UTF_8).strip());
     }

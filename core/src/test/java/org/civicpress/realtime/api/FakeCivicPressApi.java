@@ -37,14 +37,17 @@ final class FakeCivicPressApi implements AutoCloseable {
             try (exchange) {
                 String path = exchange.getRequestURI().getRawPath();
                 String rest = path.substring("/api/documents/".length());
-                String id = java.net.URLDecoder.decode(rest.substring(0, rest.lastIndexOf('/')), StandardCharsets.UTF_8);
+                String id =
+                        java.net.URLDecoder.decode(rest.substring(0, rest.lastIndexOf('/')), StandardCharsets.UTF_8);
                 byte[] body;
                 try (InputStream in = exchange.getRequestBody()) {
                     body = in.readAllBytes();
                 }
                 String auth = exchange.getRequestHeaders().getFirst("Authorization");
                 if (path.endsWith("/yjs") && "GET".equals(exchange.getRequestMethod())) {
-                    contentRequests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    contentRequests
+                            .computeIfAbsent(id, k -> new AtomicInteger())
+                            .incrementAndGet();
                     if (auth != null) authorizations.add(auth);
                     try {
                         holdContent.await(30, TimeUnit.SECONDS);
@@ -62,8 +65,10 @@ final class FakeCivicPressApi implements AutoCloseable {
                         out.write(c.body());
                     }
                 } else if (path.endsWith("/snapshot") && "POST".equals(exchange.getRequestMethod())) {
-                    pushes.add(new Push(exchange.getRequestHeaders().getFirst("X-Realtime-Room"),
-                            exchange.getRequestHeaders().getFirst("X-Realtime-Sequence-Nr"), auth,
+                    pushes.add(new Push(
+                            exchange.getRequestHeaders().getFirst("X-Realtime-Room"),
+                            exchange.getRequestHeaders().getFirst("X-Realtime-Sequence-Nr"),
+                            auth,
                             new String(body, StandardCharsets.UTF_8)));
                     exchange.sendResponseHeaders(204, -1);
                 } else {

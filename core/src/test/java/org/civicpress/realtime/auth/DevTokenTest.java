@@ -17,12 +17,46 @@ class DevTokenTest {
 
     @Test
     void mintedTokenVerifiesWithTheServersVerifier() {
-        String token = DevToken.mint(new String[] {"token", "--secret", SECRET, "--sub", "alice", "--room", "doc-*=write",
-                "--room", "doc-7=read", "--role", "realtime:admin", "--ttl", "1h", "--iss", "dev", "--aud", "realtime"},
-                Map.of(), clock);
-        JwtVerifier v = new JwtVerifier(new Jwt(SECRET, null, null, "dev", "realtime", Duration.ofSeconds(30),
-                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(2)), HttpClient.newHttpClient(), clock);
-        Principal p = v.verify(token).toCompletableFuture().join().authenticatedPrincipal().orElseThrow();
+        String token = DevToken.mint(
+                new String[] {
+                    "token",
+                    "--secret",
+                    SECRET,
+                    "--sub",
+                    "alice",
+                    "--room",
+                    "doc-*=write",
+                    "--room",
+                    "doc-7=read",
+                    "--role",
+                    "realtime:admin",
+                    "--ttl",
+                    "1h",
+                    "--iss",
+                    "dev",
+                    "--aud",
+                    "realtime"
+                },
+                Map.of(),
+                clock);
+        JwtVerifier v = new JwtVerifier(
+                new Jwt(
+                        SECRET,
+                        null,
+                        null,
+                        "dev",
+                        "realtime",
+                        Duration.ofSeconds(30),
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(2)),
+                HttpClient.newHttpClient(),
+                clock);
+        Principal p = v.verify(token)
+                .toCompletableFuture()
+                .join()
+                .authenticatedPrincipal()
+                .orElseThrow();
         assertEquals("alice", p.userId());
         assertTrue(p.admin());
         assertEquals(RoomAccess.READ, p.accessTo("doc-7"));
@@ -34,20 +68,29 @@ class DevTokenTest {
 
     @Test
     void secretFromTheEnvironmentAndBadArguments() {
-        String token = DevToken.mint(new String[] {"--sub", "bob"}, Map.of("REALTIME_AUTH_JWT_HS256_SECRET", SECRET), clock);
+        String token =
+                DevToken.mint(new String[] {"--sub", "bob"}, Map.of("REALTIME_AUTH_JWT_HS256_SECRET", SECRET), clock);
         assertEquals(3, token.split("\\.").length);
-        assertThrows(IllegalArgumentException.class, () -> DevToken.mint(new String[] {"--sub", "bob"}, Map.of(), clock));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> DevToken.mint(new String[] {"--sub", "bob"}, Map.of(), clock));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DevToken.mint(new String[] {"--secret", "short", "--sub", "bob"}, Map.of(), clock));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DevToken.mint(new String[] {"--secret", SECRET}, Map.of(), clock));
-        assertThrows(IllegalArgumentException.class,
-                () -> DevToken.mint(new String[] {"--secret", SECRET, "--sub", "b", "--room", "doc-1=admin"}, Map.of(), clock));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DevToken.mint(
+                        new String[] {"--secret", SECRET, "--sub", "b", "--room", "doc-1=admin"}, Map.of(), clock));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DevToken.mint(new String[] {"--secret", SECRET, "--sub", "b", "--ttl", "soon"}, Map.of(), clock));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DevToken.mint(new String[] {"--secret", SECRET, "--sub"}, Map.of(), clock));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> DevToken.mint(new String[] {"--secret", SECRET, "--sub", "b", "--bogus", "x"}, Map.of(), clock));
     }
 }

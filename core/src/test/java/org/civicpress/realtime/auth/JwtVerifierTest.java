@@ -52,6 +52,7 @@ class JwtVerifierTest {
 
     @TempDir
     Path dir;
+
     final MutableClock clock = new MutableClock(T0);
 
     @BeforeAll
@@ -68,17 +69,29 @@ class JwtVerifierTest {
     }
 
     static Jwt jwt(String secret, String url, Path file, String iss, String aud) {
-        return new Jwt(secret, url, file, iss, aud, Duration.ofSeconds(30), Duration.ofMinutes(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(2));
+        return new Jwt(
+                secret,
+                url,
+                file,
+                iss,
+                aud,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2));
     }
 
     static JWTClaimsSet.Builder claims(Instant now) {
-        return new JWTClaimsSet.Builder().subject("alice").expirationTime(Date.from(now.plusSeconds(3600)))
-                .claim("rooms", Map.of("doc-*", "write", "doc-7", "read")).claim("roles", List.of("realtime:admin"));
+        return new JWTClaimsSet.Builder()
+                .subject("alice")
+                .expirationTime(Date.from(now.plusSeconds(3600)))
+                .claim("rooms", Map.of("doc-*", "write", "doc-7", "read"))
+                .claim("roles", List.of("realtime:admin"));
     }
 
     static String sign(JWTClaimsSet claims, JWSAlgorithm alg, String kid, JWSSigner signer) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(alg).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
         jwt.sign(signer);
         return jwt.serialize();
     }
@@ -114,7 +127,9 @@ class JwtVerifierTest {
     @Test
     void hs256ValidTokenGivesThePrincipal() throws Exception {
         JwtVerifier v = new JwtVerifier(jwt(SECRET, null, null, null, null), http, clock);
-        Principal p = verify(v, hs256(claims(T0).build(), SECRET)).authenticatedPrincipal().orElseThrow();
+        Principal p = verify(v, hs256(claims(T0).build(), SECRET))
+                .authenticatedPrincipal()
+                .orElseThrow();
         assertEquals("alice", p.userId());
         assertTrue(p.admin());
         assertEquals(RoomAccess.READ, p.accessTo("doc-7"));
@@ -129,8 +144,12 @@ class JwtVerifierTest {
         assertFailure(Failure.BAD_SIGNATURE, verify(v, hs256(claims(T0).build(), SECRET.replace('0', 'x'))));
         String good = hs256(claims(T0).subject("bob").build(), SECRET);
         String[] parts = good.split("\\.");
-        String evilPayload = Base64URL.encode(claims(T0).subject("bob").claim("rooms", Map.of("*", "write"))
-                .build().toString()).toString();
+        String evilPayload = Base64URL.encode(claims(T0)
+                        .subject("bob")
+                        .claim("rooms", Map.of("*", "write"))
+                        .build()
+                        .toString())
+                .toString();
         assertFailure(Failure.BAD_SIGNATURE, verify(v, parts[0] + "." + evilPayload + "." + parts[2]));
         assertTrue(!verify(v, parts[0] + "." + parts[1] + ".").isAuthenticated(), "signature stripped");
     }
@@ -138,14 +157,48 @@ class JwtVerifierTest {
     @Test
     void expiryAndNotBeforeWithClockSkew() throws Exception {
         JwtVerifier v = new JwtVerifier(jwt(SECRET, null, null, null, null), http, clock);
-        assertFailure(Failure.EXPIRED, verify(v, hs256(claims(T0).expirationTime(Date.from(T0.minusSeconds(31))).build(), SECRET)));
-        assertTrue(verify(v, hs256(claims(T0).expirationTime(Date.from(T0.minusSeconds(20))).build(), SECRET)).isAuthenticated(),
+        assertFailure(
+                Failure.EXPIRED,
+                verify(
+                        v,
+                        hs256(
+                                claims(T0)
+                                        .expirationTime(Date.from(T0.minusSeconds(31)))
+                                        .build(),
+                                SECRET)));
+        assertTrue(
+                verify(
+                                v,
+                                hs256(
+                                        claims(T0)
+                                                .expirationTime(Date.from(T0.minusSeconds(20)))
+                                                .build(),
+                                        SECRET))
+                        .isAuthenticated(),
                 "within the 30 s skew");
-        assertFailure(Failure.NOT_YET_VALID, verify(v, hs256(claims(T0).notBeforeTime(Date.from(T0.plusSeconds(60))).build(), SECRET)));
-        assertTrue(verify(v, hs256(claims(T0).notBeforeTime(Date.from(T0.plusSeconds(20))).build(), SECRET)).isAuthenticated());
-        assertFailure(Failure.BAD_CLAIMS, verify(v, hs256(claims(T0).expirationTime(null).build(), SECRET)));
+        assertFailure(
+                Failure.NOT_YET_VALID,
+                verify(
+                        v,
+                        hs256(
+                                claims(T0)
+                                        .notBeforeTime(Date.from(T0.plusSeconds(60)))
+                                        .build(),
+                                SECRET)));
+        assertTrue(verify(
+                        v,
+                        hs256(
+                                claims(T0)
+                                        .notBeforeTime(Date.from(T0.plusSeconds(20)))
+                                        .build(),
+                                SECRET))
+                .isAuthenticated());
+        assertFailure(
+                Failure.BAD_CLAIMS,
+                verify(v, hs256(claims(T0).expirationTime(null).build(), SECRET)));
         // A valid token that then expires: the clock moves past exp + skew.
-        String t = hs256(claims(T0).expirationTime(Date.from(T0.plusSeconds(60))).build(), SECRET);
+        String t =
+                hs256(claims(T0).expirationTime(Date.from(T0.plusSeconds(60))).build(), SECRET);
         assertTrue(verify(v, t).isAuthenticated());
         clock.advance(Duration.ofSeconds(91));
         assertFailure(Failure.EXPIRED, verify(v, t));
@@ -154,14 +207,44 @@ class JwtVerifierTest {
     @Test
     void issuerAndAudienceWhenConfigured() throws Exception {
         JwtVerifier v = new JwtVerifier(jwt(SECRET, null, null, "https://civicpress.example", "realtime"), http, clock);
-        JWTClaimsSet.Builder ok = claims(T0).issuer("https://civicpress.example").audience("realtime");
+        JWTClaimsSet.Builder ok =
+                claims(T0).issuer("https://civicpress.example").audience("realtime");
         assertTrue(verify(v, hs256(ok.build(), SECRET)).isAuthenticated());
-        assertTrue(verify(v, hs256(claims(T0).issuer("https://civicpress.example")
-                .audience(List.of("api", "realtime")).build(), SECRET)).isAuthenticated());
-        assertFailure(Failure.WRONG_ISSUER, verify(v, hs256(claims(T0).issuer("https://evil.example").audience("realtime").build(), SECRET)));
-        assertFailure(Failure.WRONG_ISSUER, verify(v, hs256(claims(T0).audience("realtime").build(), SECRET)));
-        assertFailure(Failure.WRONG_AUDIENCE, verify(v, hs256(claims(T0).issuer("https://civicpress.example").audience("api").build(), SECRET)));
-        assertFailure(Failure.WRONG_AUDIENCE, verify(v, hs256(claims(T0).issuer("https://civicpress.example").build(), SECRET)));
+        assertTrue(verify(
+                        v,
+                        hs256(
+                                claims(T0)
+                                        .issuer("https://civicpress.example")
+                                        .audience(List.of("api", "realtime"))
+                                        .build(),
+                                SECRET))
+                .isAuthenticated());
+        assertFailure(
+                Failure.WRONG_ISSUER,
+                verify(
+                        v,
+                        hs256(
+                                claims(T0)
+                                        .issuer("https://evil.example")
+                                        .audience("realtime")
+                                        .build(),
+                                SECRET)));
+        assertFailure(
+                Failure.WRONG_ISSUER,
+                verify(v, hs256(claims(T0).audience("realtime").build(), SECRET)));
+        assertFailure(
+                Failure.WRONG_AUDIENCE,
+                verify(
+                        v,
+                        hs256(
+                                claims(T0)
+                                        .issuer("https://civicpress.example")
+                                        .audience("api")
+                                        .build(),
+                                SECRET)));
+        assertFailure(
+                Failure.WRONG_AUDIENCE,
+                verify(v, hs256(claims(T0).issuer("https://civicpress.example").build(), SECRET)));
     }
 
     @Test
@@ -170,26 +253,42 @@ class JwtVerifierTest {
         assertFailure(Failure.MALFORMED, verify(v, "garbage"));
         assertFailure(Failure.MALFORMED, verify(v, "a.b.c"));
         assertFailure(Failure.MALFORMED, verify(v, "x".repeat(Tokens.MAX_TOKEN_CHARS + 1)));
-        assertFailure(Failure.BAD_CLAIMS, verify(v, hs256(claims(T0).claim("rooms", Map.of("doc", "admin")).build(), SECRET)));
-        assertFailure(Failure.BAD_CLAIMS, verify(v, hs256(claims(T0).subject(null).build(), SECRET)));
+        assertFailure(
+                Failure.BAD_CLAIMS,
+                verify(
+                        v,
+                        hs256(claims(T0).claim("rooms", Map.of("doc", "admin")).build(), SECRET)));
+        assertFailure(
+                Failure.BAD_CLAIMS, verify(v, hs256(claims(T0).subject(null).build(), SECRET)));
         // No rooms claim: a valid identity without any room.
-        Principal p = verify(v, hs256(claims(T0).claim("rooms", null).build(), SECRET)).authenticatedPrincipal().orElseThrow();
+        Principal p = verify(v, hs256(claims(T0).claim("rooms", null).build(), SECRET))
+                .authenticatedPrincipal()
+                .orElseThrow();
         assertEquals(RoomAccess.NONE, p.accessTo("doc-1"));
     }
 
     @Test
     void algNoneAndOtherAlgorithmsAreRefused() throws Exception {
         JwtVerifier v = new JwtVerifier(jwt(SECRET, null, jwksFile(rsa1.toPublicJWK()), null, null), http, clock);
-        assertFailure(Failure.UNSUPPORTED_ALGORITHM, verify(v, new PlainJWT(claims(T0).build()).serialize()));
+        assertFailure(
+                Failure.UNSUPPORTED_ALGORITHM, verify(v, new PlainJWT(claims(T0).build()).serialize()));
         // "none" with a signature part appended, and a capitalised variant.
         String body = Base64URL.encode(claims(T0).build().toString()).toString();
-        for (String header : List.of("{\"alg\":\"none\"}", "{\"alg\":\"None\",\"typ\":\"JWT\"}", "{\"alg\":\"HS384\"}",
+        for (String header : List.of(
+                "{\"alg\":\"none\"}",
+                "{\"alg\":\"None\",\"typ\":\"JWT\"}",
+                "{\"alg\":\"HS384\"}",
                 "{\"alg\":\"PS256\",\"kid\":\"rsa-1\"}")) {
-            AuthOutcome o = verify(v, Base64URL.encode(header).toString() + "." + body + "."
-                    + Base64URL.encode("sig").toString());
+            AuthOutcome o = verify(
+                    v,
+                    Base64URL.encode(header).toString() + "." + body + "."
+                            + Base64URL.encode("sig").toString());
             assertTrue(!o.isAuthenticated(), header);
         }
-        String hs384 = sign(claims(T0).build(), JWSAlgorithm.HS384, null,
+        String hs384 = sign(
+                claims(T0).build(),
+                JWSAlgorithm.HS384,
+                null,
                 new MACSigner((SECRET + SECRET).getBytes(StandardCharsets.UTF_8)));
         assertFailure(Failure.UNSUPPORTED_ALGORITHM, verify(v, hs384));
     }
@@ -198,10 +297,12 @@ class JwtVerifierTest {
     void algorithmConfusionIsRefused() throws Exception {
         // The attacker knows the RSA public key and signs an HS256 token with it as the HMAC secret.
         byte[] publicKeyBytes = rsa1.toRSAPublicKey().getEncoded();
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(publicKeyBytes)
-                + "\n-----END PUBLIC KEY-----\n";
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(publicKeyBytes) + "\n-----END PUBLIC KEY-----\n";
         List<String> forged = new ArrayList<>();
-        for (byte[] key : List.of(publicKeyBytes, pem.getBytes(StandardCharsets.UTF_8),
+        for (byte[] key : List.of(
+                publicKeyBytes,
+                pem.getBytes(StandardCharsets.UTF_8),
                 rsa1.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8))) {
             forged.add(sign(claims(T0).build(), JWSAlgorithm.HS256, "rsa-1", new MACSigner(key)));
         }
@@ -213,51 +314,82 @@ class JwtVerifierTest {
         }
         // A symmetric key published in the JWK set is never used, whatever the token's kid says.
         OctetSequenceKey oct = new OctetSequenceKeyGenerator(256).keyID("oct-1").generate();
-        JwtVerifier withOct = new JwtVerifier(jwt(null, null, jwksFile(rsa1.toPublicJWK(), oct), null, null), http, clock);
-        assertFailure(Failure.UNSUPPORTED_ALGORITHM,
+        JwtVerifier withOct =
+                new JwtVerifier(jwt(null, null, jwksFile(rsa1.toPublicJWK(), oct), null, null), http, clock);
+        assertFailure(
+                Failure.UNSUPPORTED_ALGORITHM,
                 verify(withOct, sign(claims(T0).build(), JWSAlgorithm.HS256, "oct-1", new MACSigner(oct))));
         // An ES256 token naming an RSA key id, an RS256 token naming an EC key id.
-        JwtVerifier mixed = new JwtVerifier(jwt(null, null, jwksFile(rsa1.toPublicJWK(), ec1.toPublicJWK()), null, null), http, clock);
-        assertFailure(Failure.UNKNOWN_KEY, verify(mixed, sign(claims(T0).build(), JWSAlgorithm.ES256, "rsa-1", new ECDSASigner(ec1))));
-        assertFailure(Failure.UNKNOWN_KEY, verify(mixed, sign(claims(T0).build(), JWSAlgorithm.RS256, "ec-1", new RSASSASigner(rsa1))));
+        JwtVerifier mixed = new JwtVerifier(
+                jwt(null, null, jwksFile(rsa1.toPublicJWK(), ec1.toPublicJWK()), null, null), http, clock);
+        assertFailure(
+                Failure.UNKNOWN_KEY,
+                verify(mixed, sign(claims(T0).build(), JWSAlgorithm.ES256, "rsa-1", new ECDSASigner(ec1))));
+        assertFailure(
+                Failure.UNKNOWN_KEY,
+                verify(mixed, sign(claims(T0).build(), JWSAlgorithm.RS256, "ec-1", new RSASSASigner(rsa1))));
     }
 
     @Test
     void rs256AndEs256FromAJwksFile() throws Exception {
-        JwtVerifier v = new JwtVerifier(jwt(null, null, jwksFile(rsa1.toPublicJWK(), ec1.toPublicJWK()), null, null), http, clock);
-        assertEquals("alice", verify(v, rs256(claims(T0).build(), rsa1)).authenticatedPrincipal().orElseThrow().userId());
-        assertEquals("alice", verify(v, es256(claims(T0).build(), ec1)).authenticatedPrincipal().orElseThrow().userId());
+        JwtVerifier v = new JwtVerifier(
+                jwt(null, null, jwksFile(rsa1.toPublicJWK(), ec1.toPublicJWK()), null, null), http, clock);
+        assertEquals(
+                "alice",
+                verify(v, rs256(claims(T0).build(), rsa1))
+                        .authenticatedPrincipal()
+                        .orElseThrow()
+                        .userId());
+        assertEquals(
+                "alice",
+                verify(v, es256(claims(T0).build(), ec1))
+                        .authenticatedPrincipal()
+                        .orElseThrow()
+                        .userId());
         // Signed by a key that is not in the set but claims its kid.
         RSAKey impostor = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         assertFailure(Failure.BAD_SIGNATURE, verify(v, rs256(claims(T0).build(), impostor)));
         ECKey ecImpostor = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
         assertFailure(Failure.BAD_SIGNATURE, verify(v, es256(claims(T0).build(), ecImpostor)));
         // Without kid: every key of the right type is tried.
-        assertTrue(verify(v, sign(claims(T0).build(), JWSAlgorithm.RS256, null, new RSASSASigner(rsa1))).isAuthenticated());
+        assertTrue(verify(v, sign(claims(T0).build(), JWSAlgorithm.RS256, null, new RSASSASigner(rsa1)))
+                .isAuthenticated());
         // Expiry is checked for RS256 too.
-        assertFailure(Failure.EXPIRED, verify(v, rs256(claims(T0).expirationTime(Date.from(T0.minusSeconds(60))).build(), rsa1)));
+        assertFailure(
+                Failure.EXPIRED,
+                verify(
+                        v,
+                        rs256(
+                                claims(T0)
+                                        .expirationTime(Date.from(T0.minusSeconds(60)))
+                                        .build(),
+                                rsa1)));
     }
 
     @Test
     void hs256RefusedWhenOnlyKeysAreConfiguredAndRs256WhenOnlyASecretIs() throws Exception {
         JwtVerifier keys = new JwtVerifier(jwt(null, null, jwksFile(rsa1.toPublicJWK()), null, null), http, clock);
-        assertFailure(Failure.UNSUPPORTED_ALGORITHM, verify(keys, hs256(claims(T0).build(), SECRET)));
+        assertFailure(
+                Failure.UNSUPPORTED_ALGORITHM, verify(keys, hs256(claims(T0).build(), SECRET)));
         JwtVerifier secret = new JwtVerifier(jwt(SECRET, null, null, null, null), http, clock);
-        assertFailure(Failure.UNSUPPORTED_ALGORITHM, verify(secret, rs256(claims(T0).build(), rsa1)));
+        assertFailure(
+                Failure.UNSUPPORTED_ALGORITHM, verify(secret, rs256(claims(T0).build(), rsa1)));
     }
 
     @Test
     void jwksUrlRotationAddsAndRemovesKeys() throws Exception {
         try (LocalHttpServer server = new LocalHttpServer()) {
             server.answer = a -> LocalHttpServer.Reply.json(new JWKSet(rsa1.toPublicJWK()).toString());
-            JwtVerifier v = new JwtVerifier(jwt(null, server.url("/.well-known/jwks.json"), null, null, null), http, clock);
+            JwtVerifier v =
+                    new JwtVerifier(jwt(null, server.url("/.well-known/jwks.json"), null, null, null), http, clock);
             String t1 = rs256(claims(T0).build(), rsa1);
             assertTrue(verify(v, t1).isAuthenticated());
             assertTrue(verify(v, t1).isAuthenticated());
             assertEquals(1, server.requests.get(), "the key set is cached");
 
             // Rotation: the issuer publishes rsa-2 and starts signing with it. A token with the new kid reloads.
-            server.answer = a -> LocalHttpServer.Reply.json(new JWKSet(List.of(rsa1.toPublicJWK(), rsa2.toPublicJWK())).toString());
+            server.answer = a ->
+                    LocalHttpServer.Reply.json(new JWKSet(List.of(rsa1.toPublicJWK(), rsa2.toPublicJWK())).toString());
             clock.advance(Duration.ofSeconds(11));
             String t2 = rs256(claims(T0).build(), rsa2);
             assertTrue(verify(v, t2).isAuthenticated());
@@ -271,7 +403,8 @@ class JwtVerifierTest {
             assertTrue(verify(v, t2).isAuthenticated());
 
             // An EC key appears under a new kid: found at once by the unknown-kid reload.
-            server.answer = a -> LocalHttpServer.Reply.json(new JWKSet(List.of(rsa2.toPublicJWK(), ec1.toPublicJWK())).toString());
+            server.answer = a ->
+                    LocalHttpServer.Reply.json(new JWKSet(List.of(rsa2.toPublicJWK(), ec1.toPublicJWK())).toString());
             clock.advance(Duration.ofSeconds(11));
             assertTrue(verify(v, es256(claims(T0).build(), ec1)).isAuthenticated());
         }

@@ -17,8 +17,8 @@ class RoomGrantsTest {
 
     @Test
     void mostSpecificPatternWins() {
-        RoomGrants g = RoomGrants.fromClaim(Map.of("doc-*", "write", "doc-7", "read", "d*", "read",
-                "doc-1*", "read", "minutes-2026", "write"));
+        RoomGrants g = RoomGrants.fromClaim(
+                Map.of("doc-*", "write", "doc-7", "read", "d*", "read", "doc-1*", "read", "minutes-2026", "write"));
         assertEquals(RoomAccess.READ, g.accessTo("doc-7"), "exact beats prefix");
         assertEquals(RoomAccess.WRITE, g.accessTo("doc-8"));
         assertEquals(RoomAccess.WRITE, g.accessTo("doc-70"), "doc-7 is exact, not a prefix");
@@ -50,8 +50,9 @@ class RoomGrantsTest {
     @Test
     void principalFromClaims() {
         Instant exp = Instant.parse("2030-01-01T00:00:00Z");
-        Principal p = Principal.fromClaims(Map.of("sub", "alice", "roles", List.of("realtime:admin", "x"),
-                "rooms", Map.of("doc-*", "write")), exp);
+        Principal p = Principal.fromClaims(
+                Map.of("sub", "alice", "roles", List.of("realtime:admin", "x"), "rooms", Map.of("doc-*", "write")),
+                exp);
         assertEquals("alice", p.userId());
         assertTrue(p.admin());
         assertEquals(RoomAccess.WRITE, p.accessTo("doc-1"));
@@ -62,8 +63,10 @@ class RoomGrantsTest {
         assertFalse(Principal.fromClaims(Map.of("sub", "bob"), null).admin());
         assertThrows(IllegalArgumentException.class, () -> Principal.fromClaims(Map.of("rooms", Map.of()), null));
         assertThrows(IllegalArgumentException.class, () -> Principal.fromClaims(Map.of("sub", ""), null));
-        assertThrows(IllegalArgumentException.class, () -> Principal.fromClaims(Map.of("sub", "a", "roles", "x"), null));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> Principal.fromClaims(Map.of("sub", "a", "roles", "x"), null));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Principal.fromClaims(Map.of("sub", "a".repeat(Principal.MAX_USER_ID_LENGTH + 1)), null));
 
         Principal anon = Principal.anonymous("c-1");
@@ -79,16 +82,22 @@ class RoomGrantsTest {
         AuthOutcome granted = AuthOutcome.forRoom(p, "doc-7");
         assertTrue(granted.isAuthenticated());
         assertTrue(granted.error().isEmpty());
-        assertFalse(granted.authenticatedPrincipal().orElseThrow().accessTo("doc-7").canWrite());
+        assertFalse(
+                granted.authenticatedPrincipal().orElseThrow().accessTo("doc-7").canWrite());
 
         AuthOutcome denied = AuthOutcome.forRoom(p, "doc-8");
-        PermissionDeniedError pd = assertInstanceOf(PermissionDeniedError.class, denied.error().orElseThrow());
+        PermissionDeniedError pd =
+                assertInstanceOf(PermissionDeniedError.class, denied.error().orElseThrow());
         assertEquals(4403, pd.wsCloseCode());
         assertEquals(403, pd.httpStatus());
 
-        var missing = assertInstanceOf(AuthenticationFailedError.class, new AuthOutcome.MissingToken().error().orElseThrow());
+        var missing = assertInstanceOf(
+                AuthenticationFailedError.class,
+                new AuthOutcome.MissingToken().error().orElseThrow());
         assertEquals(4401, missing.wsCloseCode());
-        var expired = assertInstanceOf(AuthenticationFailedError.class, AuthOutcome.sessionExpired().error().orElseThrow());
+        var expired = assertInstanceOf(
+                AuthenticationFailedError.class,
+                AuthOutcome.sessionExpired().error().orElseThrow());
         assertEquals(4401, expired.wsCloseCode());
         assertEquals("EXPIRED", expired.details().get("reason"));
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code auth.*} section: fixed key and environment names, validation, masking, the anonymous warning. */
 class AuthConfigTest {
     static final String SECRET = "0123456789abcdef0123456789abcdef";
+
     @TempDir
     Path dir;
 
@@ -31,8 +32,8 @@ class AuthConfigTest {
 
     /** The problems of loading the current file with {@code env}, which must be invalid. */
     private ConfigValidationException invalid(Map<String, String> env) {
-        ConfigValidationException e = assertThrows(ConfigValidationException.class,
-                () -> RealtimeConfigManager.load(dir, env));
+        ConfigValidationException e =
+                assertThrows(ConfigValidationException.class, () -> RealtimeConfigManager.load(dir, env));
         assertEquals(e.problems().size(), e.getMessage().split("\n  - ").length - 1, "every problem is listed");
         return e;
     }
@@ -59,8 +60,10 @@ class AuthConfigTest {
     @Test
     void fileKeysAreRead() throws Exception {
         Path jwks = dir.resolve("jwks.json");
-        Files.writeString(jwks, new JWKSet(new RSAKeyGenerator(2048).keyID("k").generate().toPublicJWK()).toString());
-        yml("""
+        Files.writeString(
+                jwks, new JWKSet(new RSAKeyGenerator(2048).keyID("k").generate().toPublicJWK()).toString());
+        yml(
+                """
                 auth:
                   allow_anonymous: false
                   token_cache_ttl: 2m
@@ -79,50 +82,71 @@ class AuthConfigTest {
                     url: https://civicpress.example/api/realtime/introspect
                     timeout: 1500ms
                     max_concurrent: 16
-                """.formatted(SECRET, jwks));
+                """
+                        .formatted(SECRET, jwks));
         Auth a = RealtimeConfigManager.load(dir, Map.of()).auth();
         assertFalse(a.allowAnonymous());
         assertTrue(a.startupWarning().isEmpty());
         assertEquals(Duration.ofMinutes(2), a.tokenCacheTtl());
         assertEquals(8, a.maxPendingMessages());
         assertEquals(65536, a.maxPendingBytes());
-        assertEquals(new Auth.Jwt(SECRET, null, jwks, "https://civicpress.example", "realtime", Duration.ofSeconds(5),
-                Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(3)), a.jwt());
-        assertEquals(new Auth.Introspection("https://civicpress.example/api/realtime/introspect",
-                Duration.ofMillis(1500), 16), a.introspection());
+        assertEquals(
+                new Auth.Jwt(
+                        SECRET,
+                        null,
+                        jwks,
+                        "https://civicpress.example",
+                        "realtime",
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(10),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(3)),
+                a.jwt());
+        assertEquals(
+                new Auth.Introspection(
+                        "https://civicpress.example/api/realtime/introspect", Duration.ofMillis(1500), 16),
+                a.introspection());
     }
 
     @Test
     void fixedEnvironmentNames() {
-        Auth a = RealtimeConfigManager.load(dir, Map.of(
-                "REALTIME_AUTH_ALLOW_ANONYMOUS", "false",
-                "REALTIME_AUTH_JWT_HS256_SECRET", SECRET,
-                "REALTIME_AUTH_JWT_JWKS_URL", "https://idp.example/jwks.json",
-                "REALTIME_AUTH_JWT_ISSUER", "https://idp.example",
-                "REALTIME_AUTH_JWT_AUDIENCE", "realtime",
-                "REALTIME_AUTH_JWT_CLOCK_SKEW", "10s",
-                "REALTIME_AUTH_INTROSPECTION_URL", "http://127.0.0.1:3000/api/realtime/introspect",
-                "REALTIME_AUTH_INTROSPECTION_TIMEOUT", "2s",
-                "REALTIME_AUTH_TOKEN_CACHE_TTL", "30s",
-                "REALTIME_AUTH_MAX_PENDING_MESSAGES", "4")).auth();
+        Auth a = RealtimeConfigManager.load(
+                        dir,
+                        Map.of(
+                                "REALTIME_AUTH_ALLOW_ANONYMOUS", "false",
+                                "REALTIME_AUTH_JWT_HS256_SECRET", SECRET,
+                                "REALTIME_AUTH_JWT_JWKS_URL", "https://idp.example/jwks.json",
+                                "REALTIME_AUTH_JWT_ISSUER", "https://idp.example",
+                                "REALTIME_AUTH_JWT_AUDIENCE", "realtime",
+                                "REALTIME_AUTH_JWT_CLOCK_SKEW", "10s",
+                                "REALTIME_AUTH_INTROSPECTION_URL", "http://127.0.0.1:3000/api/realtime/introspect",
+                                "REALTIME_AUTH_INTROSPECTION_TIMEOUT", "2s",
+                                "REALTIME_AUTH_TOKEN_CACHE_TTL", "30s",
+                                "REALTIME_AUTH_MAX_PENDING_MESSAGES", "4"))
+                .auth();
         assertFalse(a.allowAnonymous());
         assertEquals(SECRET, a.jwt().hs256Secret());
         assertEquals("https://idp.example/jwks.json", a.jwt().jwksUrl());
         assertEquals("https://idp.example", a.jwt().issuer());
         assertEquals("realtime", a.jwt().audience());
         assertEquals(Duration.ofSeconds(10), a.jwt().clockSkew());
-        assertEquals("http://127.0.0.1:3000/api/realtime/introspect", a.introspection().url());
+        assertEquals(
+                "http://127.0.0.1:3000/api/realtime/introspect",
+                a.introspection().url());
         assertEquals(Duration.ofSeconds(2), a.introspection().timeout());
         assertEquals(Duration.ofSeconds(30), a.tokenCacheTtl());
         assertEquals(4, a.maxPendingMessages());
         Path jwks = dir.resolve("env-jwks.json");
-        assertThrows(ConfigValidationException.class, () -> RealtimeConfigManager.load(dir,
-                Map.of("REALTIME_AUTH_JWT_JWKS_FILE", jwks.toString())), "a missing file is a problem");
+        assertThrows(
+                ConfigValidationException.class,
+                () -> RealtimeConfigManager.load(dir, Map.of("REALTIME_AUTH_JWT_JWKS_FILE", jwks.toString())),
+                "a missing file is a problem");
     }
 
     @Test
     void everyAuthProblemIsListedAtOnce() throws IOException {
-        yml("""
+        yml(
+                """
                 auth:
                   allow_anonymous: false
                   max_pending_messages: 0
@@ -138,9 +162,18 @@ class AuthConfigTest {
                     max_concurrent: 0
                 """);
         ConfigValidationException e = invalid(Map.of());
-        assertEquals(Set.of("auth.max_pending_messages", "auth.jwt.hs256_secret", "auth.jwt.jwks_url",
-                "auth.jwt.jwks_file", "auth.jwt.issuer", "auth.jwt.clock_skew", "auth.jwt.algorithm",
-                "auth.introspection.url", "auth.introspection.max_concurrent"), paths(e));
+        assertEquals(
+                Set.of(
+                        "auth.max_pending_messages",
+                        "auth.jwt.hs256_secret",
+                        "auth.jwt.jwks_url",
+                        "auth.jwt.jwks_file",
+                        "auth.jwt.issuer",
+                        "auth.jwt.clock_skew",
+                        "auth.jwt.algorithm",
+                        "auth.introspection.url",
+                        "auth.introspection.max_concurrent"),
+                paths(e));
         assertTrue(e.getMessage().contains("at least 32 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("set jwks_url or jwks_file, not both"), e.getMessage());
         assertFalse(e.getMessage().contains("short-secret-value"), "the secret is not echoed: " + e.getMessage());
@@ -155,8 +188,9 @@ class AuthConfigTest {
         ConfigValidationException env = invalid(Map.of("REALTIME_AUTH_ALLOW_ANONYMOUS", "false"));
         assertEquals(Set.of("auth.allow_anonymous"), paths(env));
         // A short secret is both a problem of its own and no verifier.
-        assertTrue(paths(invalid(Map.of("REALTIME_AUTH_ALLOW_ANONYMOUS", "false",
-                "REALTIME_AUTH_JWT_HS256_SECRET", "short"))).contains("auth.jwt.hs256_secret"));
+        assertTrue(paths(invalid(
+                        Map.of("REALTIME_AUTH_ALLOW_ANONYMOUS", "false", "REALTIME_AUTH_JWT_HS256_SECRET", "short")))
+                .contains("auth.jwt.hs256_secret"));
         yml("auth:\n  jwt:\n    issuer: https://idp.example\n");
         assertEquals(Set.of("auth.jwt.issuer"), paths(invalid(Map.of())));
     }
@@ -173,10 +207,17 @@ class AuthConfigTest {
 
     @Test
     void secretsAreMasked() {
-        Auth a = RealtimeConfigManager.load(dir, Map.of("REALTIME_AUTH_JWT_HS256_SECRET", SECRET + "-very-secret",
-                "REALTIME_AUTH_SERVICE_TOKEN", "svc-very-secret")).auth();
+        Auth a = RealtimeConfigManager.load(
+                        dir,
+                        Map.of(
+                                "REALTIME_AUTH_JWT_HS256_SECRET",
+                                SECRET + "-very-secret",
+                                "REALTIME_AUTH_SERVICE_TOKEN",
+                                "svc-very-secret"))
+                .auth();
         String text = RealtimeConfigManager.load(dir, Map.of("REALTIME_AUTH_JWT_HS256_SECRET", SECRET + "-very-secret"))
-                .toString() + a;
+                        .toString()
+                + a;
         assertFalse(text.contains("very-secret"), text);
         assertTrue(text.contains("hs256Secret=****"), text);
         assertNull(Auth.DEFAULTS.jwt().hs256Secret());

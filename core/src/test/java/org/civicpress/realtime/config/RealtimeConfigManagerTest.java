@@ -63,11 +63,19 @@ class RealtimeConfigManagerTest {
     void hocuspocusEndpointKeysHaveDefaultsEnvOverridesAndValidation() throws IOException {
         RealtimeConfig.Hocuspocus d = RealtimeConfigManager.load(dir, Map.of()).hocuspocus();
         assertEquals(new RealtimeConfig.Hocuspocus("/hocuspocus", true, 100), d);
-        RealtimeConfig.Hocuspocus env = RealtimeConfigManager.load(dir, Map.of("REALTIME_HOCUSPOCUS_PATH", "/collab",
-                "REALTIME_HOCUSPOCUS_RELAY_STATELESS", "false",
-                "REALTIME_HOCUSPOCUS_MAX_DOCUMENTS_PER_SOCKET", "7")).hocuspocus();
+        RealtimeConfig.Hocuspocus env = RealtimeConfigManager.load(
+                        dir,
+                        Map.of(
+                                "REALTIME_HOCUSPOCUS_PATH",
+                                "/collab",
+                                "REALTIME_HOCUSPOCUS_RELAY_STATELESS",
+                                "false",
+                                "REALTIME_HOCUSPOCUS_MAX_DOCUMENTS_PER_SOCKET",
+                                "7"))
+                .hocuspocus();
         assertEquals(new RealtimeConfig.Hocuspocus("/collab", false, 7), env);
-        yml("""
+        yml(
+                """
                 path: /realtime
                 hocuspocus:
                   path: /realtime/
@@ -90,7 +98,8 @@ class RealtimeConfigManagerTest {
 
     @Test
     void fullFileIsRead() throws IOException {
-        yml("""
+        yml(
+                """
                 enabled: false
                 port: 4000
                 host: 127.0.0.1
@@ -137,16 +146,18 @@ class RealtimeConfigManagerTest {
                   max_awareness_bytes: 4096
                   max_awareness_clients: 4
                 """);
-        RealtimeConfig c = RealtimeConfigManager.load(dir,
-                Map.of("SERVICE_TOKEN", "tok", "HOOK_SECRET", "s3cret", "DB_PASS", "pw"));
+        RealtimeConfig c = RealtimeConfigManager.load(
+                dir, Map.of("SERVICE_TOKEN", "tok", "HOOK_SECRET", "s3cret", "DB_PASS", "pw"));
         assertFalse(c.enabled());
         assertEquals(4000, c.port());
         assertEquals("127.0.0.1", c.host());
         assertEquals("/collab", c.path());
         assertEquals(new RealtimeConfig.Rooms(7, Duration.ofMinutes(5), 8388608, 65536), c.rooms());
-        assertEquals(new RealtimeConfig.Snapshots(false, Duration.ofSeconds(30), 50, SnapshotStorage.FILESYSTEM, false),
+        assertEquals(
+                new RealtimeConfig.Snapshots(false, Duration.ofSeconds(30), 50, SnapshotStorage.FILESYSTEM, false),
                 c.snapshots());
-        assertEquals(new RealtimeConfig.RateLimiting(20, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), 3, 2),
+        assertEquals(
+                new RealtimeConfig.RateLimiting(20, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), 3, 2),
                 c.rateLimiting());
         assertFalse(c.auth().allowAnonymous());
         assertEquals("tok", c.auth().serviceToken());
@@ -160,12 +171,17 @@ class RealtimeConfigManagerTest {
         assertTrue(w.wants(HookEvents.ROOM_CREATED));
         assertFalse(w.wants(HookEvents.CLIENT_CONNECTED));
         assertTrue(c.webhooks().get(1).wants(HookEvents.CLIENT_CONNECTED));
-        assertEquals(RealtimeConfig.Webhook.DEFAULT_MAX_ATTEMPTS, c.webhooks().get(1).maxAttempts());
-        assertEquals(new RealtimeConfig.Database(DatabaseType.POSTGRES, "jdbc:postgresql://localhost:5432/realtime",
-                "rt", "pw"), c.database());
-        assertEquals(new RealtimeConfig.Cluster("n2", "127.0.0.1", 25521, List.of("pekko://realtime@10.0.0.1:25520")),
+        assertEquals(
+                RealtimeConfig.Webhook.DEFAULT_MAX_ATTEMPTS, c.webhooks().get(1).maxAttempts());
+        assertEquals(
+                new RealtimeConfig.Database(
+                        DatabaseType.POSTGRES, "jdbc:postgresql://localhost:5432/realtime", "rt", "pw"),
+                c.database());
+        assertEquals(
+                new RealtimeConfig.Cluster("n2", "127.0.0.1", 25521, List.of("pekko://realtime@10.0.0.1:25520")),
                 c.cluster());
-        assertEquals(new RealtimeConfig.Websocket(1048576, Duration.ofSeconds(10), Duration.ofSeconds(45), 4096, 4),
+        assertEquals(
+                new RealtimeConfig.Websocket(1048576, Duration.ofSeconds(10), Duration.ofSeconds(45), 4096, 4),
                 c.websocket());
     }
 
@@ -181,29 +197,34 @@ class RealtimeConfigManagerTest {
     void environmentOverridesTheFile() throws IOException {
         yml("port: 4000\nhost: 10.0.0.1\nrooms:\n  max_rooms: 7\ndatabase:\n  url: jdbc:h2:mem:x\n");
         Path other = Files.createDirectories(dir.resolve("other"));
-        RealtimeConfig c = RealtimeConfigManager.load(dir, Map.of(
-                "REALTIME_PORT", "5000",
-                "REALTIME_HOST", "127.0.0.2",
-                "REALTIME_PATH", "/rt",
-                "REALTIME_ROOMS_MAX_ROOMS", "9",
-                "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", "50",
-                "REALTIME_SNAPSHOTS_ENABLED", "false",
-                "REALTIME_DB_URL", "jdbc:postgresql://db/rt",
-                "REALTIME_DATABASE_TYPE", "postgres",
-                "REALTIME_DB_USER", "u",
-                "REALTIME_DB_PASSWORD", "p"));
+        RealtimeConfig c = RealtimeConfigManager.load(
+                dir,
+                Map.of(
+                        "REALTIME_PORT", "5000",
+                        "REALTIME_HOST", "127.0.0.2",
+                        "REALTIME_PATH", "/rt",
+                        "REALTIME_ROOMS_MAX_ROOMS", "9",
+                        "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", "50",
+                        "REALTIME_SNAPSHOTS_ENABLED", "false",
+                        "REALTIME_DB_URL", "jdbc:postgresql://db/rt",
+                        "REALTIME_DATABASE_TYPE", "postgres",
+                        "REALTIME_DB_USER", "u",
+                        "REALTIME_DB_PASSWORD", "p"));
         assertEquals(5000, c.port());
         assertEquals("127.0.0.2", c.host());
         assertEquals("/rt", c.path());
         assertEquals(9, c.rooms().maxRooms());
-        RealtimeConfig limits = RealtimeConfigManager.load(dir, Map.of("REALTIME_ROOMS_MAX_PENDING_BYTES", "4096",
-                "REALTIME_WEBSOCKET_MAX_AWARENESS_CLIENTS", "3"));
+        RealtimeConfig limits = RealtimeConfigManager.load(
+                dir,
+                Map.of("REALTIME_ROOMS_MAX_PENDING_BYTES", "4096", "REALTIME_WEBSOCKET_MAX_AWARENESS_CLIENTS", "3"));
         assertEquals(4096, limits.rooms().maxPendingBytes());
-        assertEquals(RealtimeConfig.Rooms.DEFAULT_MAX_DOCUMENT_BYTES, limits.rooms().maxDocumentBytes());
+        assertEquals(
+                RealtimeConfig.Rooms.DEFAULT_MAX_DOCUMENT_BYTES, limits.rooms().maxDocumentBytes());
         assertEquals(3, limits.websocket().maxAwarenessClients());
         assertEquals(50, c.rateLimiting().messagesPerSecond());
         assertFalse(c.snapshots().enabled());
-        assertEquals(new RealtimeConfig.Database(DatabaseType.POSTGRES, "jdbc:postgresql://db/rt", "u", "p"), c.database());
+        assertEquals(
+                new RealtimeConfig.Database(DatabaseType.POSTGRES, "jdbc:postgresql://db/rt", "u", "p"), c.database());
 
         // A PostgreSQL url alone selects PostgreSQL.
         RealtimeConfig urlOnly = RealtimeConfigManager.load(dir, Map.of("REALTIME_DB_URL", "jdbc:postgresql://db/rt"));
@@ -217,7 +238,8 @@ class RealtimeConfigManagerTest {
 
     @Test
     void everyProblemIsReportedAtOnceWithItsPath() throws IOException {
-        yml("""
+        yml(
+                """
                 port: 70000
                 hots: 127.0.0.1
                 path: realtime
@@ -246,15 +268,32 @@ class RealtimeConfigManagerTest {
                 """);
         ConfigValidationException e = invalid(Map.of("REALTIME_ROOMS_MAX_ROOMS", "lots"));
         Set<String> paths = paths(e);
-        for (String p : List.of("port", "hots", "path", "rooms.max_rooms", "rooms.cleanup_timeout",
-                "snapshots.storage", "snapshots.interval", "rate_limiting", "webhooks[0].url",
-                "webhooks[0].secret", "webhooks[0].events", "webhooks[0].color", "webhooks[1]",
-                "database.url", "cluster.seed_nodes[0]", "websocket.max_message_bytes", "rooms.max_document_bytes",
-                "rooms.max_pending_bytes", "websocket.max_awareness_bytes", "websocket.max_awareness_clients")) {
+        for (String p : List.of(
+                "port",
+                "hots",
+                "path",
+                "rooms.max_rooms",
+                "rooms.cleanup_timeout",
+                "snapshots.storage",
+                "snapshots.interval",
+                "rate_limiting",
+                "webhooks[0].url",
+                "webhooks[0].secret",
+                "webhooks[0].events",
+                "webhooks[0].color",
+                "webhooks[1]",
+                "database.url",
+                "cluster.seed_nodes[0]",
+                "websocket.max_message_bytes",
+                "rooms.max_document_bytes",
+                "rooms.max_pending_bytes",
+                "websocket.max_awareness_bytes",
+                "websocket.max_awareness_clients")) {
             assertTrue(paths.contains(p), "missing problem for " + p + " in:\n" + e.getMessage());
         }
         String msg = e.getMessage();
-        assertTrue(msg.startsWith("Invalid realtime configuration (" + e.problems().size() + " problems):"), msg);
+        assertTrue(
+                msg.startsWith("Invalid realtime configuration (" + e.problems().size() + " problems):"), msg);
         assertTrue(msg.contains("port: value 70000 is out of range [0, 65535]"), msg);
         assertTrue(msg.contains("hots: unknown key"), msg);
         assertTrue(msg.contains("(from REALTIME_ROOMS_MAX_ROOMS)"), "env source named: " + msg);
@@ -264,7 +303,8 @@ class RealtimeConfigManagerTest {
 
     @Test
     void databaseUrlMustMatchTheDatabaseTypeAndEveryHttpUrlIsCheckedAlike() throws IOException {
-        yml("""
+        yml(
+                """
                 database:
                   type: postgres
                   url: jdbc:h2:mem:x
@@ -277,7 +317,8 @@ class RealtimeConfigManagerTest {
                   base_url: ftp://api
                 """);
         String msg = invalid(Map.of()).getMessage();
-        assertTrue(msg.contains("database.url: must start with 'jdbc:postgresql:' when database.type is postgres"), msg);
+        assertTrue(
+                msg.contains("database.url: must start with 'jdbc:postgresql:' when database.type is postgres"), msg);
         assertTrue(msg.contains("webhooks[0].url: not a valid URL"), msg);
         assertTrue(msg.contains("webhooks[1].url: must be an absolute http(s) URL, got '/relative'"), msg);
         assertTrue(msg.contains("api.base_url: must be an absolute http(s) URL, got 'ftp://api'"), msg);
@@ -291,14 +332,20 @@ class RealtimeConfigManagerTest {
 
     @Test
     void historyRetentionFromFileAndEnvironmentReachesTheRooms() throws IOException {
-        assertEquals(java.time.Duration.ZERO, RealtimeConfigManager.load(dir, Map.of()).history().retainEvents());
+        assertEquals(
+                java.time.Duration.ZERO,
+                RealtimeConfigManager.load(dir, Map.of()).history().retainEvents());
         yml("history:\n  retain_events: 30d\n");
         RealtimeConfig c = RealtimeConfigManager.load(dir, Map.of());
         assertEquals(java.time.Duration.ofDays(30), c.history().retainEvents());
-        assertEquals(java.time.Duration.ofDays(30),
+        assertEquals(
+                java.time.Duration.ofDays(30),
                 org.civicpress.realtime.room.RoomSettings.from(c).retainEventsFor());
-        assertEquals(java.time.Duration.ofHours(2), RealtimeConfigManager.load(dir,
-                Map.of("REALTIME_HISTORY_RETAIN_EVENTS", "2h")).history().retainEvents());
+        assertEquals(
+                java.time.Duration.ofHours(2),
+                RealtimeConfigManager.load(dir, Map.of("REALTIME_HISTORY_RETAIN_EVENTS", "2h"))
+                        .history()
+                        .retainEvents());
         yml("history:\n  retain_events: forever\n  keep: yes\n");
         assertEquals(Set.of("history.retain_events", "history.keep"), paths(invalid(Map.of())));
     }
@@ -314,7 +361,8 @@ class RealtimeConfigManagerTest {
 
     @Test
     void secretsNeverAppearInMessagesOrToString() throws IOException {
-        yml("""
+        yml(
+                """
                 auth:
                   service_token: tok-very-secret
                 webhooks:
@@ -336,7 +384,8 @@ class RealtimeConfigManagerTest {
     void missingEnvironmentReferenceIsAProblem() throws IOException {
         yml("webhooks:\n  - url: http://127.0.0.1/x\n    secret: ${NOT_SET_ANYWHERE}\n");
         ConfigValidationException e = invalid(Map.of());
-        assertTrue(e.getMessage().contains("webhooks[0].secret: environment variable NOT_SET_ANYWHERE is not set"),
+        assertTrue(
+                e.getMessage().contains("webhooks[0].secret: environment variable NOT_SET_ANYWHERE is not set"),
                 e.getMessage());
     }
 
@@ -356,7 +405,8 @@ class RealtimeConfigManagerTest {
 
     @Test
     void postgresNeedsAPostgresUrlAndDuplicateWebhookUrlsAreRejected() throws IOException {
-        yml("""
+        yml(
+                """
                 database:
                   type: postgres
                   url: jdbc:h2:mem:x
@@ -370,8 +420,13 @@ class RealtimeConfigManagerTest {
 
     @Test
     void badEnvironmentValuesAreProblems() {
-        ConfigValidationException e = invalid(Map.of("REALTIME_PORT", "http", "REALTIME_SNAPSHOTS_ENABLED", "sometimes",
-                "REALTIME_SNAPSHOTS_INTERVAL", "0"));
+        ConfigValidationException e = invalid(Map.of(
+                "REALTIME_PORT",
+                "http",
+                "REALTIME_SNAPSHOTS_ENABLED",
+                "sometimes",
+                "REALTIME_SNAPSHOTS_INTERVAL",
+                "0"));
         assertEquals(Set.of("port", "snapshots.enabled", "snapshots.interval"), paths(e));
     }
 

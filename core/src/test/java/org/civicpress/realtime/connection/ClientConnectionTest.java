@@ -5,6 +5,7 @@ import static org.civicpress.realtime.room.RoomTestKit.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +15,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.civicpress.realtime.auth.RoomAccess;
-import org.civicpress.realtime.hooks.HookEvent;
-import org.civicpress.realtime.hooks.HookEvents;
-import java.util.List;
 import org.civicpress.realtime.delivery.NodeRelay;
 import org.civicpress.realtime.delivery.SocketOut;
+import org.civicpress.realtime.hooks.HookEvent;
+import org.civicpress.realtime.hooks.HookEvents;
 import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.MessageDecoder;
 import org.civicpress.realtime.protocol.SyncProtocol;
@@ -49,8 +49,16 @@ class ClientConnectionTest {
         TestProbe<Room.Command> room1 = kit.createTestProbe();
         TestProbe<Room.Command> room2 = kit.createTestProbe();
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c1", "127.0.0.1", "u1", RoomAccess.WRITE, null,
-                socket.getRef(), fastSettings(), roomId -> current.get()));
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                "doc",
+                "c1",
+                "127.0.0.1",
+                "u1",
+                RoomAccess.WRITE,
+                null,
+                socket.getRef(),
+                fastSettings(),
+                roomId -> current.get()));
 
         Room.Join join = room1.expectMessageClass(Room.Join.class, WAIT);
         assertEquals("c1", join.connectionId());
@@ -63,13 +71,19 @@ class ClientConnectionTest {
         conn.tell(new ClientConnection.FromSocket(FRAME_STEP1_A));
         room1.expectNoMessage(QUIET);
         join.connection().tell(new Room.Joined(room1.getRef()));
-        assertArrayEquals(FRAME_STEP1_A, room1.expectMessageClass(Room.FromClient.class, WAIT).message());
+        assertArrayEquals(
+                FRAME_STEP1_A,
+                room1.expectMessageClass(Room.FromClient.class, WAIT).message());
         conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
-        assertArrayEquals(FRAME_UPDATE_U1, room1.expectMessageClass(Room.FromClient.class, WAIT).message());
+        assertArrayEquals(
+                FRAME_UPDATE_U1,
+                room1.expectMessageClass(Room.FromClient.class, WAIT).message());
 
         // a room on another node writes through this node's relay, where the connection registered its socket
         join.relay().tell(new NodeRelay.Deliver(FRAME_UPDATE_U1, List.of("c1")));
-        assertArrayEquals(FRAME_UPDATE_U1, socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        assertArrayEquals(
+                FRAME_UPDATE_U1,
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
 
         current.set(room2.getRef());
         room1.stop();
@@ -87,8 +101,16 @@ class ClientConnectionTest {
     void closeFromTheRoomClosesTheSocketAndStops() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc", "c2", "127.0.0.1", null, RoomAccess.WRITE, null,
-                socket.getRef(), fastSettings(), roomId -> room.getRef()));
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                "doc",
+                "c2",
+                "127.0.0.1",
+                null,
+                RoomAccess.WRITE,
+                null,
+                socket.getRef(),
+                fastSettings(),
+                roomId -> room.getRef()));
         Room.Join join = room.expectMessageClass(Room.Join.class, WAIT);
         join.connection().tell(new Room.CloseWith(4400, "invalid Yjs update"));
         SocketOut.CloseSocket close = socket.expectMessageClass(SocketOut.CloseSocket.class, WAIT);
@@ -101,7 +123,15 @@ class ClientConnectionTest {
     void unansweredJoinIsRetried() {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
-        kit.spawn(ClientConnection.create("doc", "c3", "127.0.0.1", null, RoomAccess.WRITE, null, socket.getRef(), fastSettings(),
+        kit.spawn(ClientConnection.create(
+                "doc",
+                "c3",
+                "127.0.0.1",
+                null,
+                RoomAccess.WRITE,
+                null,
+                socket.getRef(),
+                fastSettings(),
                 roomId -> room.getRef()));
         room.expectMessageClass(Room.Join.class, WAIT);
         room.expectMessageClass(Room.Join.class, WAIT);
@@ -116,8 +146,16 @@ class ClientConnectionTest {
         AtomicReference<ActorRef<Room.Command>> current =
                 new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-real", "c4", "127.0.0.1",
-                null, RoomAccess.WRITE, null, socket.getRef(), settings, roomId -> current.get()));
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                "doc-real",
+                "c4",
+                "127.0.0.1",
+                null,
+                RoomAccess.WRITE,
+                null,
+                socket.getRef(),
+                settings,
+                roomId -> current.get()));
 
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
@@ -133,10 +171,13 @@ class ClientConnectionTest {
         // the connection joins the new incarnation (retrying if its first join hit the dead one)
         YMessage.SyncStep1 resync = assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         assertArrayEquals(hex("010105"), resync.stateVector(), "U1 survived, the failed U2 was never acknowledged");
-        YMessage.SyncStep2 fullState = assertInstanceOf(YMessage.SyncStep2.class, nextFrom(socket), "re-join: whole doc");
+        YMessage.SyncStep2 fullState =
+                assertInstanceOf(YMessage.SyncStep2.class, nextFrom(socket), "re-join: whole doc");
         assertEquals("hello", textOf(fullState.update()));
         conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U2)));
-        assertArrayEquals(U2, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
+        assertArrayEquals(
+                U2,
+                assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
         journal.clearAll();
     }
 
@@ -145,34 +186,63 @@ class ClientConnectionTest {
     void aReadOnlyConnectionsEditsAreDroppedAndCountedWhileItKeepsReceiving() {
         PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
         RoomSettings settings = fastSettings();
-        ActorRef<Room.Command> room = kit.spawn(Room.create("doc-ro", settings,
-                RoomServices.defaults(HookSystem.inProcess()), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("doc-ro", settings, RoomServices.defaults(HookSystem.inProcess()), null));
         TestProbe<SocketOut> readerSocket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> reader = kit.spawn(ClientConnection.create("doc-ro", "r1", "127.0.0.1",
-                "rita", RoomAccess.READ, null, readerSocket.getRef(), settings, roomId -> room));
+        ActorRef<ClientConnection.Command> reader = kit.spawn(ClientConnection.create(
+                "doc-ro",
+                "r1",
+                "127.0.0.1",
+                "rita",
+                RoomAccess.READ,
+                null,
+                readerSocket.getRef(),
+                settings,
+                roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(readerSocket));
-        String before = org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
+        String before =
+                org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
         assertTrue(!before.contains("reason=\"read_only\""), before);
 
-        reader.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));            // an Update: dropped
-        reader.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U1))); // SyncStep2 with content: dropped
-        reader.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(new byte[] {0, 0}))); // empty: harmless
-        assertArrayEquals(new byte[] {0, 0}, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(readerSocket)).update(),
+        reader.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1)); // an Update: dropped
+        reader.tell(
+                new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(U1))); // SyncStep2 with content: dropped
+        reader.tell(
+                new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(new byte[] {0, 0}))); // empty: harmless
+        assertArrayEquals(
+                new byte[] {0, 0},
+                assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(readerSocket))
+                        .update(),
                 "the empty SyncStep2 reached the room (which echoes it, changing nothing)");
         reader.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep1(new byte[] {0})));
-        YMessage.SyncStep2 answer = assertInstanceOf(YMessage.SyncStep2.class, nextFrom(readerSocket),
-                "SyncStep1 is answered: the reader reads");
+        YMessage.SyncStep2 answer = assertInstanceOf(
+                YMessage.SyncStep2.class, nextFrom(readerSocket), "SyncStep1 is answered: the reader reads");
         assertEquals("", textOf(answer.update()), "nothing of the dropped edits reached the room");
-        String after = org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
+        String after =
+                org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
         assertTrue(after.contains("realtime_messages_rejected_total{reason=\"read_only\"} 2"), after);
 
         TestProbe<SocketOut> writerSocket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> writer = kit.spawn(ClientConnection.create("doc-ro", "w1", "127.0.0.1",
-                "wanda", RoomAccess.WRITE, null, writerSocket.getRef(), settings, roomId -> room));
+        ActorRef<ClientConnection.Command> writer = kit.spawn(ClientConnection.create(
+                "doc-ro",
+                "w1",
+                "127.0.0.1",
+                "wanda",
+                RoomAccess.WRITE,
+                null,
+                writerSocket.getRef(),
+                settings,
+                roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(writerSocket));
         writer.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
-        assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(writerSocket)).update());
-        assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(readerSocket)).update(),
+        assertArrayEquals(
+                U1,
+                assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(writerSocket))
+                        .update());
+        assertArrayEquals(
+                U1,
+                assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(readerSocket))
+                        .update(),
                 "the reader receives the writer's edit");
         readerSocket.expectNoMessage(java.time.Duration.ofMillis(200));
         kit.stop(reader);
@@ -192,8 +262,16 @@ class ClientConnectionTest {
         });
         ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, RoomServices.defaults(hooks), null));
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("doc-corr", "c5", "127.0.0.1",
-                null, RoomAccess.WRITE, "req-77", socket.getRef(), settings, roomId -> room));
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                "doc-corr",
+                "c5",
+                "127.0.0.1",
+                null,
+                RoomAccess.WRITE,
+                "req-77",
+                socket.getRef(),
+                settings,
+                roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
         kit.stop(conn);
 
@@ -213,6 +291,7 @@ class ClientConnectionTest {
     }
 
     private static YMessage nextFrom(TestProbe<SocketOut> socket) {
-        return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        return MessageDecoder.decode(
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 }

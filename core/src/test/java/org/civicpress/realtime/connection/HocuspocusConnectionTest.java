@@ -57,8 +57,16 @@ class HocuspocusConnectionTest {
         kit = ActorTestKit.create("HocuspocusConnectionTest", config());
         journal = PersistenceTestKit.create(kit.system());
         // No clock skew: a session ends at exp plus the skew, and one test waits for that.
-        Auth.Jwt jwt = new Auth.Jwt(SECRET, null, null, null, null, Duration.ZERO, Duration.ofMinutes(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(2));
+        Auth.Jwt jwt = new Auth.Jwt(
+                SECRET,
+                null,
+                null,
+                null,
+                null,
+                Duration.ZERO,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2));
         Auth config = new Auth(false, null, Duration.ofSeconds(60), jwt, null, 4, 64 * 1024);
         auth = DefaultAuthService.create(config, new InMemoryCacheService(), Clock.systemUTC());
     }
@@ -74,8 +82,15 @@ class HocuspocusConnectionTest {
     }
 
     private static ActorRef<ClientConnection.Command> connect(TestProbe<SocketOut> socket, boolean relay) {
-        return kit.spawn(HocuspocusConnection.forSocket("s-" + System.nanoTime(), "127.0.0.1", "corr", socket.getRef(),
-                fastSettings(), auth, new HocuspocusConnection.Settings(relay, 4, 64 * 1024, 3), id -> !id.contains(" "),
+        return kit.spawn(HocuspocusConnection.forSocket(
+                "s-" + System.nanoTime(),
+                "127.0.0.1",
+                "corr",
+                socket.getRef(),
+                fastSettings(),
+                auth,
+                new HocuspocusConnection.Settings(relay, 4, 64 * 1024, 3),
+                id -> !id.contains(" "),
                 HocuspocusConnectionTest::room));
     }
 
@@ -84,8 +99,11 @@ class HocuspocusConnectionTest {
     }
 
     private static String token(Map<String, String> rooms, Instant expires) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").claim("rooms", rooms)
-                .expirationTime(Date.from(expires)).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject("alice")
+                .claim("rooms", rooms)
+                .expirationTime(Date.from(expires))
+                .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
         return jwt.serialize();
@@ -100,7 +118,8 @@ class HocuspocusConnectionTest {
     }
 
     private static HocuspocusProtocol.Message next(TestProbe<SocketOut> socket) {
-        return HocuspocusProtocol.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        return HocuspocusProtocol.decode(
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 
     /** The next frame of this type (the room's greeting and awareness come in between). */
@@ -178,7 +197,9 @@ class HocuspocusConnectionTest {
         assertEquals(HocuspocusProtocol.AUTH_PERMISSION_DENIED, denied.authType());
         assertEquals("no access to hp-secret", denied.value());
         send(conn, HocuspocusProtocol.token("bad name", t));
-        assertEquals(HocuspocusProtocol.AUTH_PERMISSION_DENIED, nextOf(socket, HocuspocusProtocol.Auth.class).authType());
+        assertEquals(
+                HocuspocusProtocol.AUTH_PERMISSION_DENIED,
+                nextOf(socket, HocuspocusProtocol.Auth.class).authType());
     }
 
     @Test
@@ -228,15 +249,21 @@ class HocuspocusConnectionTest {
         assertEquals("hp-c1", close.documentName());
         assertTrue(close.reason().startsWith("invalid Yjs update"), close.reason());
         send(conn, sync("hp-c2", SyncProtocol.encodeUpdate(U1)));
-        assertEquals("hp-c2", nextOf(socket, HocuspocusProtocol.SyncStatus.class).documentName());
+        assertEquals(
+                "hp-c2", nextOf(socket, HocuspocusProtocol.SyncStatus.class).documentName());
     }
 
     @Test
     void aDocumentWhoseTokenExpiresIsDeniedAndLeavesItsRoom() throws Exception {
         TestProbe<SocketOut> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = connect(socket, true);
-        send(conn, HocuspocusProtocol.token("hp-x", token(Map.of("hp-x", "write"), Instant.now().plusSeconds(2))));
-        assertEquals(HocuspocusProtocol.AUTH_AUTHENTICATED, nextOf(socket, HocuspocusProtocol.Auth.class).authType());
+        send(
+                conn,
+                HocuspocusProtocol.token(
+                        "hp-x", token(Map.of("hp-x", "write"), Instant.now().plusSeconds(2))));
+        assertEquals(
+                HocuspocusProtocol.AUTH_AUTHENTICATED,
+                nextOf(socket, HocuspocusProtocol.Auth.class).authType());
         var denied = nextOf(socket, HocuspocusProtocol.Auth.class);
         assertEquals(HocuspocusProtocol.AUTH_PERMISSION_DENIED, denied.authType());
         assertTrue(denied.value().contains("expired"), denied.value());

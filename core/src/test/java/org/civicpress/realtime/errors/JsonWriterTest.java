@@ -11,7 +11,9 @@ import org.civicpress.ycrdt.lib0.Json;
 import org.junit.jupiter.api.Test;
 
 class JsonWriterTest {
-    enum Color { RED }
+    enum Color {
+        RED
+    }
 
     @Test
     void writesWhatJavaScriptsJsonStringifyWrites() {
@@ -23,8 +25,10 @@ class JsonWriterTest {
         m.put("color", Color.RED);
         m.put("nan", Double.NaN);
         m.put("text", "line\nquote\" tab\t é");
-        assertEquals("{\"z\":1,\"a\":1e+21,\"set\":[\"b\",\"a\"],\"at\":\"2026-01-02T03:04:05Z\",\"color\":\"RED\","
-                + "\"nan\":null,\"text\":\"line\\nquote\\\" tab\\t é\"}", JsonWriter.write(m));
+        assertEquals(
+                "{\"z\":1,\"a\":1e+21,\"set\":[\"b\",\"a\"],\"at\":\"2026-01-02T03:04:05Z\",\"color\":\"RED\","
+                        + "\"nan\":null,\"text\":\"line\\nquote\\\" tab\\t é\"}",
+                JsonWriter.write(m));
         assertEquals(m.size(), ((Map<?, ?>) Json.parse(JsonWriter.write(m))).size());
     }
 }

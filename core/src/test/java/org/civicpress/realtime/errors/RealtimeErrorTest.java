@@ -39,9 +39,12 @@ class RealtimeErrorTest {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("roomId", "doc \"1\"");
         details.put("limit", 10);
-        RealtimeError e = new ConnectionLimitExceededError("Too many connections\nfrom 1.2.3.4", details, "corr-1", null);
-        assertEquals("{\"error\":{\"code\":\"CONNECTION_LIMIT_EXCEEDED\",\"message\":\"Too many connections\\nfrom 1.2.3.4\","
-                + "\"correlationId\":\"corr-1\",\"details\":{\"roomId\":\"doc \\\"1\\\"\",\"limit\":10}}}", e.toJson());
+        RealtimeError e =
+                new ConnectionLimitExceededError("Too many connections\nfrom 1.2.3.4", details, "corr-1", null);
+        assertEquals(
+                "{\"error\":{\"code\":\"CONNECTION_LIMIT_EXCEEDED\",\"message\":\"Too many connections\\nfrom 1.2.3.4\","
+                        + "\"correlationId\":\"corr-1\",\"details\":{\"roomId\":\"doc \\\"1\\\"\",\"limit\":10}}}",
+                e.toJson());
     }
 
     @Test
@@ -75,9 +78,14 @@ class RealtimeErrorTest {
 
     @Test
     void theErrorCodeTableGivesEveryTypedErrorItsStatusAndEveryHttpStatusAGenericCode() {
-        for (RealtimeError e : List.of(new RoomNotFoundError("x"), new ConnectionLimitExceededError("x"),
-                new InvalidYjsUpdateError("x"), new AuthenticationFailedError("x"), new PermissionDeniedError("x"),
-                new HistoryNotRetainedError("x", Map.of()), new RealtimeError("x"))) {
+        for (RealtimeError e : List.of(
+                new RoomNotFoundError("x"),
+                new ConnectionLimitExceededError("x"),
+                new InvalidYjsUpdateError("x"),
+                new AuthenticationFailedError("x"),
+                new PermissionDeniedError("x"),
+                new HistoryNotRetainedError("x", Map.of()),
+                new RealtimeError("x"))) {
             ErrorCode code = ErrorCode.valueOf(e.code());
             assertEquals(code.httpStatus(), e.httpStatus(), e.code());
             assertSame(code.closeCode(), e.closeCode(), e.code());
@@ -107,7 +115,9 @@ class RealtimeErrorTest {
         RealtimeError e = new PermissionDeniedError("no", null, "own-id", null);
         assertTrue(e.toJson("request-id").contains("\"correlationId\":\"request-id\""), e.toJson("request-id"));
         assertTrue(e.toJson().contains("\"correlationId\":\"own-id\""), e.toJson());
-        assertEquals("req-9", RealtimeError.wrap(new IllegalStateException("x"), "req-9").correlationId());
+        assertEquals(
+                "req-9",
+                RealtimeError.wrap(new IllegalStateException("x"), "req-9").correlationId());
     }
 
     @Test
@@ -121,7 +131,8 @@ class RealtimeErrorTest {
 
     @Test
     void jsonWriterEscapesControlCharacters() {
-        assertEquals("[\"a\\u0001\",null,true,1.5,null]",
+        assertEquals(
+                "[\"a\\u0001\",null,true,1.5,null]",
                 JsonWriter.write(java.util.Arrays.asList("a\u0001", null, true, 1.5, Double.NaN)));
     }
 }

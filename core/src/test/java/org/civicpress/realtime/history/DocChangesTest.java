@@ -27,9 +27,11 @@ class DocChangesTest {
         });
 
         Doc replay = AsOf.rebuild(null, List.of());
-        assertEquals(Map.of("t", Map.of("type", "text", "charactersInserted", 11L, "charactersDeleted", 0L)),
+        assertEquals(
+                Map.of("t", Map.of("type", "text", "charactersInserted", 11L, "charactersDeleted", 0L)),
                 DocChanges.summarize(replay, updates.get(0)));
-        assertEquals(Map.of("m", Map.of("type", "map", "keysSet", List.of("a"), "keysRemoved", List.of())),
+        assertEquals(
+                Map.of("m", Map.of("type", "map", "keysSet", List.of("a"), "keysRemoved", List.of())),
                 DocChanges.summarize(replay, updates.get(1)));
         Map<String, Object> third = DocChanges.summarize(replay, updates.get(2));
         assertEquals(Map.of("type", "text", "charactersInserted", 1L, "charactersDeleted", 6L), third.get("t"));
@@ -38,7 +40,8 @@ class DocChangesTest {
         Doc from = AsOf.rebuild(null, updates.subList(0, 2));
         Doc to = AsOf.rebuild(null, updates);
         Map<String, Object> diff = DocChanges.diff(from, to);
-        assertEquals(List.of(Map.of("delete", "hello "), Map.of("retain", 5L), Map.of("insert", "!")),
+        assertEquals(
+                List.of(Map.of("delete", "hello "), Map.of("retain", 5L), Map.of("insert", "!")),
                 ((Map<?, ?>) diff.get("t")).get("delta"));
         Map<?, ?> keys = (Map<?, ?>) ((Map<?, ?>) diff.get("m")).get("keys");
         assertEquals(Map.of("action", "delete", "oldValue", 1L), keys.get("a"));

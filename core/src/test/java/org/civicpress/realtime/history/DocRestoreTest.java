@@ -51,11 +51,16 @@ class DocRestoreTest {
         json = new java.util.LinkedHashMap<>(json);
         json.remove("new");
         assertEquals(expected, json);
-        assertEquals(new Doc().getText("x").toDelta().getClass(), live.getText("rich").toDelta().getClass());
-        assertEquals(AsOf.rebuild(earlier, List.of()).getText("rich").toDelta(), live.getText("rich").toDelta(),
+        assertEquals(
+                new Doc().getText("x").toDelta().getClass(),
+                live.getText("rich").toDelta().getClass());
+        assertEquals(
+                AsOf.rebuild(earlier, List.of()).getText("rich").toDelta(),
+                live.getText("rich").toDelta(),
                 "formatting restored");
         // nothing left to restore
-        assertNull(DocRestore.restoringUpdate(AsOf.rebuild(Y.encodeStateAsUpdate(live), List.of()),
+        assertNull(DocRestore.restoringUpdate(
+                AsOf.rebuild(Y.encodeStateAsUpdate(live), List.of()),
                 AsOf.rebuild(Y.encodeStateAsUpdate(live), List.of())));
         // the journal of the live doc still holds every earlier update: history is not rewritten
         assertTrue(history.size() > 5);

@@ -47,7 +47,9 @@ class HookSystemTest {
     void failingListenerDoesNotStopOthersNorReachTheEmitter() throws Exception {
         HookSystem hooks = HookSystem.inProcess();
         LinkedBlockingQueue<String> seen = new LinkedBlockingQueue<>();
-        hooks.on(HookEvents.SNAPSHOT_SAVED, e -> { throw new IllegalStateException("boom"); });
+        hooks.on(HookEvents.SNAPSHOT_SAVED, e -> {
+            throw new IllegalStateException("boom");
+        });
         hooks.on(HookEvents.SNAPSHOT_SAVED, e -> seen.add(e.roomId()));
         hooks.emit(event(HookEvents.SNAPSHOT_SAVED, "r1"));
         hooks.emit(event(HookEvents.SNAPSHOT_SAVED, "r2"));
@@ -122,11 +124,15 @@ class HookSystemTest {
         assertNotNull(e.timestamp());
         assertTrue(e.timestamp().isBefore(Instant.now().plusSeconds(1)));
         assertNotNull(e.id());
-        assertNotEquals(e.id(), new HookEvent(HookEvents.CLIENT_CONNECTED, null, "room", "document", "n", "c", "u",
-                null, data).id(), "a fresh id per event");
+        assertNotEquals(
+                e.id(),
+                new HookEvent(HookEvents.CLIENT_CONNECTED, null, "room", "document", "n", "c", "u", null, data).id(),
+                "a fresh id per event");
         assertNull(e.correlationId(), "no connection correlation id given: none invented");
-        assertEquals("req-1", HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "r", "n", "c", null, "req-1", null)
-                .correlationId());
+        assertEquals(
+                "req-1",
+                HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "r", "n", "c", null, "req-1", null)
+                        .correlationId());
         assertEquals(Map.of("a", 1), e.data());
         assertNull(e.data().get("b"));
         assertThrows(UnsupportedOperationException.class, () -> e.data().put("x", 1));

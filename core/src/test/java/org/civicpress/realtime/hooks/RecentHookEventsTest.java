@@ -26,8 +26,12 @@ class RecentHookEventsTest {
         hooks.emit(HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "r6", "n1", "c1", "alice", null, Map.of()));
         hooks.close(); // drains the listeners
         List<RecentHookEvents.Recorded> kept = recent.recent();
-        assertEquals(List.of("r4", "r5", "r6"), kept.stream().map(r -> r.event().roomId()).toList());
-        assertEquals(List.of(4L, 5L, 6L), kept.stream().map(RecentHookEvents.Recorded::seq).toList());
+        assertEquals(
+                List.of("r4", "r5", "r6"),
+                kept.stream().map(r -> r.event().roomId()).toList());
+        assertEquals(
+                List.of(4L, 5L, 6L),
+                kept.stream().map(RecentHookEvents.Recorded::seq).toList());
         assertEquals(HookEvents.CLIENT_CONNECTED, kept.get(2).event().event());
         assertThrows(IllegalArgumentException.class, () -> new RecentHookEvents(0));
     }
@@ -37,8 +41,11 @@ class RecentHookEventsTest {
         RecentHookEvents recent = new RecentHookEvents(10);
         recent.accept(event("before"));
         List<String> seen = new CopyOnWriteArrayList<>();
-        RecentHookEvents.Subscription subscription = recent.subscribe(r -> seen.add(r.event().roomId()));
-        assertEquals(List.of("before"), subscription.recent().stream().map(r -> r.event().roomId()).toList());
+        RecentHookEvents.Subscription subscription =
+                recent.subscribe(r -> seen.add(r.event().roomId()));
+        assertEquals(
+                List.of("before"),
+                subscription.recent().stream().map(r -> r.event().roomId()).toList());
         List<String> slow = new CopyOnWriteArrayList<>();
         recent.subscribe(r -> {
             slow.add(r.event().roomId());

@@ -28,6 +28,7 @@ class WebhookDispatcherTest {
 
     @TempDir
     Path outbox;
+
     private WebhookReceiver receiver;
     private WebhookDispatcher dispatcher;
 
@@ -67,7 +68,8 @@ class WebhookDispatcherTest {
         WebhookReceiver.Request r = receiver.next();
         assertEquals("/hook", r.path());
         assertEquals("application/json", r.header("Content-Type"));
-        assertTrue(WebhookSigner.verify(SECRET, r.body(), r.header(WebhookSigner.SIGNATURE_HEADER)),
+        assertTrue(
+                WebhookSigner.verify(SECRET, r.body(), r.header(WebhookSigner.SIGNATURE_HEADER)),
                 "signature " + r.header(WebhookSigner.SIGNATURE_HEADER));
         assertFalse(WebhookSigner.verify("other-secret", r.body(), r.header(WebhookSigner.SIGNATURE_HEADER)));
         assertEquals(HookEvents.ROOM_CREATED, r.header(WebhookSigner.EVENT_HEADER));
@@ -80,21 +82,23 @@ class WebhookDispatcherTest {
         assertFalse(body.contains(SECRET));
 
         await("delivered mark", () -> dispatcher.pendingCount() == 0);
-        await("success metric", () -> metrics.scrape().contains("realtime_webhook_deliveries_total{result=\"success\"} 1"));
+        await("success metric", () -> metrics.scrape()
+                .contains("realtime_webhook_deliveries_total{result=\"success\"} 1"));
         assertNull(receiver.poll(200), "delivered exactly once");
     }
 
     @Test
     void signatureIsTheHexHmacSha256OfTheBody() {
         // Reference value computed with: printf '{"a":1}' | openssl dgst -sha256 -hmac key
-        assertEquals("sha256=88a67f24bbcdaed0e6c997404bb79a743baf44c6bab2f4c27328e3009d22e342",
+        assertEquals(
+                "sha256=88a67f24bbcdaed0e6c997404bb79a743baf44c6bab2f4c27328e3009d22e342",
                 WebhookSigner.sign("key", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void onlySubscribedEventsAreSent() throws Exception {
-        dispatcher = new WebhookDispatcher(List.of(target("/snap", 3, HookEvents.SNAPSHOT_SAVED)), outbox, FAST,
-                WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(target("/snap", 3, HookEvents.SNAPSHOT_SAVED)), outbox, FAST, WebhookDeliveryObserver.NONE);
         dispatcher.enqueue(created("ignored"));
         dispatcher.enqueue(HookEvent.ofRoom(HookEvents.SNAPSHOT_SAVED, "doc", "n", Map.of("bytes", 10)));
         assertEquals(HookEvents.SNAPSHOT_SAVED, receiver.next().header(WebhookSigner.EVENT_HEADER));
@@ -110,8 +114,12 @@ class WebhookDispatcherTest {
         WebhookReceiver.Request first = receiver.next();
         WebhookReceiver.Request second = receiver.next();
         WebhookReceiver.Request third = receiver.next();
-        assertEquals(List.of("1", "2", "3"), List.of(first.header(WebhookSigner.ATTEMPT_HEADER),
-                second.header(WebhookSigner.ATTEMPT_HEADER), third.header(WebhookSigner.ATTEMPT_HEADER)));
+        assertEquals(
+                List.of("1", "2", "3"),
+                List.of(
+                        first.header(WebhookSigner.ATTEMPT_HEADER),
+                        second.header(WebhookSigner.ATTEMPT_HEADER),
+                        third.header(WebhookSigner.ATTEMPT_HEADER)));
         String id = first.header(WebhookSigner.EVENT_ID_HEADER);
         assertEquals(id, second.header(WebhookSigner.EVENT_ID_HEADER));
         assertEquals(id, third.header(WebhookSigner.EVENT_ID_HEADER));
@@ -137,7 +145,8 @@ class WebhookDispatcherTest {
         assertTrue(dead.get(0).contains("\"lastError\":\"HTTP 503: status 503\""), dead.get(0));
         assertTrue(dead.get(0).contains("\"target\":\"" + receiver.url("/down") + "\""), dead.get(0));
         assertTrue(dead.get(0).contains("doc-3"));
-        await("dead letter metric", () -> metrics.scrape().contains("realtime_webhook_deliveries_total{result=\"dead_letter\"} 1"));
+        await("dead letter metric", () -> metrics.scrape()
+                .contains("realtime_webhook_deliveries_total{result=\"dead_letter\"} 1"));
         String scrape = metrics.scrape();
         assertTrue(scrape.contains("realtime_webhook_deliveries_total{result=\"failure\"} 3"), scrape);
 
@@ -153,8 +162,11 @@ class WebhookDispatcherTest {
         WebhookTarget hook = target("/later", 50);
         receiver.close(); // receiver down: connection refused
         // Long backoff so the first dispatcher is mid-wait when it "crashes".
-        dispatcher = new WebhookDispatcher(List.of(hook), outbox,
-                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0), WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(hook),
+                outbox,
+                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0),
+                WebhookDeliveryObserver.NONE);
         dispatcher.enqueue(created("doc-4"));
         dispatcher.enqueue(created("doc-5"));
         await("first failed attempts recorded", () -> {
@@ -188,8 +200,11 @@ class WebhookDispatcherTest {
     @Test
     void tornLastRecordIsIgnoredOnRecovery() throws Exception {
         receiver.defaultStatus(500);
-        dispatcher = new WebhookDispatcher(List.of(target("/x", 100)), outbox,
-                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0), WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(target("/x", 100)),
+                outbox,
+                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0),
+                WebhookDeliveryObserver.NONE);
         dispatcher.enqueue(created("doc-6"));
         receiver.next();
         dispatcher.close();
@@ -204,8 +219,11 @@ class WebhookDispatcherTest {
     @Test
     void removedTargetsAreDeadLetteredOnStart() throws Exception {
         receiver.defaultStatus(500);
-        dispatcher = new WebhookDispatcher(List.of(target("/old", 100)), outbox,
-                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0), WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(target("/old", 100)),
+                outbox,
+                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0),
+                WebhookDeliveryObserver.NONE);
         dispatcher.enqueue(created("doc-7"));
         receiver.next();
         dispatcher.close();
@@ -217,7 +235,8 @@ class WebhookDispatcherTest {
     @Test
     void twoDispatchersCannotShareAnOutbox() {
         dispatcher = new WebhookDispatcher(List.of(target("/x", 3)), outbox, FAST, WebhookDeliveryObserver.NONE);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> new WebhookDispatcher(List.of(target("/x", 3)), outbox, FAST, WebhookDeliveryObserver.NONE));
         assertTrue(e.getMessage().contains("in use"));
     }
@@ -225,11 +244,14 @@ class WebhookDispatcherTest {
     @Test
     void theHookSystemRecordsEmittedEventsInTheOutboxBeforeEmitReturns() throws Exception {
         receiver.defaultStatus(500); // nothing gets delivered: the entries stay pending
-        dispatcher = new WebhookDispatcher(List.of(target("/bus", 100)), outbox,
-                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0), WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(target("/bus", 100)),
+                outbox,
+                new RetryPolicy(Duration.ofSeconds(30), Duration.ofSeconds(30), 0),
+                WebhookDeliveryObserver.NONE);
         HookSystem hooks = HookSystem.inProcess(dispatcher);
-        HookEvent event = HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-8", "node-1", "c1", "alice",
-                "corr-8", Map.of());
+        HookEvent event =
+                HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-8", "node-1", "c1", "alice", "corr-8", Map.of());
         hooks.emit(event);
         // No waiting: the E record (event id in clear) is in the log when emit returns.
         assertTrue(Files.readString(outbox.resolve("outbox.log")).contains("\t" + event.id() + "\t"));
@@ -242,8 +264,8 @@ class WebhookDispatcherTest {
     @Test
     void bodyCarriesTheEventIdAndTheConnectionsCorrelationIdSeparately() throws Exception {
         dispatcher = new WebhookDispatcher(List.of(target("/corr", 3)), outbox, FAST, WebhookDeliveryObserver.NONE);
-        HookEvent withCorrelation = HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-9", "node-1", "c9", null,
-                "req-42", Map.of());
+        HookEvent withCorrelation =
+                HookEvent.ofClient(HookEvents.CLIENT_CONNECTED, "doc-9", "node-1", "c9", null, "req-42", Map.of());
         dispatcher.enqueue(withCorrelation);
         WebhookReceiver.Request r = receiver.next();
         assertEquals(withCorrelation.id(), r.header(WebhookSigner.EVENT_ID_HEADER));
@@ -258,8 +280,11 @@ class WebhookDispatcherTest {
     @Test
     void concurrentEmittersShareFsyncs() throws Exception {
         receiver.defaultStatus(500);
-        dispatcher = new WebhookDispatcher(List.of(target("/many", 100)), outbox,
-                new RetryPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60), 0), WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(target("/many", 100)),
+                outbox,
+                new RetryPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60), 0),
+                WebhookDeliveryObserver.NONE);
         int threads = 8;
         int perThread = 100;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
@@ -275,13 +300,17 @@ class WebhookDispatcherTest {
         long micros = (System.nanoTime() - start) / 1000;
         pool.shutdown();
         long fsyncs = dispatcher.outboxFsyncs();
-        System.err.printf("WebhookDispatcherTest: %d durable enqueues from %d threads in %d ms (%d us each), %d fsyncs%n",
+        System.err.printf(
+                "WebhookDispatcherTest: %d durable enqueues from %d threads in %d ms (%d us each), %d fsyncs%n",
                 threads * perThread, threads, micros / 1000, micros / (threads * perThread), fsyncs);
         assertEquals(threads * perThread, dispatcher.pendingCount());
         assertTrue(fsyncs < threads * perThread, fsyncs + " fsyncs: concurrent appends share them");
         dispatcher.close();
-        dispatcher = new WebhookDispatcher(List.of(target("/many", 100)), outbox,
-                new RetryPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60), 0), WebhookDeliveryObserver.NONE);
+        dispatcher = new WebhookDispatcher(
+                List.of(target("/many", 100)),
+                outbox,
+                new RetryPolicy(Duration.ofSeconds(60), Duration.ofSeconds(60), 0),
+                WebhookDeliveryObserver.NONE);
         assertEquals(threads * perThread, dispatcher.pendingCount(), "every enqueue is in the log after a restart");
     }
 }

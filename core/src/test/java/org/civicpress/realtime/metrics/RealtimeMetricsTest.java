@@ -24,22 +24,23 @@ class RealtimeMetricsTest {
 
         String text = m.scrape();
         for (String line : new String[] {
-                "realtime_rooms_active 1.0",
-                "realtime_rooms_started_total 2.0",
-                "realtime_connections_active 1.0",
-                "realtime_connections_opened_total 1.0",
-                "realtime_updates_applied_total 3.0",
-                "realtime_update_bytes_total 120.0",
-                "realtime_journal_write_seconds_bucket{le=\"0.005\"} 1",
-                "realtime_journal_write_seconds_count 1",
-                "realtime_journal_batch_updates_bucket{le=\"5.0\"} 1",
-                "realtime_snapshots_saved_total 1.0",
-                "realtime_snapshot_bytes_total 2048.0",
-                "realtime_messages_rejected_total{reason=\"invalid_update\"} 2.0",
-                "realtime_webhook_deliveries_total{result=\"success\"} 1.0",
-                "realtime_webhook_deliveries_total{result=\"failure\"} 0.0",
-                "realtime_webhook_outbox_pending 4.0",
-                "# HELP realtime_journal_write_seconds"}) {
+            "realtime_rooms_active 1.0",
+            "realtime_rooms_started_total 2.0",
+            "realtime_connections_active 1.0",
+            "realtime_connections_opened_total 1.0",
+            "realtime_updates_applied_total 3.0",
+            "realtime_update_bytes_total 120.0",
+            "realtime_journal_write_seconds_bucket{le=\"0.005\"} 1",
+            "realtime_journal_write_seconds_count 1",
+            "realtime_journal_batch_updates_bucket{le=\"5.0\"} 1",
+            "realtime_snapshots_saved_total 1.0",
+            "realtime_snapshot_bytes_total 2048.0",
+            "realtime_messages_rejected_total{reason=\"invalid_update\"} 2.0",
+            "realtime_webhook_deliveries_total{result=\"success\"} 1.0",
+            "realtime_webhook_deliveries_total{result=\"failure\"} 0.0",
+            "realtime_webhook_outbox_pending 4.0",
+            "# HELP realtime_journal_write_seconds"
+        }) {
             assertTrue(text.contains(line), "missing '" + line + "' in:\n" + text);
         }
         assertTrue(RealtimeMetrics.CONTENT_TYPE.startsWith("text/plain"));

@@ -28,7 +28,8 @@ class AuthProtocolTest {
     @Test
     void onlyUpdatesAndSyncStep2WithContentMayChangeTheDocument() {
         assertTrue(SyncProtocol.mayChangeDocument(FRAME_UPDATE_U1));
-        assertTrue(SyncProtocol.mayChangeDocument(SyncProtocol.encodeUpdate(new byte[] {0, 0})),
+        assertTrue(
+                SyncProtocol.mayChangeDocument(SyncProtocol.encodeUpdate(new byte[] {0, 0})),
                 "every Update counts, even an empty one");
         assertTrue(SyncProtocol.mayChangeDocument(SyncProtocol.encodeSyncStep2(U1)));
         assertFalse(SyncProtocol.mayChangeDocument(SyncProtocol.encodeSyncStep2(new byte[] {0, 0})));

@@ -43,28 +43,33 @@ class HocuspocusProtocolTest {
         assertEquals(DOC, token.documentName());
         assertEquals(HocuspocusProtocol.AUTH_TOKEN, token.authType());
         assertEquals("tok.en", token.value());
-        var empty = assertInstanceOf(HocuspocusProtocol.Auth.class, HocuspocusProtocol.decode(hex(provider, "emptyToken")));
+        var empty =
+                assertInstanceOf(HocuspocusProtocol.Auth.class, HocuspocusProtocol.decode(hex(provider, "emptyToken")));
         assertEquals("", empty.value(), "a provider without token sends an empty one");
 
-        var step1 = assertInstanceOf(HocuspocusProtocol.Sync.class, HocuspocusProtocol.decode(hex(provider, "syncStep1")));
+        var step1 =
+                assertInstanceOf(HocuspocusProtocol.Sync.class, HocuspocusProtocol.decode(hex(provider, "syncStep1")));
         assertEquals(SyncProtocol.MESSAGE_YJS_SYNC_STEP1, step1.syncType());
         assertInstanceOf(YMessage.SyncStep1.class, MessageDecoder.decode(step1.yFrame()));
         assertNull(step1.update());
 
-        var update = assertInstanceOf(HocuspocusProtocol.Sync.class, HocuspocusProtocol.decode(hex(provider, "update")));
+        var update =
+                assertInstanceOf(HocuspocusProtocol.Sync.class, HocuspocusProtocol.decode(hex(provider, "update")));
         assertEquals(SyncProtocol.MESSAGE_YJS_UPDATE, update.syncType());
         assertFalse(update.reply());
         assertArrayEquals(hex(provider, "updatePayload"), update.update());
-        assertArrayEquals(SyncProtocol.encodeUpdate(hex(provider, "updatePayload")), update.yFrame(),
+        assertArrayEquals(
+                SyncProtocol.encodeUpdate(hex(provider, "updatePayload")),
+                update.yFrame(),
                 "the part after the name is the y-websocket frame the room reads");
 
-        var awareness = assertInstanceOf(HocuspocusProtocol.Awareness.class,
-                HocuspocusProtocol.decode(hex(provider, "awareness")));
+        var awareness = assertInstanceOf(
+                HocuspocusProtocol.Awareness.class, HocuspocusProtocol.decode(hex(provider, "awareness")));
         var y = assertInstanceOf(YMessage.Awareness.class, MessageDecoder.decode(awareness.yFrame()));
         assertEquals(7, y.entries().get(0).clientId());
 
-        var stateless = assertInstanceOf(HocuspocusProtocol.Stateless.class,
-                HocuspocusProtocol.decode(hex(provider, "stateless")));
+        var stateless = assertInstanceOf(
+                HocuspocusProtocol.Stateless.class, HocuspocusProtocol.decode(hex(provider, "stateless")));
         assertEquals("{\"x\":1}", stateless.payload());
         var close = assertInstanceOf(HocuspocusProtocol.Close.class, HocuspocusProtocol.decode(hex(provider, "close")));
         assertEquals(DOC, close.documentName());
@@ -77,33 +82,42 @@ class HocuspocusProtocolTest {
     void encodesWhatTheServerSends() {
         assertArrayEquals(hex(server, "authenticatedReadWrite"), HocuspocusProtocol.authenticated(DOC, false));
         assertArrayEquals(hex(server, "authenticatedReadonly"), HocuspocusProtocol.authenticated(DOC, true));
-        assertArrayEquals(hex(server, "permissionDenied"), HocuspocusProtocol.permissionDenied(DOC, "no access to " + DOC));
+        assertArrayEquals(
+                hex(server, "permissionDenied"), HocuspocusProtocol.permissionDenied(DOC, "no access to " + DOC));
         assertArrayEquals(hex(server, "syncStatusTrue"), HocuspocusProtocol.syncStatus(DOC, true));
         assertArrayEquals(hex(server, "syncStatusFalse"), HocuspocusProtocol.syncStatus(DOC, false));
         assertArrayEquals(hex(server, "stateless"), HocuspocusProtocol.stateless(DOC, "{\"x\":1}"));
         assertArrayEquals(hex(server, "broadcastStateless"), HocuspocusProtocol.broadcastStateless(DOC, "{\"x\":1}"));
         assertArrayEquals(hex(server, "close"), HocuspocusProtocol.close(DOC, "provider_initiated"));
-        assertArrayEquals(hex(server, "update"), HocuspocusProtocol.wrap(DOC, SyncProtocol.encodeUpdate(hex(provider, "updatePayload"))));
+        assertArrayEquals(
+                hex(server, "update"),
+                HocuspocusProtocol.wrap(DOC, SyncProtocol.encodeUpdate(hex(provider, "updatePayload"))));
     }
 
     @Test
     void decodesTheServerFramesToo() {
-        var status = assertInstanceOf(HocuspocusProtocol.SyncStatus.class,
-                HocuspocusProtocol.decode(hex(server, "syncStatusTrue")));
+        var status = assertInstanceOf(
+                HocuspocusProtocol.SyncStatus.class, HocuspocusProtocol.decode(hex(server, "syncStatusTrue")));
         assertTrue(status.saved());
-        assertFalse(((HocuspocusProtocol.SyncStatus) HocuspocusProtocol.decode(hex(server, "syncStatusFalse"))).saved());
-        var auth = assertInstanceOf(HocuspocusProtocol.Auth.class,
-                HocuspocusProtocol.decode(hex(server, "authenticatedReadonly")));
+        assertFalse(
+                ((HocuspocusProtocol.SyncStatus) HocuspocusProtocol.decode(hex(server, "syncStatusFalse"))).saved());
+        var auth = assertInstanceOf(
+                HocuspocusProtocol.Auth.class, HocuspocusProtocol.decode(hex(server, "authenticatedReadonly")));
         assertEquals(HocuspocusProtocol.AUTH_AUTHENTICATED, auth.authType());
         assertEquals(HocuspocusProtocol.SCOPE_READONLY, auth.value());
-        assertEquals("provider_initiated",
+        assertEquals(
+                "provider_initiated",
                 ((HocuspocusProtocol.Close) HocuspocusProtocol.decode(hex(server, "close"))).reason());
-        var broadcast = assertInstanceOf(HocuspocusProtocol.BroadcastStateless.class,
+        var broadcast = assertInstanceOf(
+                HocuspocusProtocol.BroadcastStateless.class,
                 HocuspocusProtocol.decode(hex(server, "broadcastStateless")));
         assertEquals("{\"x\":1}", broadcast.payload());
-        var reply = assertInstanceOf(HocuspocusProtocol.Sync.class, HocuspocusProtocol.decode(hex(server, "syncReplyStep1")));
+        var reply = assertInstanceOf(
+                HocuspocusProtocol.Sync.class, HocuspocusProtocol.decode(hex(server, "syncReplyStep1")));
         assertTrue(reply.reply());
-        assertArrayEquals(SyncProtocol.encodeSyncStep1(hex(server, "stateVector")), reply.yFrame(),
+        assertArrayEquals(
+                SyncProtocol.encodeSyncStep1(hex(server, "stateVector")),
+                reply.yFrame(),
                 "a SyncReply is handed to the room as a plain Sync frame");
     }
 
@@ -111,12 +125,16 @@ class HocuspocusProtocolTest {
     void badFramesAreProtocolErrorsAndUnknownTypesAreNamed() {
         assertThrows(ProtocolException.class, () -> HocuspocusProtocol.decode(new byte[0]));
         assertThrows(ProtocolException.class, () -> HocuspocusProtocol.decode(new byte[] {5, 'a'}), "truncated name");
-        assertThrows(ProtocolException.class, () -> HocuspocusProtocol.decode(new byte[] {1, 'a', 0, 9}),
+        assertThrows(
+                ProtocolException.class,
+                () -> HocuspocusProtocol.decode(new byte[] {1, 'a', 0, 9}),
                 "unknown sync type");
-        assertThrows(ProtocolException.class, () -> HocuspocusProtocol.decode(new byte[] {1, 'a', 0, 2, 5, 1}),
+        assertThrows(
+                ProtocolException.class,
+                () -> HocuspocusProtocol.decode(new byte[] {1, 'a', 0, 2, 5, 1}),
                 "truncated update");
-        var unknown = assertInstanceOf(HocuspocusProtocol.Unknown.class,
-                HocuspocusProtocol.decode(new byte[] {1, 'a', 42}));
+        var unknown =
+                assertInstanceOf(HocuspocusProtocol.Unknown.class, HocuspocusProtocol.decode(new byte[] {1, 'a', 42}));
         assertEquals(42, unknown.type());
     }
 
@@ -126,7 +144,8 @@ class HocuspocusProtocolTest {
         assertTrue(RoomExtensionFrames.isExtension(ack));
         assertEquals(300, RoomExtensionFrames.ackCount(ack));
         byte[] stateless = RoomExtensionFrames.stateless("päyload", true);
-        assertEquals(new RoomExtensionFrames.Stateless("päyload", true), RoomExtensionFrames.decodeStateless(stateless));
+        assertEquals(
+                new RoomExtensionFrames.Stateless("päyload", true), RoomExtensionFrames.decodeStateless(stateless));
         assertThrows(ProtocolException.class, () -> MessageDecoder.decode(ack), "a y-websocket decoder refuses it");
         assertFalse(RoomExtensionFrames.isExtension(SyncProtocol.encodeUpdate(new byte[] {0, 0})));
         assertThrows(ProtocolException.class, () -> RoomExtensionFrames.decodeStateless(new byte[] {101, 0, 9}));

@@ -25,8 +25,8 @@ class MessageDecoderTest {
     void encodersProduceTheBytesYProtocolsProduces() {
         assertArrayEquals(FRAME_STEP1_A, SyncProtocol.encodeSyncStep1(hex("01010b")));
         assertArrayEquals(FRAME_UPDATE_U1, SyncProtocol.encodeUpdate(U1));
-        YMessage.SyncStep2 step2 = assertInstanceOf(YMessage.SyncStep2.class,
-                MessageDecoder.decode(SyncProtocol.encodeSyncStep2(U2)));
+        YMessage.SyncStep2 step2 =
+                assertInstanceOf(YMessage.SyncStep2.class, MessageDecoder.decode(SyncProtocol.encodeSyncStep2(U2)));
         assertArrayEquals(U2, step2.update());
     }
 
@@ -39,8 +39,8 @@ class MessageDecoderTest {
         assertTrue(removed.get(0).isRemoval());
         assertEquals(2, removed.get(0).clock());
 
-        YMessage.Awareness m = assertInstanceOf(YMessage.Awareness.class,
-                MessageDecoder.decode(AwarenessProtocol.wrapUpdate(AWARENESS_7)));
+        YMessage.Awareness m = assertInstanceOf(
+                YMessage.Awareness.class, MessageDecoder.decode(AwarenessProtocol.wrapUpdate(AWARENESS_7)));
         assertEquals(entries, m.entries());
         assertArrayEquals(AWARENESS_7, m.update());
     }
@@ -55,7 +55,8 @@ class MessageDecoderTest {
 
     @Test
     void rejectsBadFramesWithTypedError() {
-        for (String bad : List.of("", "09", "0005", "00", "0000", "000205ffff", "01", "0105", "0180", "ffffffffffffffffff7f")) {
+        for (String bad :
+                List.of("", "09", "0005", "00", "0000", "000205ffff", "01", "0105", "0180", "ffffffffffffffffff7f")) {
             ProtocolException e = assertThrows(ProtocolException.class, () -> MessageDecoder.decode(hex(bad)), bad);
             assertEquals(4400, e.closeCode());
             assertNotNull(e.getMessage());

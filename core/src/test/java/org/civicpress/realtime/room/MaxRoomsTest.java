@@ -63,7 +63,8 @@ class MaxRoomsTest {
         PersistenceTestKit journal = PersistenceTestKit.create(kit.system());
         int before = registry.liveRooms();
 
-        ActorRef<Room.Command> failingWrite = kit.spawn(Room.create("fail-1", settings, RoomServices.defaults(hooks), null));
+        ActorRef<Room.Command> failingWrite =
+                kit.spawn(Room.create("fail-1", settings, RoomServices.defaults(hooks), null));
         FakeClient a = new FakeClient(kit, "a");
         a.join(failingWrite);
         journal.failNextPersisted("room|fail-1");
@@ -72,7 +73,8 @@ class MaxRoomsTest {
         awaitCondition("slot released after a failed write", () -> registry.liveRooms() == before);
 
         journal.failNextRead("room|fail-2");
-        ActorRef<Room.Command> failingRecovery = kit.spawn(Room.create("fail-2", settings, RoomServices.defaults(hooks), null));
+        ActorRef<Room.Command> failingRecovery =
+                kit.spawn(Room.create("fail-2", settings, RoomServices.defaults(hooks), null));
         kit.createTestProbe().expectTerminated(failingRecovery, WAIT);
         awaitCondition("slot released after a failed recovery", () -> registry.liveRooms() == before);
     }

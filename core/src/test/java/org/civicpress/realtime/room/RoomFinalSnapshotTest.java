@@ -49,8 +49,10 @@ class RoomFinalSnapshotTest {
         String roomId = "final-" + UUID.randomUUID();
         String pid = "room|" + roomId;
         // Neither the update count nor the interval would snapshot during this test.
-        RoomSettings settings = fastSettings().withSnapshotEveryUpdates(1000)
-                .withSnapshotInterval(Duration.ofHours(1)).withCleanupTimeout(Duration.ofMillis(200));
+        RoomSettings settings = fastSettings()
+                .withSnapshotEveryUpdates(1000)
+                .withSnapshotInterval(Duration.ofHours(1))
+                .withCleanupTimeout(Duration.ofMillis(200));
         HookSystem hooks = HookSystem.inProcess();
 
         ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, settings, RoomServices.defaults(hooks), null));
@@ -66,8 +68,10 @@ class RoomFinalSnapshotTest {
         room.tell(new Room.Leave("a"));
         watcher.expectTerminated(room, WAIT);
 
-        RoomTestKit.awaitCondition("final snapshot", () -> snapshots.persistedInStorage(pid).size() == 1);
-        Room.Snapshot last = (Room.Snapshot) snapshots.persistedInStorage(pid).get(0).second();
+        RoomTestKit.awaitCondition(
+                "final snapshot", () -> snapshots.persistedInStorage(pid).size() == 1);
+        Room.Snapshot last =
+                (Room.Snapshot) snapshots.persistedInStorage(pid).get(0).second();
         assertEquals("abcde", textOf(last.encodedState()), "the final snapshot holds every journaled update");
 
         // A new incarnation recovers from it; stopping again without updates adds no snapshot.

@@ -38,7 +38,8 @@ class RoomGroupCommitLoadTest {
     void concurrentTypistsAreGroupCommittedAndEveryoneConverges() throws Exception {
         int clients = 5;
         int perClient = 400;
-        ActorRef<Room.Command> room = kit.spawn(Room.create("load", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("load", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
         List<FakeClient> typists = new ArrayList<>();
         List<List<byte[]>> updates = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -53,28 +54,37 @@ class RoomGroupCommitLoadTest {
         journal.withPolicy(slowDb);
         long start = System.nanoTime();
         for (int n = 0; n < perClient; n++) {
-            for (int i = 0; i < clients; i++) typists.get(i).sendUpdate(room, updates.get(i).get(n));
+            for (int i = 0; i < clients; i++)
+                typists.get(i).sendUpdate(room, updates.get(i).get(n));
         }
         slowDb.release();
         int frames = 0;
         for (FakeClient c : typists) {
             Doc replica = new Doc();
             while (replica.getText("t").length() < clients * perClient) {
-                Y.applyUpdate(replica, assertInstanceOf(YMessage.SyncUpdate.class, c.next()).update());
+                Y.applyUpdate(
+                        replica,
+                        assertInstanceOf(YMessage.SyncUpdate.class, c.next()).update());
                 frames++;
             }
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         int writes = journal.persistedInStorage("room|load").size();
-        log.info("{} updates from {} clients: {} journal writes, {} frames per client, all echoed in {} ms",
-                clients * perClient, clients, writes, frames / clients, millis);
+        log.info(
+                "{} updates from {} clients: {} journal writes, {} frames per client, all echoed in {} ms",
+                clients * perClient,
+                clients,
+                writes,
+                frames / clients,
+                millis);
         assertEquals(2, writes, "the first update, then everything that arrived during its write");
     }
 
     @Test
     void sequentialRoundTripsAreFast() {
         int n = 500;
-        ActorRef<Room.Command> room = kit.spawn(Room.create("latency", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("latency", fastSettings(), RoomServices.defaults(HookSystem.inProcess()), null));
         FakeClient typist = new FakeClient(kit, "t");
         FakeClient watcher = new FakeClient(kit, "w");
         typist.join(room);

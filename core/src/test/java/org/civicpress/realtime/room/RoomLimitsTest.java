@@ -74,8 +74,10 @@ class RoomLimitsTest {
     }
 
     private int journaledUpdates() {
-        return journal.persistedInStorage(pid).stream().filter(e -> e instanceof Room.UpdatesJournaled)
-                .mapToInt(e -> ((Room.UpdatesJournaled) e).updates().size()).sum();
+        return journal.persistedInStorage(pid).stream()
+                .filter(e -> e instanceof Room.UpdatesJournaled)
+                .mapToInt(e -> ((Room.UpdatesJournaled) e).updates().size())
+                .sum();
     }
 
     private byte[] encodedState(ActorRef<Room.Command> room) {
@@ -198,10 +200,14 @@ class RoomLimitsTest {
         FakeClient c = new FakeClient(kit, "c");
         c.join(room);
         YMessage.Awareness known = assertInstanceOf(YMessage.Awareness.class, c.next());
-        assertEquals(List.of(7L), known.entries().stream().map(AwarenessProtocol.Entry::clientId).toList(),
+        assertEquals(
+                List.of(7L),
+                known.entries().stream().map(AwarenessProtocol.Entry::clientId).toList(),
                 "the refused state was never stored");
-        c.send(room, AwarenessProtocol.encodeMessage(List.of(new AwarenessProtocol.Entry(20, 1, "{}"),
-                new AwarenessProtocol.Entry(21, 1, "{}"))));
+        c.send(
+                room,
+                AwarenessProtocol.encodeMessage(
+                        List.of(new AwarenessProtocol.Entry(20, 1, "{}"), new AwarenessProtocol.Entry(21, 1, "{}"))));
         assertInstanceOf(YMessage.Awareness.class, a.next(), "two client ids on one connection are allowed");
         // y-websocket clients echo every awareness change they receive: a's state at its own clock is not c's
         c.send(room, AwarenessProtocol.wrapUpdate(AWARENESS_7));

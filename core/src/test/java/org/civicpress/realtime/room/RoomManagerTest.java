@@ -38,12 +38,16 @@ class RoomManagerTest {
 
     @BeforeAll
     static void start() {
-        kit = ActorTestKit.create("RoomManagerTest", ConfigFactory.parseString("""
+        kit = ActorTestKit.create(
+                "RoomManagerTest",
+                ConfigFactory.parseString(
+                                """
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.hostname = 127.0.0.1
                 pekko.remote.artery.canonical.port = 0
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                """).withFallback(config()));
+                """)
+                        .withFallback(config()));
         Cluster cluster = Cluster.get(kit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitCondition("node up", () -> cluster.selfMember().status() == MemberStatus.up());
@@ -64,16 +68,29 @@ class RoomManagerTest {
         });
         try {
             TestProbe<SocketOut> socket = kit.createTestProbe();
-            ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create("managed-1", "c1",
-                    "127.0.0.1", "alice", RoomAccess.WRITE, null, socket.getRef(), settings, null));
+            ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                    "managed-1", "c1", "127.0.0.1", "alice", RoomAccess.WRITE, null, socket.getRef(), settings, null));
             TestProbe<SocketOut> anonymousSocket = kit.createTestProbe();
-            ActorRef<ClientConnection.Command> anonymous = kit.spawn(ClientConnection.create("managed-1", "c2",
-                    "127.0.0.1", null, RoomAccess.WRITE, null, anonymousSocket.getRef(), settings, null));
+            ActorRef<ClientConnection.Command> anonymous = kit.spawn(ClientConnection.create(
+                    "managed-1",
+                    "c2",
+                    "127.0.0.1",
+                    null,
+                    RoomAccess.WRITE,
+                    null,
+                    anonymousSocket.getRef(),
+                    settings,
+                    null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             assertInstanceOf(YMessage.SyncStep1.class, next(anonymousSocket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
-            assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(socket)).update());
-            assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(anonymousSocket)).update());
+            assertArrayEquals(
+                    U1,
+                    assertInstanceOf(YMessage.SyncUpdate.class, next(socket)).update());
+            assertArrayEquals(
+                    U1,
+                    assertInstanceOf(YMessage.SyncUpdate.class, next(anonymousSocket))
+                            .update());
 
             RoomManager.NodeRooms local = join(manager.roomsOnThisNode());
             assertEquals(List.of("managed-1"), local.roomIds());
@@ -83,22 +100,26 @@ class RoomManagerTest {
             RoomManager.ClusterRooms cluster = join(manager.roomsInCluster());
             assertEquals(1, cluster.total());
             assertEquals(java.util.Map.of(kit.system().address().toString(), 1), cluster.roomsPerNode());
-            java.util.Map<String, Integer> shards = cluster.shardsPerNode().get(kit.system().address().toString());
+            java.util.Map<String, Integer> shards =
+                    cluster.shardsPerNode().get(kit.system().address().toString());
             assertEquals(1, shards.size(), "one shard holds the room: " + shards);
             assertEquals(1, shards.values().iterator().next());
 
             RoomManager.RoomDetails details = join(manager.inspect("managed-1"));
             assertEquals("managed-1", details.roomId());
             assertEquals("document", details.roomType());
-            assertEquals(java.util.Set.of(new Room.MemberInfo("c1", "alice"), new Room.MemberInfo("c2", null)),
-                    new java.util.HashSet<>(details.members()), "joined in either order");
+            assertEquals(
+                    java.util.Set.of(new Room.MemberInfo("c1", "alice"), new Room.MemberInfo("c2", null)),
+                    new java.util.HashSet<>(details.members()),
+                    "joined in either order");
             assertEquals(2, details.members().size());
             assertEquals(1, details.sequenceNr(), "one journaled event");
             assertEquals(1, details.updatesSinceSnapshot());
             assertEquals(0, details.lastSnapshotSequenceNr(), "no snapshot yet");
             assertTrue(details.documentJson().contains("hello"), details.documentJson());
 
-            CompletionException wrongCode = assertThrows(CompletionException.class,
+            CompletionException wrongCode = assertThrows(
+                    CompletionException.class,
                     () -> join(manager.close("managed-1", CloseCodes.INVALID_MESSAGE, "no")));
             assertInstanceOf(IllegalArgumentException.class, wrongCode.getCause());
 
@@ -112,7 +133,9 @@ class RoomManagerTest {
             kit.createTestProbe().expectTerminated(conn, WAIT);
             kit.createTestProbe().expectTerminated(anonymous, WAIT);
             assertNotNull(destroyed.poll(10, TimeUnit.SECONDS), "the closed room passivated");
-            awaitCondition("room gone from the listing", () -> join(manager.roomsOnThisNode()).roomIds().isEmpty());
+            awaitCondition(
+                    "room gone from the listing",
+                    () -> join(manager.roomsOnThisNode()).roomIds().isEmpty());
 
             // inspecting starts the room again: it recovers the journal (the final snapshot at seqNr 2)
             RoomManager.RoomDetails recovered = join(manager.inspect("managed-1"));
@@ -131,6 +154,7 @@ class RoomManagerTest {
     }
 
     private static YMessage next(TestProbe<SocketOut> socket) {
-        return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        return MessageDecoder.decode(
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 }

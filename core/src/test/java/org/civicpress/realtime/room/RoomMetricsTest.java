@@ -28,7 +28,8 @@ class RoomMetricsTest {
     /** The value of one sample line of the scrape, e.g. {@code realtime_rooms_active}; 0 when absent. */
     static double metric(RealtimeMetrics metrics, String sample) {
         for (String line : metrics.scrape().split("\n")) {
-            if (line.startsWith(sample + " ")) return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            if (line.startsWith(sample + " "))
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
         }
         return 0;
     }
@@ -37,8 +38,8 @@ class RoomMetricsTest {
     void roomsUpdatesJournalWritesSnapshotsAndRejectionsAreCounted() {
         RealtimeMetrics metrics = new RealtimeMetrics();
         RoomServices services = RoomServices.defaults(HookSystem.inProcess()).withMetrics(metrics);
-        ActorRef<Room.Command> room = kit.spawn(Room.create("metrics-1", fastSettings().withSnapshotEveryUpdates(2),
-                services, null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("metrics-1", fastSettings().withSnapshotEveryUpdates(2), services, null));
         FakeClient a = new FakeClient(kit, "a");
         a.join(room);
         assertEquals(1, metric(metrics, "realtime_rooms_active"));

@@ -49,7 +49,8 @@ class RoomRejoinTest {
 
     @Test
     void rejoinIsGreetedWithSyncStep1AndTheWholeDocument() {
-        ActorRef<Room.Command> room = kit.spawn(Room.create("rejoin-1", fastSettings(), RoomServices.defaults(hooks), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("rejoin-1", fastSettings(), RoomServices.defaults(hooks), null));
         FakeClient writer = new FakeClient(kit, "w");
         writer.join(room);
         writer.sendUpdate(room, U1);
@@ -59,7 +60,9 @@ class RoomRejoinTest {
         room.tell(back.joinCommand(null, true));
         back.probe.expectMessageClass(Room.Joined.class, WAIT);
         assertInstanceOf(YMessage.SyncStep1.class, back.next());
-        assertEquals("hello", textOf(assertInstanceOf(YMessage.SyncStep2.class, back.next()).update()));
+        assertEquals(
+                "hello",
+                textOf(assertInstanceOf(YMessage.SyncStep2.class, back.next()).update()));
 
         FakeClient first = new FakeClient(kit, "first");
         first.join(room);
@@ -68,7 +71,8 @@ class RoomRejoinTest {
 
     @Test
     void rejoinDuringAWriteGetsTheDocumentOnlyAfterTheWrite() throws Exception {
-        ActorRef<Room.Command> room = kit.spawn(Room.create("rejoin-2", fastSettings(), RoomServices.defaults(hooks), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("rejoin-2", fastSettings(), RoomServices.defaults(hooks), null));
         FakeClient writer = new FakeClient(kit, "w");
         writer.join(room);
         HoldFirstWrite slowDb = new HoldFirstWrite();
@@ -83,8 +87,12 @@ class RoomRejoinTest {
             slowDb.release();
         }
         back.probe.expectMessageClass(Room.Joined.class, WAIT);
-        assertArrayEquals(hex("010105"), assertInstanceOf(YMessage.SyncStep1.class, back.next()).stateVector());
-        assertEquals("hello", textOf(assertInstanceOf(YMessage.SyncStep2.class, back.next()).update()));
+        assertArrayEquals(
+                hex("010105"),
+                assertInstanceOf(YMessage.SyncStep1.class, back.next()).stateVector());
+        assertEquals(
+                "hello",
+                textOf(assertInstanceOf(YMessage.SyncStep2.class, back.next()).update()));
         back.expectNothing();
     }
 
@@ -96,11 +104,19 @@ class RoomRejoinTest {
     @Test
     void connectionGetsTheBatchItMissedAfterItsRoomIncarnationStopped() {
         String roomId = "rejoin-3";
-        AtomicReference<ActorRef<Room.Command>> current =
-                new AtomicReference<>(kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
+        AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(
+                kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(roomId, "c1", "127.0.0.1", null, RoomAccess.WRITE, null,
-                socket.getRef(), fastSettings(), id -> current.get()));
+        ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                roomId,
+                "c1",
+                "127.0.0.1",
+                null,
+                RoomAccess.WRITE,
+                null,
+                socket.getRef(),
+                fastSettings(),
+                id -> current.get()));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
 
         ActorRef<Room.Command> old = current.get();
@@ -115,11 +131,14 @@ class RoomRejoinTest {
 
         // the client answers the SyncStep1 with what the room lacks (here: B1, typed while disconnected)
         conn.tell(new ClientConnection.FromSocket(SyncProtocol.encodeSyncStep2(B1)));
-        assertArrayEquals(B1, assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
+        assertArrayEquals(
+                B1,
+                assertInstanceOf(YMessage.SyncUpdate.class, nextFrom(socket)).update());
         assertEquals(2, journal.persistedInStorage("room|" + roomId).size());
     }
 
     private static YMessage nextFrom(TestProbe<SocketOut> socket) {
-        return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        return MessageDecoder.decode(
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 }

@@ -4,12 +4,12 @@ import static org.civicpress.realtime.protocol.YjsFixtures.*;
 import static org.civicpress.realtime.room.RoomTestKit.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.typesafe.config.ConfigFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.civicpress.realtime.delivery.NodeRelay;
@@ -33,12 +33,16 @@ class RoomRelayTest {
     @BeforeAll
     static void start() {
         // a remote-capable node, so that a socket ref of another node can be named (never sent to)
-        kit = ActorTestKit.create("RoomRelayTest", ConfigFactory.parseString("""
+        kit = ActorTestKit.create(
+                "RoomRelayTest",
+                ConfigFactory.parseString(
+                                """
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.hostname = 127.0.0.1
                 pekko.remote.artery.canonical.port = 0
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                """).withFallback(config()));
+                """)
+                        .withFallback(config()));
     }
 
     @AfterAll
@@ -50,8 +54,11 @@ class RoomRelayTest {
      * A connection on another node, joining as it does in production: its Join carries its socket (a ref on
      * that node) and the relay of that node (here a probe standing in for it).
      */
-    private static void joinRemote(ActorRef<Room.Command> room, String id, TestProbe<Room.ToConnection> conn,
-                                   TestProbe<NodeRelay.Command> relay) {
+    private static void joinRemote(
+            ActorRef<Room.Command> room,
+            String id,
+            TestProbe<Room.ToConnection> conn,
+            TestProbe<NodeRelay.Command> relay) {
         ActorRef<SocketOut> remoteSocket = ActorRefResolver.get(kit.system())
                 .resolveActorRef("pekko://OtherNode@127.0.0.1:25519/user/socket-" + id);
         assertFalse(remoteSocket.path().address().hasLocalScope());
@@ -65,7 +72,8 @@ class RoomRelayTest {
 
     @Test
     void aBroadcastIsOneMessagePerNodeAndDirectFramesGoThroughTheRelayToo() {
-        ActorRef<Room.Command> room = kit.spawn(Room.create("relay-1", fastSettings(), RoomServices.defaults(hooks), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create("relay-1", fastSettings(), RoomServices.defaults(hooks), null));
         TestProbe<NodeRelay.Command> nodeB = kit.createTestProbe();
         TestProbe<NodeRelay.Command> nodeC = kit.createTestProbe();
         TestProbe<Room.ToConnection> b1 = kit.createTestProbe();
@@ -121,12 +129,18 @@ class RoomRelayTest {
         relay.tell(new NodeRelay.Register("two", two.getRef()));
 
         relay.tell(new NodeRelay.Deliver(new byte[] {1}, List.of("one", "two", "unknown")));
-        assertArrayEquals(new byte[] {1}, one.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
-        assertArrayEquals(new byte[] {1}, two.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        assertArrayEquals(
+                new byte[] {1},
+                one.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        assertArrayEquals(
+                new byte[] {1},
+                two.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
 
         relay.tell(new NodeRelay.Unregister("one"));
         relay.tell(new NodeRelay.Deliver(new byte[] {2}, List.of("one", "two")));
-        assertArrayEquals(new byte[] {2}, two.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        assertArrayEquals(
+                new byte[] {2},
+                two.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
         one.expectNoMessage(QUIET);
     }
 }

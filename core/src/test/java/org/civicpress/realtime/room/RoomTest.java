@@ -69,7 +69,9 @@ class RoomTest {
 
     private List<Room.UpdatesJournaled> journaledBatches() {
         return journal.persistedInStorage(pid).stream()
-                .filter(e -> e instanceof Room.UpdatesJournaled).map(e -> (Room.UpdatesJournaled) e).toList();
+                .filter(e -> e instanceof Room.UpdatesJournaled)
+                .map(e -> (Room.UpdatesJournaled) e)
+                .toList();
     }
 
     @Test
@@ -309,8 +311,8 @@ class RoomTest {
         LinkedBlockingQueue<HookEvent> saved = new LinkedBlockingQueue<>();
         Runnable unsubscribe = hooks.on(HookEvents.SNAPSHOT_SAVED, saved::add);
         try {
-            RoomSettings settings = fastSettings().withSnapshotEveryUpdates(3)
-                    .withCleanupTimeout(Duration.ofMillis(200));
+            RoomSettings settings =
+                    fastSettings().withSnapshotEveryUpdates(3).withCleanupTimeout(Duration.ofMillis(200));
             ActorRef<Room.Command> room = spawnRoom(settings);
             FakeClient a = new FakeClient(kit, "a");
             a.join(room);
@@ -319,13 +321,16 @@ class RoomTest {
                 a.sendUpdate(room, u);
                 a.nextUpdate();
             }
-            awaitCondition("two snapshots", () -> snapshots.persistedInStorage(pid).size() >= 2);
+            awaitCondition(
+                    "two snapshots", () -> snapshots.persistedInStorage(pid).size() >= 2);
             HookEvent first = saved.poll(10, TimeUnit.SECONDS);
             assertNotNull(first);
             assertEquals(roomId, first.roomId());
             assertEquals(3L, first.data().get("sequenceNr"));
-            Room.Snapshot latest = (Room.Snapshot) snapshots.persistedInStorage(pid).get(
-                    snapshots.persistedInStorage(pid).size() - 1).second();
+            Room.Snapshot latest = (Room.Snapshot) snapshots
+                    .persistedInStorage(pid)
+                    .get(snapshots.persistedInStorage(pid).size() - 1)
+                    .second();
             assertEquals("abcdef", textOf(latest.encodedState()));
 
             // leave: the idle room passivates; a new incarnation recovers snapshot + the 7th update
@@ -355,11 +360,19 @@ class RoomTest {
         }
         // a snapshot every 2 updates (at 2, 4, 6, 8), each deleting the snapshots before the previous one and the
         // events that one covers: the snapshots at 6 and 8 and the events 7 and 8 remain
-        awaitCondition("old events deleted", () -> journal.persistedInStorage(pid).size() <= 4);
-        awaitCondition("events up to the older kept snapshot deleted", () -> journal.persistedInStorage(pid).size() == 2);
-        awaitCondition("two snapshots kept", () -> snapshots.persistedInStorage(pid).size() == 2);
-        assertEquals(List.of(6L, 8L), snapshots.persistedInStorage(pid).stream()
-                .map(s -> s.first().sequenceNr()).sorted().toList());
+        awaitCondition(
+                "old events deleted", () -> journal.persistedInStorage(pid).size() <= 4);
+        awaitCondition(
+                "events up to the older kept snapshot deleted",
+                () -> journal.persistedInStorage(pid).size() == 2);
+        awaitCondition(
+                "two snapshots kept", () -> snapshots.persistedInStorage(pid).size() == 2);
+        assertEquals(
+                List.of(6L, 8L),
+                snapshots.persistedInStorage(pid).stream()
+                        .map(s -> s.first().sequenceNr())
+                        .sorted()
+                        .toList());
     }
 
     @Test
@@ -369,11 +382,13 @@ class RoomTest {
         a.join(room);
         a.sendUpdate(room, U1);
         a.nextUpdate();
-        awaitCondition("interval snapshot", () -> snapshots.persistedInStorage(pid).size() == 1);
+        awaitCondition(
+                "interval snapshot", () -> snapshots.persistedInStorage(pid).size() == 1);
         assertTrue(journal.persistedInStorage(pid).stream().anyMatch(e -> e instanceof Room.SnapshotRequested));
         // taken at the marker: U1 is event 1, the SnapshotRequested marker event 2
         assertEquals(2L, snapshots.persistedInStorage(pid).get(0).first().sequenceNr());
-        Room.Snapshot snap = (Room.Snapshot) snapshots.persistedInStorage(pid).get(0).second();
+        Room.Snapshot snap =
+                (Room.Snapshot) snapshots.persistedInStorage(pid).get(0).second();
         assertEquals("hello", textOf(snap.encodedState()));
     }
 
@@ -431,8 +446,13 @@ class RoomTest {
                 assertNotNull(e, "hook event " + i + " after " + names);
                 names.add(e.event());
             }
-            assertEquals(List.of(HookEvents.ROOM_CREATED, HookEvents.CLIENT_CONNECTED, HookEvents.CLIENT_DISCONNECTED,
-                    HookEvents.ROOM_DESTROYED), names);
+            assertEquals(
+                    List.of(
+                            HookEvents.ROOM_CREATED,
+                            HookEvents.CLIENT_CONNECTED,
+                            HookEvents.CLIENT_DISCONNECTED,
+                            HookEvents.ROOM_DESTROYED),
+                    names);
         } finally {
             unsubscribe.run();
         }

@@ -40,7 +40,8 @@ public final class RoomTestKit {
 
     /** In-memory journal and snapshot store; events are not serialized (the binary serializer lives in persistence). */
     public static Config config() {
-        return ConfigFactory.parseString("""
+        return ConfigFactory.parseString(
+                        """
                         pekko.loglevel = WARNING
                         pekko.actor.testkit.typed.single-expect-default = 10s
                         pekko.persistence.testkit.events.serialize = off
@@ -101,7 +102,8 @@ public final class RoomTestKit {
         }
 
         public YMessage next() {
-            return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+            return MessageDecoder.decode(
+                    socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
         }
 
         public byte[] nextUpdate() {

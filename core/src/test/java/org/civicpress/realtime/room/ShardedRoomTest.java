@@ -34,14 +34,18 @@ class ShardedRoomTest {
 
     @BeforeAll
     static void start() {
-        kit = ActorTestKit.create("ShardedRoomTest", ConfigFactory.parseString("""
+        kit = ActorTestKit.create(
+                "ShardedRoomTest",
+                ConfigFactory.parseString(
+                                """
                 pekko.actor.provider = cluster
                 pekko.remote.artery.canonical.hostname = 127.0.0.1
                 pekko.remote.artery.canonical.port = 0
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 # sharding's own idle passivation made aggressive: Room.init must switch it off for rooms
                 pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = 300ms
-                """).withFallback(config()));
+                """)
+                        .withFallback(config()));
         Cluster cluster = Cluster.get(kit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         awaitCondition("node up", () -> cluster.selfMember().status() == MemberStatus.up());
@@ -62,11 +66,13 @@ class ShardedRoomTest {
         });
         try {
             TestProbe<SocketOut> socket = kit.createTestProbe();
-            ActorRef<ClientConnection.Command> conn = kit.spawn(
-                    ClientConnection.create("sharded-1", "c1", "127.0.0.1", null, RoomAccess.WRITE, null, socket.getRef(), settings, null));
+            ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
+                    "sharded-1", "c1", "127.0.0.1", null, RoomAccess.WRITE, null, socket.getRef(), settings, null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
-            assertArrayEquals(U1, assertInstanceOf(YMessage.SyncUpdate.class, next(socket)).update());
+            assertArrayEquals(
+                    U1,
+                    assertInstanceOf(YMessage.SyncUpdate.class, next(socket)).update());
 
             // connected but silent: sharding must not passivate the room
             assertNull(destroyed.poll(1500, TimeUnit.MILLISECONDS));
@@ -76,8 +82,8 @@ class ShardedRoomTest {
 
             // a new connection starts a new incarnation that recovered U1
             TestProbe<SocketOut> socket2 = kit.createTestProbe();
-            ActorRef<ClientConnection.Command> conn2 = kit.spawn(
-                    ClientConnection.create("sharded-1", "c2", "127.0.0.1", null, RoomAccess.WRITE, null, socket2.getRef(), settings, null));
+            ActorRef<ClientConnection.Command> conn2 = kit.spawn(ClientConnection.create(
+                    "sharded-1", "c2", "127.0.0.1", null, RoomAccess.WRITE, null, socket2.getRef(), settings, null));
             YMessage.SyncStep1 step1 = assertInstanceOf(YMessage.SyncStep1.class, next(socket2));
             assertArrayEquals(hex("010105"), step1.stateVector());
             conn2.tell(new ClientConnection.SocketClosed());
@@ -88,6 +94,7 @@ class ShardedRoomTest {
     }
 
     private static YMessage next(TestProbe<SocketOut> socket) {
-        return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        return MessageDecoder.decode(
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 }

@@ -71,8 +71,8 @@ class UpdateLimitsTest {
         assertNull(limits.refusal(doc, updates.get(0)), "2500 bytes > the pending limit, but nothing pending");
         Y.applyUpdate(doc, updates.get(0));
         limits.applied(updates.get(0).length);
-        String pending = new UpdateLimits(new RoomSettings.Limits(1 << 20, 1024, 1024, 1))
-                .refusal(new Doc(), updates.get(1));
+        String pending =
+                new UpdateLimits(new RoomSettings.Limits(1 << 20, 1024, 1024, 1)).refusal(new Doc(), updates.get(1));
         assertNotNull(pending);
         assertTrue(pending.startsWith("pending updates limit"), pending);
         String size = limits.refusal(doc, updates.get(1));

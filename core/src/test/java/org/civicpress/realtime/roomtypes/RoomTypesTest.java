@@ -47,8 +47,11 @@ class RoomTypesTest {
         assertEquals("presence", RoomTypes.defaults().forRoom("presence:lobby").name());
         assertEquals("document", RoomTypes.defaults().forRoom("bylaw-12").name());
         assertEquals("document", RoomTypes.defaults().forRoom("my-presence:x").name(), "prefix, not contains");
-        RoomTypes custom = RoomTypes.builder().matching("a.*", RoomTypes.PRESENCE)
-                .matching("ab.*", new AnnouncementsRoomType()).otherwise(RoomTypes.PRESENCE).build();
+        RoomTypes custom = RoomTypes.builder()
+                .matching("a.*", RoomTypes.PRESENCE)
+                .matching("ab.*", new AnnouncementsRoomType())
+                .otherwise(RoomTypes.PRESENCE)
+                .build();
         assertEquals("presence", custom.forRoom("abc").name());
         assertEquals("presence", custom.forRoom("zzz").name());
         assertEquals("announcements", TYPES.forRoom("announcements:council").name());
@@ -60,7 +63,8 @@ class RoomTypesTest {
         LinkedBlockingQueue<HookEvent> created = new LinkedBlockingQueue<>();
         hooks.on(HookEvents.ROOM_CREATED, created::add);
         String roomId = "presence:lobby";
-        ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null));
+        ActorRef<Room.Command> room =
+                kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null));
         FakeClient a = new FakeClient(kit, "a");
         FakeClient b = new FakeClient(kit, "b");
         room.tell(a.joinCommand(null, false));
@@ -91,7 +95,8 @@ class RoomTypesTest {
         LinkedBlockingQueue<HookEvent> connected = new LinkedBlockingQueue<>();
         hooks.on(HookEvents.CLIENT_CONNECTED, connected::add);
         RealtimeMetrics metrics = new RealtimeMetrics();
-        RoomServices services = RoomServices.defaults(hooks).withRoomTypes(TYPES).withMetrics(metrics);
+        RoomServices services =
+                RoomServices.defaults(hooks).withRoomTypes(TYPES).withMetrics(metrics);
         String roomId = "announcements:council";
         ActorRef<Room.Command> room = kit.spawn(Room.create(roomId, fastSettings(), services, null));
         FakeClient a = new FakeClient(kit, "a");

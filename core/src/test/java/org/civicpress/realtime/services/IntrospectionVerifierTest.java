@@ -45,8 +45,12 @@ class IntrospectionVerifierTest {
     }
 
     IntrospectionVerifier verifier(Duration timeout, int maxConcurrent, Duration ttl) {
-        return new IntrospectionVerifier(new RealtimeConfig.Auth.Introspection(api.url("/api/realtime/introspect"),
-                timeout, maxConcurrent), ttl, http, cache, clock);
+        return new IntrospectionVerifier(
+                new RealtimeConfig.Auth.Introspection(api.url("/api/realtime/introspect"), timeout, maxConcurrent),
+                ttl,
+                http,
+                cache,
+                clock);
     }
 
     static AuthOutcome join(java.util.concurrent.CompletionStage<AuthOutcome> s) {
@@ -54,7 +58,10 @@ class IntrospectionVerifierTest {
     }
 
     static void assertFailure(Failure f, AuthOutcome o) {
-        assertEquals(f, assertInstanceOf(AuthOutcome.InvalidToken.class, o, String.valueOf(o)).failure());
+        assertEquals(
+                f,
+                assertInstanceOf(AuthOutcome.InvalidToken.class, o, String.valueOf(o))
+                        .failure());
         assertEquals(4401, o.error().orElseThrow().wsCloseCode());
     }
 
@@ -62,7 +69,8 @@ class IntrospectionVerifierTest {
     static Reply aliceOnly(String authorization) {
         if ("Bearer alice-token".equals(authorization)) {
             return Reply.json("{\"active\":true,\"sub\":\"alice\",\"rooms\":{\"doc-*\":\"write\",\"doc-7\":\"read\"},"
-                    + "\"roles\":[\"realtime:admin\"],\"exp\":" + T0.plusSeconds(3600).getEpochSecond() + "}");
+                    + "\"roles\":[\"realtime:admin\"],\"exp\":"
+                    + T0.plusSeconds(3600).getEpochSecond() + "}");
         }
         return Reply.json("{\"active\":false}");
     }
@@ -100,11 +108,13 @@ class IntrospectionVerifierTest {
 
     @Test
     void positiveAnswerIsNotCachedBeyondItsExp() {
-        api.answer = a -> Reply.json("{\"active\":true,\"sub\":\"bob\",\"exp\":" + T0.plusSeconds(10).getEpochSecond() + "}");
+        api.answer = a -> Reply.json(
+                "{\"active\":true,\"sub\":\"bob\",\"exp\":" + T0.plusSeconds(10).getEpochSecond() + "}");
         IntrospectionVerifier v = verifier(Duration.ofSeconds(2), 8, Duration.ofSeconds(60));
         assertTrue(join(v.verify("bob-token")).isAuthenticated());
         clock.advance(Duration.ofSeconds(11));
-        api.answer = a -> Reply.json("{\"active\":true,\"sub\":\"bob\",\"exp\":" + T0.plusSeconds(5).getEpochSecond() + "}");
+        api.answer = a -> Reply.json(
+                "{\"active\":true,\"sub\":\"bob\",\"exp\":" + T0.plusSeconds(5).getEpochSecond() + "}");
         assertFailure(Failure.EXPIRED, join(v.verify("bob-token")));
         assertEquals(2, api.requests.get());
     }
@@ -112,9 +122,15 @@ class IntrospectionVerifierTest {
     @Test
     void failuresRefuseAndAreNotCached() {
         IntrospectionVerifier v = verifier(Duration.ofSeconds(2), 8, Duration.ofSeconds(60));
-        for (Reply r : List.of(new Reply(500, "{}", 0), new Reply(429, "", 0), new Reply(302, "", 0),
-                Reply.json("not json"), Reply.json("{\"sub\":\"alice\"}"), Reply.json("{\"active\":\"yes\",\"sub\":\"a\"}"),
-                Reply.json("{\"active\":true}"), Reply.json("{\"active\":true,\"sub\":\"a\",\"rooms\":[\"doc\"]}"),
+        for (Reply r : List.of(
+                new Reply(500, "{}", 0),
+                new Reply(429, "", 0),
+                new Reply(302, "", 0),
+                Reply.json("not json"),
+                Reply.json("{\"sub\":\"alice\"}"),
+                Reply.json("{\"active\":\"yes\",\"sub\":\"a\"}"),
+                Reply.json("{\"active\":true}"),
+                Reply.json("{\"active\":true,\"sub\":\"a\",\"rooms\":[\"doc\"]}"),
                 Reply.json("{\"active\":true,\"sub\":\"a\",\"exp\":\"soon\"}"),
                 Reply.json("{\"active\":true,\"sub\":\"" + "x".repeat(70_000) + "\"}"))) {
             api.answer = a -> r;
@@ -144,9 +160,13 @@ class IntrospectionVerifierTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        IntrospectionVerifier v = new IntrospectionVerifier(new RealtimeConfig.Auth.Introspection(
-                "http://127.0.0.1:" + port + "/introspect", Duration.ofSeconds(1), 4), Duration.ofSeconds(60), http,
-                cache, clock);
+        IntrospectionVerifier v = new IntrospectionVerifier(
+                new RealtimeConfig.Auth.Introspection(
+                        "http://127.0.0.1:" + port + "/introspect", Duration.ofSeconds(1), 4),
+                Duration.ofSeconds(60),
+                http,
+                cache,
+                clock);
         assertFailure(Failure.UNAVAILABLE, join(v.verify("alice-token")));
         awaitNoneOutstanding(v);
     }
@@ -169,7 +189,8 @@ class IntrospectionVerifierTest {
         for (int i = 0; i < 50; i++) all.add(v.verify("alice-token").toCompletableFuture());
         Thread.sleep(100);
         release.countDown();
-        for (CompletableFuture<AuthOutcome> f : all) assertTrue(f.get(5, TimeUnit.SECONDS).isAuthenticated());
+        for (CompletableFuture<AuthOutcome> f : all)
+            assertTrue(f.get(5, TimeUnit.SECONDS).isAuthenticated());
         assertEquals(1, api.requests.get());
         assertEquals(1, v.requestsSent());
     }
@@ -193,7 +214,8 @@ class IntrospectionVerifierTest {
         assertTrue(v.outstanding() <= 4);
         release.countDown();
         long ok = 0;
-        for (CompletableFuture<AuthOutcome> f : all) if (f.get(5, TimeUnit.SECONDS).isAuthenticated()) ok++;
+        for (CompletableFuture<AuthOutcome> f : all)
+            if (f.get(5, TimeUnit.SECONDS).isAuthenticated()) ok++;
         assertEquals(4, ok);
         assertTrue(api.maxConcurrent.get() <= 4, "the API never saw more than 4 at once: " + api.maxConcurrent.get());
         awaitNoneOutstanding(v);

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.civicpress.realtime.auth.AuthOutcome;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
-import org.civicpress.realtime.auth.AuthOutcome;
 import org.civicpress.realtime.errors.AuthenticationFailedError;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
@@ -33,21 +33,31 @@ class RealtimeServicesTest {
     @Test
     void registersTheDocumentedKeys() {
         try (ServiceContainer c = new ServiceContainer()) {
-            RealtimeServices.registerRealtimeServices(c, new RealtimeConfigManager(dir, Map.of("REALTIME_PORT", "4100")),
-                    new ServiceFactory<>(FakeServer.class,
-                            x -> new FakeServer(x.resolve(ServiceKeys.CONFIG, RealtimeConfig.class))),
+            RealtimeServices.registerRealtimeServices(
+                    c,
+                    new RealtimeConfigManager(dir, Map.of("REALTIME_PORT", "4100")),
+                    new ServiceFactory<>(
+                            FakeServer.class, x -> new FakeServer(x.resolve(ServiceKeys.CONFIG, RealtimeConfig.class))),
                     new ServiceFactory<>(String.class, x -> "room-manager"));
             for (String key : List.of("realtimeConfigManager", "realtimeServer", "realtimeRoomManager")) {
                 assertTrue(c.has(key), key);
             }
-            assertEquals(4100, c.resolve(ServiceKeys.SERVER, FakeServer.class).config().port());
+            assertEquals(
+                    4100,
+                    c.resolve(ServiceKeys.SERVER, FakeServer.class).config().port());
             assertEquals("room-manager", c.resolve(ServiceKeys.ROOM_MANAGER, String.class));
             HookSystem hooks = c.resolve(ServiceKeys.HOOKS, HookSystem.class);
             assertSame(hooks, c.resolve(ServiceKeys.HOOKS, HookSystem.class));
-            assertTrue(c.resolve(ServiceKeys.METRICS, RealtimeMetrics.class).scrape().contains("realtime_rooms_active"));
+            assertTrue(c.resolve(ServiceKeys.METRICS, RealtimeMetrics.class)
+                    .scrape()
+                    .contains("realtime_rooms_active"));
             AuthService auth = c.resolve(ServiceKeys.AUTH, AuthService.class);
-            assertTrue(auth.authenticate(null, "c1").toCompletableFuture().join()
-                    .authenticatedPrincipal().orElseThrow().anonymous());
+            assertTrue(auth.authenticate(null, "c1")
+                    .toCompletableFuture()
+                    .join()
+                    .authenticatedPrincipal()
+                    .orElseThrow()
+                    .anonymous());
         }
     }
 
@@ -55,8 +65,8 @@ class RealtimeServicesTest {
     void serverIsNotRegisteredWithoutTheHttpModule() {
         ServiceContainer c = new ServiceContainer();
         RealtimeServices.registerRealtimeServices(c, RealtimeConfig.defaults(dir));
-        ServiceContainerError.NotFound e = assertThrows(ServiceContainerError.NotFound.class,
-                () -> c.resolve(ServiceKeys.SERVER, Object.class));
+        ServiceContainerError.NotFound e =
+                assertThrows(ServiceContainerError.NotFound.class, () -> c.resolve(ServiceKeys.SERVER, Object.class));
         assertTrue(e.getMessage().contains("realtimeServer"));
         RealtimeServices.startBackgroundServices(c); // no webhooks: nothing started
         c.close();
@@ -65,11 +75,21 @@ class RealtimeServicesTest {
     @Test
     void webhookDispatcherIsStartedWhenWebhooksAreConfigured() {
         RealtimeConfig base = RealtimeConfig.defaults(dir);
-        RealtimeConfig withHook = new RealtimeConfig(base.enabled(), base.port(), base.host(), base.path(), dir,
-                base.rooms(), base.snapshots(), base.rateLimiting(), base.auth(),
-                List.of(new RealtimeConfig.Webhook("http://127.0.0.1:9/x", "s", java.util.Set.of(), 1,
-                        Duration.ofSeconds(1))),
-                base.database(), base.cluster(), base.websocket());
+        RealtimeConfig withHook = new RealtimeConfig(
+                base.enabled(),
+                base.port(),
+                base.host(),
+                base.path(),
+                dir,
+                base.rooms(),
+                base.snapshots(),
+                base.rateLimiting(),
+                base.auth(),
+                List.of(new RealtimeConfig.Webhook(
+                        "http://127.0.0.1:9/x", "s", java.util.Set.of(), 1, Duration.ofSeconds(1))),
+                base.database(),
+                base.cluster(),
+                base.websocket());
         ServiceContainer c = new ServiceContainer();
         RealtimeServices.registerRealtimeServices(c, withHook);
         RealtimeServices.startBackgroundServices(c);
@@ -81,19 +101,30 @@ class RealtimeServicesTest {
     @Test
     void defaultAuthServiceRules() {
         var config = new RealtimeConfig.Auth(false, "svc-token", Duration.ofSeconds(60));
-        org.civicpress.realtime.auth.TokenVerifier verifier = token -> java.util.concurrent.CompletableFuture
-                .completedFuture("good".equals(token)
-                        ? new AuthOutcome.Authenticated(org.civicpress.realtime.auth.Principal.fromClaims(
-                                Map.of("sub", "alice"), null))
-                        : AuthOutcome.invalid(AuthOutcome.Failure.REJECTED, "rejected"));
+        org.civicpress.realtime.auth.TokenVerifier verifier =
+                token -> java.util.concurrent.CompletableFuture.completedFuture(
+                        "good".equals(token)
+                                ? new AuthOutcome.Authenticated(
+                                        org.civicpress.realtime.auth.Principal.fromClaims(Map.of("sub", "alice"), null))
+                                : AuthOutcome.invalid(AuthOutcome.Failure.REJECTED, "rejected"));
         DefaultAuthService auth = new DefaultAuthService(config, null, verifier, java.time.Clock.systemUTC());
         AuthOutcome missing = auth.authenticate(null, "c").toCompletableFuture().join();
         assertEquals(new AuthOutcome.MissingToken(), missing);
         assertTrue(missing.error().orElseThrow() instanceof AuthenticationFailedError);
-        assertTrue(auth.authenticate("svc-token", "c").toCompletableFuture().join()
-                .authenticatedPrincipal().orElseThrow().service());
-        assertEquals("alice", auth.authenticate("good", "c").toCompletableFuture().join()
-                .authenticatedPrincipal().orElseThrow().userId());
+        assertTrue(auth.authenticate("svc-token", "c")
+                .toCompletableFuture()
+                .join()
+                .authenticatedPrincipal()
+                .orElseThrow()
+                .service());
+        assertEquals(
+                "alice",
+                auth.authenticate("good", "c")
+                        .toCompletableFuture()
+                        .join()
+                        .authenticatedPrincipal()
+                        .orElseThrow()
+                        .userId());
         AuthOutcome bad = auth.authenticate("bad", "c").toCompletableFuture().join();
         AuthenticationFailedError e = (AuthenticationFailedError) bad.error().orElseThrow();
         assertEquals(4401, e.wsCloseCode());
@@ -138,16 +169,29 @@ class RealtimeServicesTest {
         assertEquals(emitted, heard, "listeners saw every event emitted before close");
 
         // Closing the hook system first left the dispatcher open to record everything: all 100 are pending.
-        try (WebhookDispatcher next = new WebhookDispatcher(RealtimeServices.targets(withHook), withHook.outboxDir(),
-                new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 0), WebhookDeliveryObserver.NONE)) {
+        try (WebhookDispatcher next = new WebhookDispatcher(
+                RealtimeServices.targets(withHook),
+                withHook.outboxDir(),
+                new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 0),
+                WebhookDeliveryObserver.NONE)) {
             assertEquals(100, next.pendingCount());
         }
     }
 
     private RealtimeConfig withWebhook(RealtimeConfig base, String url) {
-        return new RealtimeConfig(base.enabled(), base.port(), base.host(), base.path(), dir,
-                base.rooms(), base.snapshots(), base.rateLimiting(), base.auth(),
+        return new RealtimeConfig(
+                base.enabled(),
+                base.port(),
+                base.host(),
+                base.path(),
+                dir,
+                base.rooms(),
+                base.snapshots(),
+                base.rateLimiting(),
+                base.auth(),
                 List.of(new RealtimeConfig.Webhook(url, "s", java.util.Set.of(), 100, Duration.ofSeconds(1))),
-                base.database(), base.cluster(), base.websocket());
+                base.database(),
+                base.cluster(),
+                base.websocket());
     }
 }

@@ -38,8 +38,8 @@ class ServiceContainerTest {
     @Test
     void missingKeyNamesTheKeyAndTheRegisteredOnes() {
         ServiceContainer c = new ServiceContainer().register("repo", Repo.class, x -> new Repo("r"));
-        ServiceContainerError.NotFound e = assertThrows(ServiceContainerError.NotFound.class,
-                () -> c.resolve("database", Repo.class));
+        ServiceContainerError.NotFound e =
+                assertThrows(ServiceContainerError.NotFound.class, () -> c.resolve("database", Repo.class));
         assertEquals("No service registered under 'database' (registered: repo)", e.getMessage());
         assertEquals("SERVICE_NOT_FOUND", e.code());
     }
@@ -47,8 +47,8 @@ class ServiceContainerTest {
     @Test
     void wrongTypeIsReported() {
         ServiceContainer c = new ServiceContainer().register("repo", Repo.class, x -> new Repo("r"));
-        ServiceContainerError.WrongType e = assertThrows(ServiceContainerError.WrongType.class,
-                () -> c.resolve("repo", Svc.class));
+        ServiceContainerError.WrongType e =
+                assertThrows(ServiceContainerError.WrongType.class, () -> c.resolve("repo", Svc.class));
         assertTrue(e.getMessage().contains("Repo, not a"), e.getMessage());
     }
 
@@ -59,8 +59,8 @@ class ServiceContainerTest {
                 .register("a", Repo.class, x -> x.resolve("b", Repo.class))
                 .register("b", Repo.class, x -> x.resolve("c", Repo.class))
                 .register("c", Repo.class, x -> x.resolve("a", Repo.class));
-        ServiceContainerError.Cycle e = assertThrows(ServiceContainerError.Cycle.class,
-                () -> c.resolve("entry", Svc.class));
+        ServiceContainerError.Cycle e =
+                assertThrows(ServiceContainerError.Cycle.class, () -> c.resolve("entry", Svc.class));
         assertEquals("Dependency cycle: a -> b -> c -> a", e.getMessage());
         // Nothing half-created stays behind: the same error again, not a stale state.
         assertThrows(ServiceContainerError.Cycle.class, () -> c.resolve("b", Repo.class));
@@ -73,8 +73,8 @@ class ServiceContainerTest {
             if (calls.incrementAndGet() == 1) throw new IllegalStateException("not yet");
             return new Repo("ok");
         });
-        ServiceContainerError.CreationFailed e = assertThrows(ServiceContainerError.CreationFailed.class,
-                () -> c.resolve("flaky", Repo.class));
+        ServiceContainerError.CreationFailed e =
+                assertThrows(ServiceContainerError.CreationFailed.class, () -> c.resolve("flaky", Repo.class));
         assertTrue(e.getMessage().contains("not yet"));
         assertEquals("ok", c.resolve("flaky", Repo.class).name());
         assertThrows(IllegalStateException.class, () -> c.register("flaky", Repo.class, x -> new Repo("2")));

@@ -50,8 +50,8 @@ final class AdminAuth extends AllDirectives {
      * peer's, never a forwarding header: a reverse proxy on the same host makes its clients loopback clients.
      */
     Route requireUnlessLoopback(String correlationId, Supplier<Route> inner) {
-        return extractRequest(request -> isLoopback(request) ? inner.get()
-                : require(correlationId, principal -> inner.get()));
+        return extractRequest(
+                request -> isLoopback(request) ? inner.get() : require(correlationId, principal -> inner.get()));
     }
 
     /** The request's bearer token ({@code ?token=} first, then {@code Authorization: Bearer}), null for none. */
@@ -70,6 +70,8 @@ final class AdminAuth extends AllDirectives {
 
     private static HttpResponse refusal(RealtimeError error, String correlationId, HttpRequest request) {
         HttpResponse response = HttpErrors.respond(error, correlationId, request);
-        return error.httpStatus() == 401 ? response.addHeader(RawHeader.create("WWW-Authenticate", "Bearer")) : response;
+        return error.httpStatus() == 401
+                ? response.addHeader(RawHeader.create("WWW-Authenticate", "Bearer"))
+                : response;
     }
 }

@@ -21,11 +21,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
-import org.apache.pekko.http.javadsl.model.headers.HttpCredentials;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -40,7 +38,6 @@ import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.RecentHookEvents;
 import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomManager;
-import org.civicpress.realtime.services.AuthService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,8 +70,9 @@ final class AdminRoutes extends AllDirectives {
      * reader is noticed: the server sees a closed connection only when it writes to it.
      */
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
-    private static final List<HttpHeader> NO_STORE = List.of(CacheControl.create(CacheDirectives.NO_STORE),
-            RawHeader.create("X-Content-Type-Options", "nosniff"));
+
+    private static final List<HttpHeader> NO_STORE = List.of(
+            CacheControl.create(CacheDirectives.NO_STORE), RawHeader.create("X-Content-Type-Options", "nosniff"));
 
     private final ActorSystem<?> system;
     private final RoomManager rooms;
@@ -89,12 +87,18 @@ final class AdminRoutes extends AllDirectives {
     }
 
     Route route(String correlationId) {
-        return pathPrefix("api", () -> get(() -> concat(
-                path("cluster", () -> admin(correlationId, this::cluster)),
-                path("rooms", () -> admin(correlationId, this::roomsOfThisNode)),
-                path(segment("rooms").slash(segment()), roomId -> admin(correlationId, () -> room(roomId, correlationId))),
-                path("events", () -> admin(correlationId, () -> json(recentEventsJson()))),
-                path(segment("events").slash("stream"), () -> admin(correlationId, () -> stream(correlationId))))));
+        return pathPrefix(
+                "api",
+                () -> get(() -> concat(
+                        path("cluster", () -> admin(correlationId, this::cluster)),
+                        path("rooms", () -> admin(correlationId, this::roomsOfThisNode)),
+                        path(
+                                segment("rooms").slash(segment()),
+                                roomId -> admin(correlationId, () -> room(roomId, correlationId))),
+                        path("events", () -> admin(correlationId, () -> json(recentEventsJson()))),
+                        path(
+                                segment("events").slash("stream"),
+                                () -> admin(correlationId, () -> stream(correlationId))))));
     }
 
     /** The admin check of every route here ({@link AdminAuth}: 401 without a valid token, 403 when not admin). */
@@ -114,13 +118,17 @@ final class AdminRoutes extends AllDirectives {
             for (Member m : state.getUnreachable()) unreachable.add(m.address().toString());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("self", cluster.selfMember().address().toString());
-            body.put("leader", state.getLeader() == null ? null : state.getLeader().toString());
+            body.put(
+                    "leader",
+                    state.getLeader() == null ? null : state.getLeader().toString());
             body.put("members", members);
             body.put("unreachable", unreachable);
             body.put("rooms", clusterRooms.total());
             body.put("roomsPerNode", clusterRooms.roomsPerNode());
             body.put("shardsPerNode", clusterRooms.shardsPerNode());
-            body.put("failedShards", clusterRooms.failedShards().stream().sorted().toList());
+            body.put(
+                    "failedShards",
+                    clusterRooms.failedShards().stream().sorted().toList());
             return JsonWriter.write(body);
         }));
     }
@@ -133,7 +141,9 @@ final class AdminRoutes extends AllDirectives {
         member.put("roles", m.getRoles().stream().sorted().toList());
         member.put("dataCenter", m.dataCenter());
         member.put("rooms", clusterRooms.roomsPerNode().getOrDefault(address, 0));
-        member.put("shards", clusterRooms.shardsPerNode().getOrDefault(address, Map.of()).size());
+        member.put(
+                "shards",
+                clusterRooms.shardsPerNode().getOrDefault(address, Map.of()).size());
         return member;
     }
 
@@ -152,18 +162,24 @@ final class AdminRoutes extends AllDirectives {
                 }
                 // A room that passivated since the listing is started again by inspect: a small price for
                 // an admin page, and it passivates again after the cleanup timeout.
-                each.add(rooms.inspect(roomId).toCompletableFuture()
+                each.add(rooms.inspect(roomId)
+                        .toCompletableFuture()
                         .thenApply(details -> roomSummary(roomId, details))
                         .exceptionally(e -> roomSummary(roomId, null)));
             }
-            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenCombine(cluster, (done, c) -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("node", local.node());
-                body.put("rooms", each.stream().map(CompletableFuture::join).toList());
-                body.put("failedShards", local.failedShards().stream().sorted().toList());
-                body.put("cluster", Map.of("rooms", c.total(), "roomsPerNode", c.roomsPerNode()));
-                return JsonWriter.write(body);
-            });
+            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                    .thenCombine(cluster, (done, c) -> {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("node", local.node());
+                        body.put(
+                                "rooms",
+                                each.stream().map(CompletableFuture::join).toList());
+                        body.put(
+                                "failedShards",
+                                local.failedShards().stream().sorted().toList());
+                        body.put("cluster", Map.of("rooms", c.total(), "roomsPerNode", c.roomsPerNode()));
+                        return JsonWriter.write(body);
+                    });
         }));
     }
 
@@ -174,8 +190,14 @@ final class AdminRoutes extends AllDirectives {
         if (details != null) {
             room.put("roomType", details.roomType());
             room.put("connections", details.members().size());
-            room.put("users", details.members().stream().map(Room.MemberInfo::userId)
-                    .filter(u -> u != null).distinct().sorted().toList());
+            room.put(
+                    "users",
+                    details.members().stream()
+                            .map(Room.MemberInfo::userId)
+                            .filter(u -> u != null)
+                            .distinct()
+                            .sorted()
+                            .toList());
             room.put("sequenceNr", details.sequenceNr());
         }
         return room;
@@ -245,9 +267,14 @@ final class AdminRoutes extends AllDirectives {
      */
     private Route stream(String correlationId) {
         if (events.subscribers() >= MAX_STREAMS) {
-            return extractRequest(request -> HttpErrors.complete(new HttpRequestError(
-                    ErrorCode.CONNECTION_LIMIT_EXCEEDED, "too many admin event streams on this node",
-                    Map.of("limit", MAX_STREAMS), correlationId), correlationId, request));
+            return extractRequest(request -> HttpErrors.complete(
+                    new HttpRequestError(
+                            ErrorCode.CONNECTION_LIMIT_EXCEEDED,
+                            "too many admin event streams on this node",
+                            Map.of("limit", MAX_STREAMS),
+                            correlationId),
+                    correlationId,
+                    request));
         }
         var pair = Source.<RecentHookEvents.Recorded>queue(STREAM_BUFFER).preMaterialize(system);
         BoundedSourceQueue<RecentHookEvents.Recorded> queue = pair.first();
@@ -271,8 +298,11 @@ final class AdminRoutes extends AllDirectives {
     }
 
     private static ServerSentEvent sse(RecentHookEvents.Recorded recorded) {
-        return ServerSentEvent.create(JsonWriter.write(eventMap(recorded)), Optional.of("hook"),
-                Optional.of(Long.toString(recorded.seq())), java.util.OptionalInt.empty());
+        return ServerSentEvent.create(
+                JsonWriter.write(eventMap(recorded)),
+                Optional.of("hook"),
+                Optional.of(Long.toString(recorded.seq())),
+                java.util.OptionalInt.empty());
     }
 
     // ------------------------------------------------------------------------------------------- answers
@@ -284,8 +314,8 @@ final class AdminRoutes extends AllDirectives {
     /** The JSON body, or the typed error: a question sharding or a room did not answer in time is a 503. */
     private Route answer(CompletionStage<String> body) {
         CompletionStage<Object> outcome = body.handle((json, failure) -> failure == null ? json : unwrap(failure));
-        return onSuccess(outcome, result -> result instanceof String json ? json(json)
-                : failWith(toError((Throwable) result)));
+        return onSuccess(
+                outcome, result -> result instanceof String json ? json(json) : failWith(toError((Throwable) result)));
     }
 
     private static Throwable unwrap(Throwable failure) {
@@ -296,8 +326,11 @@ final class AdminRoutes extends AllDirectives {
 
     private static Throwable toError(Throwable failure) {
         if (failure instanceof TimeoutException) { // the ask's timeout
-            return new HttpRequestError(ErrorCode.SERVICE_UNAVAILABLE,
-                    "the cluster did not answer in time (sharding starting, or a node unreachable)", Map.of(), null);
+            return new HttpRequestError(
+                    ErrorCode.SERVICE_UNAVAILABLE,
+                    "the cluster did not answer in time (sharding starting, or a node unreachable)",
+                    Map.of(),
+                    null);
         }
         return failure; // HttpErrors' exception handler types the rest
     }

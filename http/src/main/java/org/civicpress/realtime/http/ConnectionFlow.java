@@ -53,8 +53,7 @@ final class ConnectionFlow {
     /** Outgoing buffers up to this many slots are preallocated arrays; larger ones grow on demand. */
     private static final int FIXED_BUFFER_SLOTS = 16;
 
-    private ConnectionFlow() {
-    }
+    private ConnectionFlow() {}
 
     /** What runs behind the socket: {@link ClientConnection} in production, a scripted actor in tests. */
     @FunctionalInterface
@@ -77,20 +76,39 @@ final class ConnectionFlow {
         static final PendingLimit NONE_NEEDED = new PendingLimit(Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
-                                                  RoomSettings settings, int outgoingBufferMessages,
-                                                  OpenSockets openSockets, RealtimeMetrics metrics,
-                                                  ConnectionFactory connectionFactory) {
+    static Flow<Message, Message, NotUsed> create(
+            ActorSystem<?> system,
+            String roomId,
+            String remoteAddress,
+            RoomSettings settings,
+            int outgoingBufferMessages,
+            OpenSockets openSockets,
+            RealtimeMetrics metrics,
+            ConnectionFactory connectionFactory) {
         // Admitted at once, during materialization: nothing is ever held.
-        return create(system, roomId, remoteAddress, settings, outgoingBufferMessages, openSockets, metrics,
-                PendingLimit.NONE_NEEDED, (connectionId, socket) ->
+        return create(
+                system,
+                roomId,
+                remoteAddress,
+                settings,
+                outgoingBufferMessages,
+                openSockets,
+                metrics,
+                PendingLimit.NONE_NEEDED,
+                (connectionId, socket) ->
                         CompletableFuture.completedFuture(connectionFactory.create(connectionId, socket)));
     }
 
-    static Flow<Message, Message, NotUsed> create(ActorSystem<?> system, String roomId, String remoteAddress,
-                                                  RoomSettings settings, int outgoingBufferMessages,
-                                                  OpenSockets openSockets, RealtimeMetrics metrics,
-                                                  PendingLimit pendingLimit, Admission admission) {
+    static Flow<Message, Message, NotUsed> create(
+            ActorSystem<?> system,
+            String roomId,
+            String remoteAddress,
+            RoomSettings settings,
+            int outgoingBufferMessages,
+            OpenSockets openSockets,
+            RealtimeMetrics metrics,
+            PendingLimit pendingLimit,
+            Admission admission) {
         String connectionId = UUID.randomUUID().toString();
         Materializer materializer = Materializer.matFromSystem(system);
 
@@ -126,9 +144,12 @@ final class ConnectionFlow {
                         } else if (behavior == null) {
                             gate.refuse();
                         } else {
-                            // A typed system's user guardian cannot be asked to spawn from outside: connections live under /system.
-                            gate.open(() -> system.systemActorOf(ConnectionGuardian.create(behavior, socket),
-                                    "connection-" + connectionId, Props.empty()));
+                            // A typed system's user guardian cannot be asked to spawn from outside: connections live
+                            // under /system.
+                            gate.open(() -> system.systemActorOf(
+                                    ConnectionGuardian.create(behavior, socket),
+                                    "connection-" + connectionId,
+                                    Props.empty()));
                         }
                     });
                     return NotUsed.getInstance();
@@ -138,49 +159,65 @@ final class ConnectionFlow {
         AtomicBoolean closing = new AtomicBoolean();
         int maxBytes = settings.maxMessageBytes();
         Sink<Message, NotUsed> toConnection = Flow.<Message>create()
-                .mapAsync(1, message -> collect(message, maxBytes, materializer,
-                        rejected -> accept(rejected, closing, wiring.socket, metrics)))
+                .mapAsync(
+                        1,
+                        message -> collect(
+                                message,
+                                maxBytes,
+                                materializer,
+                                rejected -> accept(rejected, closing, wiring.socket, metrics)))
                 .filter(incoming -> accept(incoming, closing, wiring.socket, metrics))
                 // No ActorSink: its death watch would race with the connection's own close (see ConnectionGuardian).
                 // The end of the socket is reported by watchTermination below.
                 .to(Sink.foreach(incoming -> {
                     if (!gate.offer(incoming.bytes()) && closing.compareAndSet(false, true)) {
                         metrics.messageRejected(RejectReason.RATE_LIMITED);
-                        log.warn("WebSocket {} (room {}, {}) closed: more than {} messages or {} bytes sent before "
-                                + "authentication completed", connectionId, roomId, remoteAddress,
-                                pendingLimit.messages(), pendingLimit.bytes());
-                        wiring.socket.tell(new SocketOut.CloseSocket(CloseCodes.RATE_LIMITED.code(),
-                                "too many messages before authentication completed"));
+                        log.warn(
+                                "WebSocket {} (room {}, {}) closed: more than {} messages or {} bytes sent before "
+                                        + "authentication completed",
+                                connectionId,
+                                roomId,
+                                remoteAddress,
+                                pendingLimit.messages(),
+                                pendingLimit.bytes());
+                        wiring.socket.tell(new SocketOut.CloseSocket(
+                                CloseCodes.RATE_LIMITED.code(), "too many messages before authentication completed"));
                     }
                 }));
 
-        Source<Message, NotUsed> toSocket = outgoing
-                .takeWhile(out -> !(out instanceof SocketOut.CloseSocket), true)
+        Source<Message, NotUsed> toSocket = outgoing.takeWhile(out -> !(out instanceof SocketOut.CloseSocket), true)
                 .map(ConnectionFlow::render)
                 .recover(new PFBuilder<Throwable, Message>()
                         .match(BufferOverflowException.class, e -> {
-                            log.warn("WebSocket {} (room {}, {}) closed: more than {} messages waiting to be sent",
-                                    connectionId, roomId, remoteAddress, outgoingBufferMessages);
+                            log.warn(
+                                    "WebSocket {} (room {}, {}) closed: more than {} messages waiting to be sent",
+                                    connectionId,
+                                    roomId,
+                                    remoteAddress,
+                                    outgoingBufferMessages);
                             return CustomCloseFrames.closeMessage(CLOSE_TOO_SLOW, "client too slow, reconnect");
                         })
                         .build());
 
-        return Flow.fromSinkAndSourceCoupled(toConnection, toSocket)
-                .watchTermination((notUsed, done) -> {
-                    // Whatever ended the socket, the connection actor must learn it (a notice after it stopped is harmless).
-                    // Explicit executor: a Scala-backed CompletionStage runs even whenComplete asynchronously,
-                    // by default on the common pool, which on a 1-CPU machine starts a new thread per task.
-                    done.whenCompleteAsync((ok, error) -> {
+        return Flow.fromSinkAndSourceCoupled(toConnection, toSocket).watchTermination((notUsed, done) -> {
+            // Whatever ended the socket, the connection actor must learn it (a notice after it stopped is harmless).
+            // Explicit executor: a Scala-backed CompletionStage runs even whenComplete asynchronously,
+            // by default on the common pool, which on a 1-CPU machine starts a new thread per task.
+            done.whenCompleteAsync(
+                    (ok, error) -> {
                         if (wiring.socket == null) return; // failed before the outgoing side materialized
                         openSockets.closed(wiring.socket);
                         metrics.connectionClosed();
                         ActorRef<ClientConnection.Command> connection = gate.end();
                         if (connection == null) return; // never admitted: no actor to tell
-                        connection.tell(error == null
-                                ? new ClientConnection.SocketClosed() : new ClientConnection.SocketFailed(error));
-                    }, Runnable::run);
-                    return NotUsed.getInstance();
-                });
+                        connection.tell(
+                                error == null
+                                        ? new ClientConnection.SocketClosed()
+                                        : new ClientConnection.SocketFailed(error));
+                    },
+                    Runnable::run);
+            return NotUsed.getInstance();
+        });
     }
 
     /** The socket ref of one materialization, set when the outgoing side materializes (on the stream's actor). */
@@ -263,12 +300,13 @@ final class ConnectionFlow {
         }
     }
 
-    private static boolean accept(Incoming incoming, AtomicBoolean closing, ActorRef<SocketOut> socket,
-                                  RealtimeMetrics metrics) {
+    private static boolean accept(
+            Incoming incoming, AtomicBoolean closing, ActorRef<SocketOut> socket, RealtimeMetrics metrics) {
         if (incoming.bytes() == null) {
             if (closing.compareAndSet(false, true)) {
                 // Counted here, where the close is decided once (a streamed message reports it twice).
-                if (incoming.closeCode() == CloseCodes.MESSAGE_TOO_BIG.code()) metrics.messageRejected(RejectReason.TOO_BIG);
+                if (incoming.closeCode() == CloseCodes.MESSAGE_TOO_BIG.code())
+                    metrics.messageRejected(RejectReason.TOO_BIG);
                 socket.tell(new SocketOut.CloseSocket(incoming.closeCode(), incoming.closeReason()));
             }
             return false;
@@ -276,8 +314,11 @@ final class ConnectionFlow {
         return !closing.get();
     }
 
-    private static CompletionStage<Incoming> collect(Message scalaMessage, int maxBytes, Materializer materializer,
-                                                     java.util.function.Consumer<Incoming> closeNow) {
+    private static CompletionStage<Incoming> collect(
+            Message scalaMessage,
+            int maxBytes,
+            Materializer materializer,
+            java.util.function.Consumer<Incoming> closeNow) {
         // Every concrete scaladsl message class extends its javadsl counterpart.
         org.apache.pekko.http.javadsl.model.ws.Message message =
                 (org.apache.pekko.http.javadsl.model.ws.Message) (Object) scalaMessage;
@@ -290,24 +331,26 @@ final class ConnectionFlow {
         BinaryMessage binary = message.asBinaryMessage();
         if (binary.isStrict()) {
             ByteString data = binary.getStrictData();
-            return CompletableFuture.completedFuture(data.size() > maxBytes ? tooBig(maxBytes)
-                    : Incoming.accepted(data.toArray()));
+            return CompletableFuture.completedFuture(
+                    data.size() > maxBytes ? tooBig(maxBytes) : Incoming.accepted(data.toArray()));
         }
         // Over the limit: close right away, and keep draining without storing (cancelling or failing the
         // message's substream would end the whole connection with 1000/1011 before our 1009 goes out).
         long[] total = {0};
         return binary.getStreamedData()
-                .runWith(Sink.fold(ByteString.emptyByteString(), (data, chunk) -> {
-                    long before = total[0];
-                    total[0] += chunk.size();
-                    if (total[0] <= maxBytes) {
-                        return data.concat(chunk);
-                    }
-                    if (before <= maxBytes) {
-                        closeNow.accept(tooBig(maxBytes));
-                    }
-                    return ByteString.emptyByteString();
-                }), materializer)
+                .runWith(
+                        Sink.fold(ByteString.emptyByteString(), (data, chunk) -> {
+                            long before = total[0];
+                            total[0] += chunk.size();
+                            if (total[0] <= maxBytes) {
+                                return data.concat(chunk);
+                            }
+                            if (before <= maxBytes) {
+                                closeNow.accept(tooBig(maxBytes));
+                            }
+                            return ByteString.emptyByteString();
+                        }),
+                        materializer)
                 .thenApply(data -> total[0] > maxBytes ? tooBig(maxBytes) : Incoming.accepted(data.toArray()))
                 .exceptionally(error -> Incoming.rejected(CloseCodes.INVALID_MESSAGE.code(), "incomplete message"));
     }

@@ -18,11 +18,10 @@ import org.civicpress.realtime.errors.CloseCodes;
  * hence after whatever the connection itself told the socket.
  */
 final class ConnectionGuardian {
-    private ConnectionGuardian() {
-    }
+    private ConnectionGuardian() {}
 
-    static Behavior<ClientConnection.Command> create(Behavior<ClientConnection.Command> connection,
-                                                     ActorRef<SocketOut> socket) {
+    static Behavior<ClientConnection.Command> create(
+            Behavior<ClientConnection.Command> connection, ActorRef<SocketOut> socket) {
         return Behaviors.setup(context -> {
             ActorRef<ClientConnection.Command> child = context.spawn(connection, "connection");
             context.watch(child);
@@ -31,8 +30,8 @@ final class ConnectionGuardian {
     }
 
     /** Forwards to the connection; remembers whether the flow already reported the socket's end. */
-    private static Behavior<ClientConnection.Command> running(ActorRef<ClientConnection.Command> child,
-                                                              ActorRef<SocketOut> socket, boolean socketEnded) {
+    private static Behavior<ClientConnection.Command> running(
+            ActorRef<ClientConnection.Command> child, ActorRef<SocketOut> socket, boolean socketEnded) {
         return Behaviors.receive(ClientConnection.Command.class)
                 .onAnyMessage(message -> {
                     child.tell(message);
@@ -43,8 +42,8 @@ final class ConnectionGuardian {
                         return Behaviors.stopped();
                     }
                     // Ignored by the stream when the connection already closed the socket.
-                    socket.tell(new SocketOut.CloseSocket(CloseCodes.SERVICE_RESTART.code(),
-                            "connection ended, reconnect"));
+                    socket.tell(new SocketOut.CloseSocket(
+                            CloseCodes.SERVICE_RESTART.code(), "connection ended, reconnect"));
                     return awaitingSocketEnd();
                 })
                 .build();

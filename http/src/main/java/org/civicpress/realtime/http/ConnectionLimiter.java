@@ -26,7 +26,10 @@ final class ConnectionLimiter {
     }
 
     /** Why a connection was refused. */
-    enum Refusal { IP, USER }
+    enum Refusal {
+        IP,
+        USER
+    }
 
     /** Either a lease or a refusal. */
     record Outcome(Lease lease, Refusal refusal) {

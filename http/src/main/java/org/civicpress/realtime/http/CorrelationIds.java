@@ -19,13 +19,13 @@ final class CorrelationIds {
     /** What we accept from a client: short and harmless in a log line, a JSON string and a header. */
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
-    private CorrelationIds() {
-    }
+    private CorrelationIds() {}
 
     /** The caller's X-Correlation-Id / X-Request-Id when sane, else a fresh id. */
     static String of(HttpRequest request) {
         for (String header : new String[] {HEADER, REQUEST_ID_HEADER}) {
-            Optional<String> value = request.getHeader(header).map(h -> h.value().strip());
+            Optional<String> value =
+                    request.getHeader(header).map(h -> h.value().strip());
             if (value.isPresent() && isSane(value.get())) {
                 return value.get();
             }

@@ -1,7 +1,6 @@
 package org.civicpress.realtime.http;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.event.LoggingAdapter;
@@ -43,14 +42,15 @@ final class CustomCloseFrames {
         new SecureRandom().nextBytes(MARKER);
     }
 
-    private CustomCloseFrames() {
-    }
+    private CustomCloseFrames() {}
 
     /** The message that makes {@link #serve} send a close frame with {@code code} and end the output. */
     static Message closeMessage(int code, String reason) {
         // Codes outside the sendable ranges of RFC 6455 would make pekko-http throw: report them as 1011.
         int sendable = (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006)
-                || (code >= 3000 && code <= 4999) ? code : 1011;
+                        || (code >= 3000 && code <= 4999)
+                ? code
+                : 1011;
         byte[] reasonBytes = org.civicpress.realtime.errors.CloseReasons.utf8(reason);
         ByteBuffer buffer = ByteBuffer.allocate(MARKER.length + 2 + reasonBytes.length);
         buffer.put(MARKER).putShort((short) sendable).put(reasonBytes);
@@ -58,8 +58,11 @@ final class CustomCloseFrames {
     }
 
     /** Accepts the upgrade, running {@code handler} behind pekko-http's WebSocket stack plus the close rewriting. */
-    static HttpResponse serve(UpgradeToWebSocketLowLevel upgrade, Flow<Message, Message, ?> handler,
-                              WebSocketSettings settings, LoggingAdapter log) {
+    static HttpResponse serve(
+            UpgradeToWebSocketLowLevel upgrade,
+            Flow<Message, Message, ?> handler,
+            WebSocketSettings settings,
+            LoggingAdapter log) {
         var stack = WebSocket$.MODULE$.stack(true, settings, FiniteDuration.apply(3, "seconds"), log);
         Flow<FrameEvent, FrameEvent, NotUsed> frames = Flow.<FrameEvent>create()
                 .via(stack.join(handler.asScala()))
@@ -82,7 +85,8 @@ final class CustomCloseFrames {
             ByteString data = start.data();
             int code = ((data.apply(MARKER.length) & 0xFF) << 8) | (data.apply(MARKER.length + 1) & 0xFF);
             String reason = data.drop(MARKER.length + 2).utf8String();
-            return org.apache.pekko.japi.Pair.create(closed, FrameEvent$.MODULE$.closeFrame(code, reason, Option.empty()));
+            return org.apache.pekko.japi.Pair.create(
+                    closed, FrameEvent$.MODULE$.closeFrame(code, reason, Option.empty()));
         }
         return org.apache.pekko.japi.Pair.create(closed, frame);
     }

@@ -27,7 +27,9 @@ public final class FsyncedLocalSnapshotStore extends LocalSnapshotStore {
 
     public FsyncedLocalSnapshotStore(Config config) {
         super(config);
-        log.info("Snapshot store: files under {} (fsync, atomic rename)", Path.of(config.getString("dir")).toAbsolutePath());
+        log.info(
+                "Snapshot store: files under {} (fsync, atomic rename)",
+                Path.of(config.getString("dir")).toAbsolutePath());
     }
 
     @Override
@@ -35,8 +37,8 @@ public final class FsyncedLocalSnapshotStore extends LocalSnapshotStore {
         Path tmp = snapshotFileForWrite(metadata, "tmp").toPath();
         Path target = snapshotFileForWrite(metadata, "").toPath();
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 OutputStream out = Channels.newOutputStream(channel);
                 serialize(out, new Snapshot(snapshot));
                 out.flush();

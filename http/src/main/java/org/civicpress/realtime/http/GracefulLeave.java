@@ -38,8 +38,7 @@ final class GracefulLeave {
     static final String RECONNECT_PHASE = "realtime-reconnect-clients";
     private static final Duration SOCKETS_CLOSE_WITHIN = Duration.ofSeconds(5);
 
-    private GracefulLeave() {
-    }
+    private GracefulLeave() {}
 
     /**
      * Call once sharding is initialized and the listener is bound. (A shutdown before that, during the start,
@@ -49,12 +48,13 @@ final class GracefulLeave {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "not-ready", () -> {
             state.markStopping();
-            log.info("Shutdown (stop accepting): not ready; {} open WebSockets stay open until their rooms have moved",
+            log.info(
+                    "Shutdown (stop accepting): not ready; {} open WebSockets stay open until their rooms have moved",
                     sockets.size());
             return done();
         });
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-websockets", () ->
-                binding.unbind().thenApply(unbound -> {
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-websockets", () -> binding.unbind()
+                .thenApply(unbound -> {
                     log.info("Shutdown (stop accepting): HTTP listener unbound, no new WebSockets");
                     return Done.getInstance();
                 }));
@@ -70,8 +70,10 @@ final class GracefulLeave {
                 return done();
             }
             return regionStopped.thenApply(stopped -> {
-                log.info("Shutdown (hand-off complete): room shard region stopped {} ms after the hand-off began; "
-                        + "every room of this node has moved", (System.nanoTime() - handOffStarted[0]) / 1_000_000);
+                log.info(
+                        "Shutdown (hand-off complete): room shard region stopped {} ms after the hand-off began; "
+                                + "every room of this node has moved",
+                        (System.nanoTime() - handOffStarted[0]) / 1_000_000);
                 return Done.getInstance();
             });
         });
@@ -92,16 +94,20 @@ final class GracefulLeave {
     /** Completes when the local room shard region stops: all its shards were handed off. */
     private static CompletableFuture<Void> watchRoomRegion(ActorSystem<?> system) {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
-        var region = Adapter.toTyped(ClusterSharding.get(Adapter.toClassic(system)).shardRegion(Room.TYPE_KEY.name()));
-        system.systemActorOf(Behaviors.<Void>setup(ctx -> {
-            ctx.watch(region);
-            return Behaviors.receive(Void.class)
-                    .onSignal(Terminated.class, terminated -> {
-                        stopped.complete(null);
-                        return Behaviors.stopped();
-                    })
-                    .build();
-        }), "room-region-watch", Props.empty());
+        var region =
+                Adapter.toTyped(ClusterSharding.get(Adapter.toClassic(system)).shardRegion(Room.TYPE_KEY.name()));
+        system.systemActorOf(
+                Behaviors.<Void>setup(ctx -> {
+                    ctx.watch(region);
+                    return Behaviors.receive(Void.class)
+                            .onSignal(Terminated.class, terminated -> {
+                                stopped.complete(null);
+                                return Behaviors.stopped();
+                            })
+                            .build();
+                }),
+                "room-region-watch",
+                Props.empty());
         return stopped;
     }
 
@@ -117,7 +123,9 @@ final class GracefulLeave {
                     break;
                 }
             }
-            log.info("Shutdown (reconnect): {} WebSockets still open after {} ms", sockets.size(),
+            log.info(
+                    "Shutdown (reconnect): {} WebSockets still open after {} ms",
+                    sockets.size(),
                     (System.nanoTime() - started) / 1_000_000);
             return sockets.size() == 0;
         });

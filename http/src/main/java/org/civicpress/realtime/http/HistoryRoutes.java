@@ -21,19 +21,15 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.civicpress.realtime.auth.AuthOutcome;
 import org.civicpress.realtime.auth.Principal;
 import org.civicpress.realtime.errors.ErrorCode;
 import org.civicpress.realtime.errors.HttpRequestError;
-import org.civicpress.realtime.errors.RealtimeError;
 import org.civicpress.realtime.history.AsOf;
 import org.civicpress.realtime.persistence.RoomHistory;
 import org.civicpress.realtime.room.Room;
-import org.civicpress.realtime.services.AuthService;
 import org.civicpress.ycrdt.lib0.Json;
 
 /**
@@ -70,12 +66,34 @@ final class HistoryRoutes extends AllDirectives {
     }
 
     Route route(String correlationId) {
-        return pathPrefix("api", () -> pathPrefix("rooms", () -> pathPrefix(segment(), roomId -> concat(
-                path("history", () -> get(() -> admin(roomId, correlationId, principal -> history(roomId)))),
-                path("document", () -> get(() -> admin(roomId, correlationId, principal -> document(roomId)))),
-                path("diff", () -> get(() -> admin(roomId, correlationId, principal -> diff(roomId)))),
-                path("rollback", () -> post(() -> admin(roomId, correlationId,
-                        principal -> rollback(roomId, principal))))))));
+        return pathPrefix(
+                "api",
+                () -> pathPrefix(
+                        "rooms",
+                        () -> pathPrefix(
+                                segment(),
+                                roomId -> concat(
+                                        path(
+                                                "history",
+                                                () -> get(
+                                                        () -> admin(
+                                                                roomId, correlationId, principal -> history(roomId)))),
+                                        path(
+                                                "document",
+                                                () -> get(
+                                                        () -> admin(
+                                                                roomId, correlationId, principal -> document(roomId)))),
+                                        path(
+                                                "diff",
+                                                () -> get(
+                                                        () -> admin(roomId, correlationId, principal -> diff(roomId)))),
+                                        path(
+                                                "rollback",
+                                                () -> post(
+                                                        () -> admin(
+                                                                roomId,
+                                                                correlationId,
+                                                                principal -> rollback(roomId, principal))))))));
     }
 
     // ---------------------------------------------------------------- endpoints
@@ -92,7 +110,11 @@ final class HistoryRoutes extends AllDirectives {
                     m.put("sequenceNr", e.sequenceNr());
                     m.put("index", e.index());
                     m.put("time", Instant.ofEpochMilli(e.journaledAtMillis()).toString());
-                    m.put("receivedAt", e.receivedAtMillis() > 0 ? Instant.ofEpochMilli(e.receivedAtMillis()).toString() : null);
+                    m.put(
+                            "receivedAt",
+                            e.receivedAtMillis() > 0
+                                    ? Instant.ofEpochMilli(e.receivedAtMillis()).toString()
+                                    : null);
                     m.put("userId", e.userId());
                     m.put("connectionId", e.connectionId());
                     m.put("size", e.size());
@@ -112,17 +134,23 @@ final class HistoryRoutes extends AllDirectives {
     private Route document(String roomId) {
         return extractRequest(request -> {
             String at = requiredParam(request, "at");
-            boolean binary = request.getHeader("Accept").map(h -> h.value().contains("application/octet-stream"))
+            boolean binary = request.getHeader("Accept")
+                    .map(h -> h.value().contains("application/octet-stream"))
                     .orElse(false);
-            return answer(point(roomId, at).thenCompose(seq -> history().documentAt(roomId, seq)).thenApply(p -> {
-                HttpResponse response = binary
-                        ? HttpResponse.create().withEntity(ContentTypes.APPLICATION_OCTET_STREAM, AsOf.update(p.doc()))
-                        : HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, AsOf.json(p.doc()));
-                return response.addHeader(RawHeader.create("X-History-Sequence-Nr", Long.toString(p.sequenceNr())))
-                        .addHeader(RawHeader.create("X-History-Snapshot-Sequence-Nr",
-                                Long.toString(p.snapshotSequenceNr())))
-                        .addHeader(RawHeader.create("X-History-Updates-Replayed", Integer.toString(p.updatesReplayed())));
-            }));
+            return answer(point(roomId, at)
+                    .thenCompose(seq -> history().documentAt(roomId, seq))
+                    .thenApply(p -> {
+                        HttpResponse response = binary
+                                ? HttpResponse.create()
+                                        .withEntity(ContentTypes.APPLICATION_OCTET_STREAM, AsOf.update(p.doc()))
+                                : HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, AsOf.json(p.doc()));
+                        return response.addHeader(
+                                        RawHeader.create("X-History-Sequence-Nr", Long.toString(p.sequenceNr())))
+                                .addHeader(RawHeader.create(
+                                        "X-History-Snapshot-Sequence-Nr", Long.toString(p.snapshotSequenceNr())))
+                                .addHeader(RawHeader.create(
+                                        "X-History-Updates-Replayed", Integer.toString(p.updatesReplayed())));
+                    }));
         });
     }
 
@@ -130,7 +158,8 @@ final class HistoryRoutes extends AllDirectives {
         return extractRequest(request -> {
             String fromParam = requiredParam(request, "from");
             String toParam = requiredParam(request, "to");
-            return answer(point(roomId, fromParam).thenCombine(point(roomId, toParam), (from, to) -> new long[] {from, to})
+            return answer(point(roomId, fromParam)
+                    .thenCombine(point(roomId, toParam), (from, to) -> new long[] {from, to})
                     .thenCompose(ft -> {
                         if (ft[0] > ft[1]) throw badRequest("from (" + ft[0] + ") is after to (" + ft[1] + ")");
                         return history().diff(roomId, ft[0], ft[1]).thenApply(changes -> {
@@ -148,24 +177,31 @@ final class HistoryRoutes extends AllDirectives {
     private Route rollback(String roomId, Principal admin) {
         return extractRequest(request -> {
             String at = requiredParam(request, "at");
-            return answer(point(roomId, at).thenCompose(seq -> history().documentAt(roomId, seq)).thenCompose(p -> {
-                byte[] target = AsOf.update(p.doc());
-                return ClusterSharding.get(system).entityRefFor(Room.TYPE_KEY, roomId)
-                        .<Room.Restored>ask(replyTo -> new Room.RestoreTo(target, admin.userId(), replyTo), ASK_TIMEOUT)
-                        .thenApply(restored -> {
-                            if (restored.error() != null) {
-                                throw new HttpRequestError(ErrorCode.BAD_REQUEST, restored.error(),
-                                        Map.of("roomId", roomId), null);
-                            }
-                            Map<String, Object> body = new LinkedHashMap<>();
-                            body.put("roomId", roomId);
-                            body.put("restoredTo", p.sequenceNr());
-                            body.put("changed", restored.changed());
-                            body.put("sequenceNr", restored.sequenceNr());
-                            body.put("userId", admin.userId());
-                            return json(body);
-                        });
-            }));
+            return answer(point(roomId, at)
+                    .thenCompose(seq -> history().documentAt(roomId, seq))
+                    .thenCompose(p -> {
+                        byte[] target = AsOf.update(p.doc());
+                        return ClusterSharding.get(system)
+                                .entityRefFor(Room.TYPE_KEY, roomId)
+                                .<Room.Restored>ask(
+                                        replyTo -> new Room.RestoreTo(target, admin.userId(), replyTo), ASK_TIMEOUT)
+                                .thenApply(restored -> {
+                                    if (restored.error() != null) {
+                                        throw new HttpRequestError(
+                                                ErrorCode.BAD_REQUEST,
+                                                restored.error(),
+                                                Map.of("roomId", roomId),
+                                                null);
+                                    }
+                                    Map<String, Object> body = new LinkedHashMap<>();
+                                    body.put("roomId", roomId);
+                                    body.put("restoredTo", p.sequenceNr());
+                                    body.put("changed", restored.changed());
+                                    body.put("sequenceNr", restored.sequenceNr());
+                                    body.put("userId", admin.userId());
+                                    return json(body);
+                                });
+                    }));
         });
     }
 
@@ -180,11 +216,18 @@ final class HistoryRoutes extends AllDirectives {
             if (!RoomIds.isValid(roomId)) {
                 return HttpErrors.complete(new InvalidRoomIdError(roomId, correlationId), correlationId, request);
             }
-            return adminAuth.require(correlationId, principal -> handleExceptions(
-                    org.apache.pekko.http.javadsl.server.ExceptionHandler.newBuilder()
-                            .match(Throwable.class, e -> HttpErrors.complete(
-                                    HttpErrors.toError(unwrap(e), correlationId, request), correlationId, request))
-                            .build(), () -> inner.apply(principal)));
+            return adminAuth.require(
+                    correlationId,
+                    principal -> handleExceptions(
+                            org.apache.pekko.http.javadsl.server.ExceptionHandler.newBuilder()
+                                    .match(
+                                            Throwable.class,
+                                            e -> HttpErrors.complete(
+                                                    HttpErrors.toError(unwrap(e), correlationId, request),
+                                                    correlationId,
+                                                    request))
+                                    .build(),
+                            () -> inner.apply(principal)));
         });
     }
 
@@ -227,7 +270,10 @@ final class HistoryRoutes extends AllDirectives {
     }
 
     private static String requiredParam(HttpRequest request, String name) {
-        return request.getUri().query().get(name).filter(v -> !v.isBlank())
+        return request.getUri()
+                .query()
+                .get(name)
+                .filter(v -> !v.isBlank())
                 .orElseThrow(() -> badRequest("query parameter " + name + " is required"));
     }
 

@@ -16,13 +16,19 @@ final class HocuspocusSockets {
     private final AuthService auth;
     private final HocuspocusConnection.Settings settings;
 
-    HocuspocusSockets(RealtimeConfig.Hocuspocus config, RealtimeConfig.Auth authConfig, RoomSettings roomSettings,
-                      AuthService auth) {
+    HocuspocusSockets(
+            RealtimeConfig.Hocuspocus config,
+            RealtimeConfig.Auth authConfig,
+            RoomSettings roomSettings,
+            AuthService auth) {
         this.path = config.path();
         this.roomSettings = roomSettings;
         this.auth = auth;
-        this.settings = new HocuspocusConnection.Settings(config.relayStateless(), authConfig.maxPendingMessages(),
-                authConfig.maxPendingBytes(), config.maxDocumentsPerSocket());
+        this.settings = new HocuspocusConnection.Settings(
+                config.relayStateless(),
+                authConfig.maxPendingMessages(),
+                authConfig.maxPendingBytes(),
+                config.maxDocumentsPerSocket());
     }
 
     String path() {
@@ -30,7 +36,7 @@ final class HocuspocusSockets {
     }
 
     ConnectionFlow.ConnectionFactory connectionFactory(String remote, String correlationId) {
-        return (socketId, socket) -> HocuspocusConnection.forSocket(socketId, remote, correlationId, socket,
-                roomSettings, auth, settings, RoomIds::isValid);
+        return (socketId, socket) -> HocuspocusConnection.forSocket(
+                socketId, remote, correlationId, socket, roomSettings, auth, settings, RoomIds::isValid);
     }
 }

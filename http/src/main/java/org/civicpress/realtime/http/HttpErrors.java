@@ -36,8 +36,7 @@ final class HttpErrors extends AllDirectives {
     private static final HttpErrors DIRECTIVES = new HttpErrors();
     private static final int MAX_PATH_IN_DETAILS = 200;
 
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     /**
      * Wraps all routes: gives each request its correlation id ({@link CorrelationIds}), echoes it as the
@@ -51,13 +50,24 @@ final class HttpErrors extends AllDirectives {
     private Route wrap(Function<String, Route> routes) {
         return extractRequest(request -> {
             String id = CorrelationIds.of(request);
-            return respondWithHeader(RawHeader.create(CorrelationIds.HEADER, id), () ->
-                    // The timeout response is sent by the server engine, outside this route: it needs its own header.
-                    withRequestTimeoutResponse(timedOut -> respond(new HttpRequestError(ErrorCode.SERVICE_UNAVAILABLE,
-                            "the server did not answer in time", details(timedOut), id), id, timedOut)
-                            .addHeader(RawHeader.create(CorrelationIds.HEADER, id)), () ->
-                            handleExceptions(exceptions(id, request), () ->
-                                    handleRejections(rejections(id, request), () -> routes.apply(id)))));
+            return respondWithHeader(
+                    RawHeader.create(CorrelationIds.HEADER, id),
+                    () ->
+                            // The timeout response is sent by the server engine, outside this route: it needs its own
+                            // header.
+                            withRequestTimeoutResponse(
+                                    timedOut -> respond(
+                                                    new HttpRequestError(
+                                                            ErrorCode.SERVICE_UNAVAILABLE,
+                                                            "the server did not answer in time",
+                                                            details(timedOut),
+                                                            id),
+                                                    id,
+                                                    timedOut)
+                                            .addHeader(RawHeader.create(CorrelationIds.HEADER, id)),
+                                    () -> handleExceptions(
+                                            exceptions(id, request),
+                                            () -> handleRejections(rejections(id, request), () -> routes.apply(id)))));
         });
     }
 
@@ -73,7 +83,10 @@ final class HttpErrors extends AllDirectives {
 
     /** The JSON response for {@code error}, logged; the correlation id header is added by the wrapping route. */
     static HttpResponse respond(RealtimeError error, String correlationId, HttpRequest request) {
-        logError(error, correlationId, request == null ? "-" : request.method().name(),
+        logError(
+                error,
+                correlationId,
+                request == null ? "-" : request.method().name(),
                 request == null ? "-" : abbreviate(request.getUri().path()));
         return json(error, correlationId);
     }
@@ -93,8 +106,8 @@ final class HttpErrors extends AllDirectives {
             if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 return response;
             }
-            RealtimeError error = new HttpRequestError(response.status().intValue(), text(response),
-                    details(request), id);
+            RealtimeError error =
+                    new HttpRequestError(response.status().intValue(), text(response), details(request), id);
             return respond(error, id, request).withHeaders(response.getHeaders());
         });
     }
@@ -111,7 +124,8 @@ final class HttpErrors extends AllDirectives {
             return typed;
         }
         if (e instanceof IllegalRequestException illegal) {
-            return new HttpRequestError(illegal.status().intValue(), illegal.info().summary(), details(request), id);
+            return new HttpRequestError(
+                    illegal.status().intValue(), illegal.info().summary(), details(request), id);
         }
         if (e instanceof EntityStreamSizeException) {
             return new HttpRequestError(ErrorCode.PAYLOAD_TOO_LARGE, "request entity too large", details(request), id);
@@ -122,8 +136,14 @@ final class HttpErrors extends AllDirectives {
     static void logError(RealtimeError error, String correlationId, String method, String path) {
         CorrelationIds.withMdc(correlationId, () -> {
             if (error.httpStatus() >= 500 && error.getCause() != null) {
-                log.error("HTTP {} {} -> {} {}: {}", method, path, error.httpStatus(), error.code(),
-                        error.getCause().toString(), error.getCause());
+                log.error(
+                        "HTTP {} {} -> {} {}: {}",
+                        method,
+                        path,
+                        error.httpStatus(),
+                        error.code(),
+                        error.getCause().toString(),
+                        error.getCause());
             } else if (error.httpStatus() >= 500) {
                 log.warn("HTTP {} {} -> {} {}: {}", method, path, error.httpStatus(), error.code(), error.getMessage());
             } else {
@@ -144,7 +164,8 @@ final class HttpErrors extends AllDirectives {
     }
 
     private static String text(HttpResponse response) {
-        if (response.entity() instanceof HttpEntity.Strict strict && strict.getData().nonEmpty()) {
+        if (response.entity() instanceof HttpEntity.Strict strict
+                && strict.getData().nonEmpty()) {
             return strict.getData().utf8String().strip();
         }
         return response.status().reason();

@@ -11,9 +11,12 @@ public final class InvalidRoomIdError extends RealtimeError {
     }
 
     public InvalidRoomIdError(String roomId, String correlationId) {
-        super(ErrorCode.INVALID_ROOM_ID,
+        super(
+                ErrorCode.INVALID_ROOM_ID,
                 "room id must be 1.." + RoomIds.MAX_LENGTH + " characters of A-Z a-z 0-9 . _ : -",
-                Map.of("roomId", abbreviate(roomId)), correlationId, null);
+                Map.of("roomId", abbreviate(roomId)),
+                correlationId,
+                null);
     }
 
     private static String abbreviate(String roomId) {

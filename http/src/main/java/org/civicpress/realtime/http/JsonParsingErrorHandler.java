@@ -22,16 +22,18 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
     /** Pekko loads the handler like a Scala object: through this static field. */
     public static final JsonParsingErrorHandler MODULE$ = new JsonParsingErrorHandler();
 
-    private JsonParsingErrorHandler() {
-    }
+    private JsonParsingErrorHandler() {}
 
     @Override
     public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
         String id = CorrelationIds.generate();
         String message = settings.verboseErrorMessages() ? info.formatPretty() : status.defaultMessage();
         RealtimeError error = new HttpRequestError(status.intValue(), message, Map.of(), id);
-        HttpErrors.logError(new HttpRequestError(status.intValue(), info.formatPretty(), Map.of(), id), id,
-                "-", "(unparsed request)");
+        HttpErrors.logError(
+                new HttpRequestError(status.intValue(), info.formatPretty(), Map.of(), id),
+                id,
+                "-",
+                "(unparsed request)");
         return HttpErrors.json(error, id).addHeader(RawHeader.create(CorrelationIds.HEADER, id));
     }
 }

@@ -11,7 +11,11 @@ public final class NotAWebSocketError extends RealtimeError {
     }
 
     public NotAWebSocketError(String roomId, String correlationId) {
-        super(ErrorCode.WEBSOCKET_UPGRADE_REQUIRED, "this endpoint only accepts WebSocket upgrade requests",
-                Map.of("roomId", roomId), correlationId, null);
+        super(
+                ErrorCode.WEBSOCKET_UPGRADE_REQUIRED,
+                "this endpoint only accepts WebSocket upgrade requests",
+                Map.of("roomId", roomId),
+                correlationId,
+                null);
     }
 }

@@ -49,11 +49,13 @@ final class PageRoutes extends AllDirectives {
     private static final Logger log = LoggerFactory.getLogger(PageRoutes.class);
     /** Page names: the URL's first segment, {@code web/<name>.html} on the classpath. */
     static final List<String> PAGES = List.of("demo", "admin");
+
     private static final String ROOT = "web/";
     /** Written into the pages as {@code <meta name="realtime-path">}: where their WebSockets go. */
     private static final String REALTIME_PATH_PLACEHOLDER = "%REALTIME_PATH%";
     /** Asset names esbuild writes: {@code <name>-<HASH>.<ext>}; anything else (a slash, "..") is not looked up. */
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}(\\.[A-Za-z0-9]{1,10}){1,2}");
+
     private static final Map<String, ContentType> TYPES = Map.of(
             "js", ContentTypes.create(MediaTypes.APPLICATION_JAVASCRIPT, HttpCharsets.UTF_8),
             "css", ContentTypes.create(MediaTypes.TEXT_CSS, HttpCharsets.UTF_8),
@@ -65,11 +67,13 @@ final class PageRoutes extends AllDirectives {
             CacheControl.create(CacheDirectives.NO_CACHE),
             RawHeader.create("X-Content-Type-Options", "nosniff"),
             // Inline style attributes: ProseMirror decorations (remote selections) are coloured with them.
-            RawHeader.create("Content-Security-Policy", "default-src 'self'; connect-src 'self'; "
-                    + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"));
+            RawHeader.create(
+                    "Content-Security-Policy",
+                    "default-src 'self'; connect-src 'self'; "
+                            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"));
     private static final List<HttpHeader> ASSET_HEADERS = List.of(
-            CacheControl.create(CacheDirectives.PUBLIC, CacheDirectives.MAX_AGE(365L * 24 * 3600),
-                    CacheDirectives.IMMUTABLE),
+            CacheControl.create(
+                    CacheDirectives.PUBLIC, CacheDirectives.MAX_AGE(365L * 24 * 3600), CacheDirectives.IMMUTABLE),
             RawHeader.create("X-Content-Type-Options", "nosniff"));
 
     private final Map<String, byte[]> pages = new LinkedHashMap<>();
@@ -86,19 +90,26 @@ final class PageRoutes extends AllDirectives {
                 missing.add("/" + page);
                 continue;
             }
-            pages.put(page, new String(html.get(), StandardCharsets.UTF_8)
-                    .replace(REALTIME_PATH_PLACEHOLDER, htmlAttribute(wsPath)).getBytes(StandardCharsets.UTF_8));
+            pages.put(
+                    page,
+                    new String(html.get(), StandardCharsets.UTF_8)
+                            .replace(REALTIME_PATH_PLACEHOLDER, htmlAttribute(wsPath))
+                            .getBytes(StandardCharsets.UTF_8));
         }
         if (!missing.isEmpty()) {
-            log.warn("pages {} are not in this build (the web/ npm workspace is built by mvn package): they answer 404",
+            log.warn(
+                    "pages {} are not in this build (the web/ npm workspace is built by mvn package): they answer 404",
                     missing);
         }
     }
 
     Route route() {
-        Route[] pageRoutes = PAGES.stream().map(page -> pathPrefix(segment(page), () -> concat(
-                pathEndOrSingleSlash(() -> page(page)),
-                path(segment(), pathArgument -> page(page))))).toArray(Route[]::new); // e.g. /demo/{room}
+        Route[] pageRoutes = PAGES.stream()
+                .map(page -> pathPrefix(
+                        segment(page),
+                        () -> concat(
+                                pathEndOrSingleSlash(() -> page(page)), path(segment(), pathArgument -> page(page)))))
+                .toArray(Route[]::new); // e.g. /demo/{room}
         return get(() -> concat(pathPrefix(segment("assets"), () -> path(segment(), this::asset)), pageRoutes));
     }
 
@@ -107,15 +118,19 @@ final class PageRoutes extends AllDirectives {
         if (html == null) {
             return notFound("/" + page);
         }
-        return complete(HttpResponse.create().withHeaders(PAGE_HEADERS)
+        return complete(HttpResponse.create()
+                .withHeaders(PAGE_HEADERS)
                 .withEntity(ContentTypes.create(MediaTypes.TEXT_HTML, HttpCharsets.UTF_8), html));
     }
 
     private Route asset(String name) {
         ContentType type = ASSET_NAME.matcher(name).matches()
-                ? TYPES.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)) : null;
-        byte[] bytes = type == null ? null : assets.computeIfAbsent(name,
-                n -> resource(ROOT + "assets/" + n).orElse(null)); // null: nothing cached
+                ? TYPES.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT))
+                : null;
+        byte[] bytes = type == null
+                ? null
+                : assets.computeIfAbsent(
+                        name, n -> resource(ROOT + "assets/" + n).orElse(null)); // null: nothing cached
         if (bytes == null) {
             return notFound("/assets/" + name);
         }
@@ -124,7 +139,8 @@ final class PageRoutes extends AllDirectives {
 
     private Route notFound(String path) {
         PageNotFoundError error = new PageNotFoundError(path);
-        return complete(HttpResponse.create().withStatus(StatusCodes.NOT_FOUND)
+        return complete(HttpResponse.create()
+                .withStatus(StatusCodes.NOT_FOUND)
                 .withEntity(ContentTypes.APPLICATION_JSON, error.toJson()));
     }
 
@@ -137,14 +153,23 @@ final class PageRoutes extends AllDirectives {
     }
 
     private static String htmlAttribute(String value) {
-        return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        return value.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 
     /** A page or asset this build does not have: HTTP 404 with the usual error body. */
     static final class PageNotFoundError extends RealtimeError {
         PageNotFoundError(String path) {
-            super("NOT_FOUND", 404, CloseCodes.ROOM_NOT_FOUND, "no such page or asset", Map.of("path", path),
-                    null, null);
+            super(
+                    "NOT_FOUND",
+                    404,
+                    CloseCodes.ROOM_NOT_FOUND,
+                    "no such page or asset",
+                    Map.of("path", path),
+                    null,
+                    null);
         }
     }
 }

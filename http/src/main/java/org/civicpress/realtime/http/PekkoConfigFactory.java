@@ -20,8 +20,7 @@ import org.civicpress.realtime.persistence.PersistenceConfig;
 final class PekkoConfigFactory {
     static final String LOCAL_SNAPSHOT_STORE = "pekko.persistence.snapshot-store.local";
 
-    private PekkoConfigFactory() {
-    }
+    private PekkoConfigFactory() {}
 
     private static Config resource(String name) {
         Config config = ConfigFactory.parseResources(PekkoConfigFactory.class.getClassLoader(), name);
@@ -54,7 +53,8 @@ final class PekkoConfigFactory {
         derived.put("pekko.remote.artery.canonical.port", cluster.canonicalPort());
         derived.put("pekko.cluster.seed-nodes", cluster.seedNodes());
         derived.put("realtime.websocket.max-message-bytes", config.websocket().maxMessageBytes());
-        derived.put("pekko.http.server.websocket.periodic-keep-alive-max-idle",
+        derived.put(
+                "pekko.http.server.websocket.periodic-keep-alive-max-idle",
                 config.websocket().pingInterval().toMillis() + "ms");
         putSnapshotStore(config, derived);
         Config fromRealtime = ConfigFactory.parseMap(derived, "realtime.yml / REALTIME_* environment");
@@ -62,7 +62,9 @@ final class PekkoConfigFactory {
         // -Dconfig.resource=local1.conf or -Dconfig.file=node1.conf (a node of a local cluster) is explicit:
         // it wins over derived values.
         Config application = resource("application.conf");
-        Config layered = fromRealtime.withFallback(PersistenceConfig.forDatabase(database)).withFallback(application);
+        Config layered = fromRealtime
+                .withFallback(PersistenceConfig.forDatabase(database))
+                .withFallback(application);
         Config explicit = explicitFile();
         if (explicit != null) {
             layered = explicit.withFallback(layered);
@@ -102,9 +104,11 @@ final class PekkoConfigFactory {
             return;
         }
         boolean seedNodes = !loaded.getStringList("pekko.cluster.seed-nodes").isEmpty();
-        boolean bootstrap = loaded.hasPath("realtime.cluster.bootstrap") && loaded.getBoolean("realtime.cluster.bootstrap");
+        boolean bootstrap =
+                loaded.hasPath("realtime.cluster.bootstrap") && loaded.getBoolean("realtime.cluster.bootstrap");
         if (seedNodes || bootstrap) {
-            throw new ConfigValidationException(List.of(new ConfigProblem("snapshots.storage",
+            throw new ConfigValidationException(List.of(new ConfigProblem(
+                    "snapshots.storage",
                     seedNodes ? "cluster.seed_nodes / pekko.cluster.seed-nodes" : "realtime.cluster.bootstrap",
                     "filesystem snapshots are node-local and cannot be used in a multi-node cluster (a room moving"
                             + " to another node would lose the events deleted after its snapshot); use"

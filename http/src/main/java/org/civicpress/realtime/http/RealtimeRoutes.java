@@ -33,6 +33,7 @@ import org.civicpress.realtime.services.AuthService;
 final class RealtimeRoutes extends AllDirectives {
     /** {@code text/plain; version=0.0.4; charset=utf-8}: the version tells Prometheus which parser to use. */
     static final ContentType METRICS_CONTENT_TYPE = ContentTypes.parse(RealtimeMetrics.CONTENT_TYPE);
+
     private final String path;
     private final ServerState state;
     private final RealtimeMetrics metrics;
@@ -45,19 +46,29 @@ final class RealtimeRoutes extends AllDirectives {
 
     /** The Hocuspocus endpoint's path (trimmed) and admission; null path = not served (tests of other routes). */
     private final String hocuspocusPath;
+
     private final HocuspocusSockets hocuspocus;
 
-    RealtimeRoutes(ActorSystem<?> system, String path, RoomSettings roomSettings, int outgoingBufferMessages,
-                   ServerState state, RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting,
-                   AuthService authService, RealtimeConfig.Auth auth, AdminRoutes admin, HistoryRoutes history,
-                   HocuspocusSockets hocuspocus) {
+    RealtimeRoutes(
+            ActorSystem<?> system,
+            String path,
+            RoomSettings roomSettings,
+            int outgoingBufferMessages,
+            ServerState state,
+            RealtimeMetrics metrics,
+            RealtimeConfig.RateLimiting rateLimiting,
+            AuthService authService,
+            RealtimeConfig.Auth auth,
+            AdminRoutes admin,
+            HistoryRoutes history,
+            HocuspocusSockets hocuspocus) {
         this.admin = admin;
         this.history = history;
         this.path = trimSlashes(path);
         this.state = state;
         this.metrics = metrics;
-        this.sockets = new RoomSockets(system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting,
-                authService, auth);
+        this.sockets = new RoomSockets(
+                system, roomSettings, outgoingBufferMessages, state, metrics, rateLimiting, authService, auth);
         this.adminAuth = new AdminAuth(authService);
         this.hocuspocus = hocuspocus;
         this.hocuspocusPath = hocuspocus == null ? null : trimSlashes(hocuspocus.path());
@@ -78,14 +89,20 @@ final class RealtimeRoutes extends AllDirectives {
                 path("health", () -> get(this::readiness)),
                 path("ready", () -> get(this::readiness)),
                 // The counters reveal cluster layout (rooms and connections per node): not for the public.
-                path("metrics", () -> get(() -> adminAuth.requireUnlessLoopback(correlationId, () ->
-                        complete(HttpResponse.create().withEntity(METRICS_CONTENT_TYPE,
-                                metrics.scrape().getBytes(StandardCharsets.UTF_8))))))));
+                path(
+                        "metrics",
+                        () -> get(() -> adminAuth.requireUnlessLoopback(
+                                correlationId,
+                                () -> complete(HttpResponse.create()
+                                        .withEntity(
+                                                METRICS_CONTENT_TYPE,
+                                                metrics.scrape().getBytes(StandardCharsets.UTF_8))))))));
     }
 
     private Route readiness() {
         ServerState.Phase phase = state.phase();
-        return json(phase == ServerState.Phase.READY ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+        return json(
+                phase == ServerState.Phase.READY ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
                 "{\"status\":\"" + phase.status() + "\"}");
     }
 
@@ -99,24 +116,30 @@ final class RealtimeRoutes extends AllDirectives {
                 return HttpErrors.complete(new NotAWebSocketError(roomId, correlationId), correlationId, request);
             }
             // The token is never logged: URLs with ?token= end up in proxy logs, ours never carry it.
-            return complete(sockets.accept(lowLevel, roomId, remoteAddress(request), correlationId,
-                    AdminAuth.tokenOf(request)));
+            return complete(sockets.accept(
+                    lowLevel, roomId, remoteAddress(request), correlationId, AdminAuth.tokenOf(request)));
         });
     }
 
     /** {@code GET <hocuspocus.path>}: one WebSocket, many documents (the name is in every frame). */
     private Route hocuspocusRoute(String correlationId) {
         if (hocuspocus == null) return reject();
-        return pathPrefix(separateOnSlashes(hocuspocusPath), () -> pathEndOrSingleSlash(() -> extractRequest(request -> {
-            Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
-            if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
-                return HttpErrors.complete(new NotAWebSocketError(hocuspocusPath, correlationId), correlationId,
-                        request);
-            }
-            String remote = remoteAddress(request);
-            return complete(sockets.accept(lowLevel, "hocuspocus", remote, correlationId,
-                    hocuspocus.connectionFactory(remote, correlationId)));
-        })));
+        return pathPrefix(
+                separateOnSlashes(hocuspocusPath),
+                () -> pathEndOrSingleSlash(() -> extractRequest(request -> {
+                    Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
+                    if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
+                        return HttpErrors.complete(
+                                new NotAWebSocketError(hocuspocusPath, correlationId), correlationId, request);
+                    }
+                    String remote = remoteAddress(request);
+                    return complete(sockets.accept(
+                            lowLevel,
+                            "hocuspocus",
+                            remote,
+                            correlationId,
+                            hocuspocus.connectionFactory(remote, correlationId)));
+                })));
     }
 
     private static String remoteAddress(HttpRequest request) {

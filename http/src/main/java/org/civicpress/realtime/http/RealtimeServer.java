@@ -18,14 +18,9 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.config.RealtimeConfigManager;
 import org.civicpress.realtime.hooks.HookSystem;
-import org.civicpress.realtime.metrics.NodeMetrics;
 import org.civicpress.realtime.hooks.RecentHookEvents;
+import org.civicpress.realtime.metrics.NodeMetrics;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
-import org.civicpress.realtime.services.AuthService;
-import org.civicpress.realtime.services.RealtimeServices;
-import org.civicpress.realtime.services.ServiceContainer;
-import org.civicpress.realtime.services.ServiceFactory;
-import org.civicpress.realtime.services.ServiceKeys;
 import org.civicpress.realtime.persistence.DatabaseKind;
 import org.civicpress.realtime.persistence.DatabaseSettings;
 import org.civicpress.realtime.persistence.SchemaCreator;
@@ -33,6 +28,11 @@ import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomManager;
 import org.civicpress.realtime.room.RoomServices;
 import org.civicpress.realtime.room.RoomSettings;
+import org.civicpress.realtime.services.AuthService;
+import org.civicpress.realtime.services.RealtimeServices;
+import org.civicpress.realtime.services.ServiceContainer;
+import org.civicpress.realtime.services.ServiceFactory;
+import org.civicpress.realtime.services.ServiceKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +49,11 @@ public final class RealtimeServer {
     private static final Duration ROOM_MANAGER_TIMEOUT = Duration.ofSeconds(5);
     /** How many recent hook events the admin inspector shows. */
     private static final int RECENT_HOOK_EVENTS = 200;
+
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
     public static final Path DEFAULT_DATA_DIR = Path.of(".system-data");
 
-    private RealtimeServer() {
-    }
+    private RealtimeServer() {}
 
     public static void main(String[] args) {
         try {
@@ -82,8 +82,12 @@ public final class RealtimeServer {
             log.info("Realtime module disabled (enabled: false): not starting");
             return null;
         }
-        log.info("Configuration loaded: data dir {}, listen {}:{}{}", config.dataDir().toAbsolutePath(),
-                config.host(), config.port(), config.path());
+        log.info(
+                "Configuration loaded: data dir {}, listen {}:{}{}",
+                config.dataDir().toAbsolutePath(),
+                config.host(),
+                config.port(),
+                config.path());
 
         DatabaseSettings database = step("database", () -> {
             Files.createDirectories(config.dataDir());
@@ -93,8 +97,8 @@ public final class RealtimeServer {
         });
 
         Config pekkoConfig = step("pekko configuration", () -> PekkoConfigFactory.build(config, database));
-        ActorSystem<Void> system = step("actor system",
-                () -> ActorSystem.create(Behaviors.empty(), "realtime", pekkoConfig));
+        ActorSystem<Void> system =
+                step("actor system", () -> ActorSystem.create(Behaviors.empty(), "realtime", pekkoConfig));
         try {
             startServices(system, config);
             return system;
@@ -110,7 +114,9 @@ public final class RealtimeServer {
         RunningServer server = new RunningServer(system, config.host(), config.path(), state);
         ServiceContainer services = step("services (hooks, webhooks, metrics)", () -> {
             ServiceContainer container = new ServiceContainer();
-            RealtimeServices.registerRealtimeServices(container, RealtimeConfigManager.fixed(config),
+            RealtimeServices.registerRealtimeServices(
+                    container,
+                    RealtimeConfigManager.fixed(config),
                     new ServiceFactory<>(RunningServer.class, c -> server),
                     new ServiceFactory<>(RoomManager.class, c -> new RoomManager(system, ROOM_MANAGER_TIMEOUT)));
             RealtimeServices.startBackgroundServices(container);
@@ -131,24 +137,38 @@ public final class RealtimeServer {
         // Recording from here on: the admin inspector shows this node's last events (GET /api/events).
         RecentHookEvents recentEvents = RecentHookEvents.attach(hooks, RECENT_HOOK_EVENTS);
         AdminAuth adminAuth = new AdminAuth(authService);
-        AdminRoutes admin = new AdminRoutes(system, services.resolve(ServiceKeys.ROOM_MANAGER, RoomManager.class),
-                recentEvents, adminAuth);
-        RealtimeRoutes routes = new RealtimeRoutes(system, config.path(), roomSettings, outgoingBuffer, state,
-                metrics, config.rateLimiting(), authService, config.auth(), admin,
+        AdminRoutes admin = new AdminRoutes(
+                system, services.resolve(ServiceKeys.ROOM_MANAGER, RoomManager.class), recentEvents, adminAuth);
+        RealtimeRoutes routes = new RealtimeRoutes(
+                system,
+                config.path(),
+                roomSettings,
+                outgoingBuffer,
+                state,
+                metrics,
+                config.rateLimiting(),
+                authService,
+                config.auth(),
+                admin,
                 new HistoryRoutes(system, adminAuth),
                 new HocuspocusSockets(config.hocuspocus(), config.auth(), roomSettings, authService));
-        ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () ->
-                Http.get(system).newServerAt(config.host(), config.port())
-                        .withSettings(HttpErrors.serverSettings(system.settings().config()))
-                        .bind(routes.route())
-                        .toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        ServerBinding binding = step("HTTP bind on " + config.host() + ":" + config.port(), () -> Http.get(system)
+                .newServerAt(config.host(), config.port())
+                .withSettings(HttpErrors.serverSettings(system.settings().config()))
+                .bind(routes.route())
+                .toCompletableFuture()
+                .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         server.bound(binding);
-        log.info("HTTP listening on {}:{}; /ready answers 503 until the rooms are up", config.host(),
+        log.info(
+                "HTTP listening on {}:{}; /ready answers 503 until the rooms are up",
+                config.host(),
                 binding.localAddress().getPort());
 
         // Management first: Cluster Bootstrap's contact points are the management endpoints.
         step("management endpoint", () -> {
-            var uri = PekkoManagement.get(system).start().toCompletableFuture()
+            var uri = PekkoManagement.get(system)
+                    .start()
+                    .toCompletableFuture()
                     .get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             log.info("Management endpoint on {}", uri);
             return null;
@@ -166,7 +186,9 @@ public final class RealtimeServer {
         GracefulLeave.register(system, binding, routes.openSockets(), state);
         ShutdownPhasesLog.register(system);
         if (state.markReady()) {
-            log.info("Realtime server ready: {} (node {})", server.webSocketUrl("<roomId>"),
+            log.info(
+                    "Realtime server ready: {} (node {})",
+                    server.webSocketUrl("<roomId>"),
                     config.cluster().nodeName());
         }
     }
@@ -181,7 +203,8 @@ public final class RealtimeServer {
         Config pekko = system.settings().config();
         Duration timeout = STEP_TIMEOUT;
         if (pekko.getBoolean("realtime.cluster.bootstrap")) {
-            log.info("Joining through Cluster Bootstrap ({} discovery of service {})",
+            log.info(
+                    "Joining through Cluster Bootstrap ({} discovery of service {})",
                     pekko.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"),
                     pekko.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name"));
             ClusterBootstrap.get(system).start();
@@ -194,7 +217,8 @@ public final class RealtimeServer {
         while (cluster.selfMember().status() != MemberStatus.up()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("this node did not become Up within " + timeout.toSeconds()
-                        + " s (status " + cluster.selfMember().status() + "); check the seed nodes or the bootstrap contact points");
+                        + " s (status " + cluster.selfMember().status()
+                        + "); check the seed nodes or the bootstrap contact points");
             }
             Thread.sleep(50);
         }

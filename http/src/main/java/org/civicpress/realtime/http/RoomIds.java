@@ -11,8 +11,7 @@ public final class RoomIds {
     public static final int MAX_LENGTH = 256;
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
 
-    private RoomIds() {
-    }
+    private RoomIds() {}
 
     public static boolean isValid(String roomId) {
         return roomId != null && VALID.matcher(roomId).matches();

@@ -76,9 +76,15 @@ final class RoomSockets {
     private final AuthService authService;
     private final ConnectionFlow.PendingLimit pendingLimit;
 
-    RoomSockets(ActorSystem<?> system, RoomSettings roomSettings, int outgoingBufferMessages, ServerState state,
-                RealtimeMetrics metrics, RealtimeConfig.RateLimiting rateLimiting, AuthService authService,
-                RealtimeConfig.Auth auth) {
+    RoomSockets(
+            ActorSystem<?> system,
+            RoomSettings roomSettings,
+            int outgoingBufferMessages,
+            ServerState state,
+            RealtimeMetrics metrics,
+            RealtimeConfig.RateLimiting rateLimiting,
+            AuthService authService,
+            RealtimeConfig.Auth auth) {
         this.system = system;
         this.authService = authService;
         this.pendingLimit = new ConnectionFlow.PendingLimit(auth.maxPendingMessages(), auth.maxPendingBytes());
@@ -86,11 +92,12 @@ final class RoomSockets {
         this.outgoingBufferMessages = outgoingBufferMessages;
         this.state = state;
         this.metrics = metrics;
-        this.connectionLimiter = new ConnectionLimiter(rateLimiting.connectionsPerIp(),
-                rateLimiting.connectionsPerUser());
+        this.connectionLimiter =
+                new ConnectionLimiter(rateLimiting.connectionsPerIp(), rateLimiting.connectionsPerUser());
         this.messagesPerSecond = rateLimiting.messagesPerSecond();
         this.burstMessages = rateLimiting.burstMessages();
-        this.webSocketSettings = ServerSettings.apply(system.settings().config()).websocketSettings();
+        this.webSocketSettings =
+                ServerSettings.apply(system.settings().config()).websocketSettings();
         this.wsLog = Logging.getLogger(system.classicSystem(), "org.civicpress.realtime.http.WebSocket");
     }
 
@@ -102,12 +109,19 @@ final class RoomSockets {
      * The 101 response that runs this socket: closed at once (1012, 4429), refused after authentication
      * (4401, 4403, 4429) or connected to its room. {@code token}: the request's bearer token, null for none.
      */
-    HttpResponse accept(UpgradeToWebSocketLowLevel upgrade, String roomId, String remote, String correlationId,
-                        String token) {
-        return CustomCloseFrames.serve(upgrade, handler(roomId, remote, correlationId, pendingLimit,
-                (lease, expiry) -> (connectionId, socket) ->
-                        admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)),
-                webSocketSettings, wsLog);
+    HttpResponse accept(
+            UpgradeToWebSocketLowLevel upgrade, String roomId, String remote, String correlationId, String token) {
+        return CustomCloseFrames.serve(
+                upgrade,
+                handler(
+                        roomId,
+                        remote,
+                        correlationId,
+                        pendingLimit,
+                        (lease, expiry) -> (connectionId, socket) ->
+                                admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)),
+                webSocketSettings,
+                wsLog);
     }
 
     /**
@@ -115,12 +129,23 @@ final class RoomSockets {
      * {@code connection} runs: the Hocuspocus endpoint's, which authenticates each of its documents itself;
      * {@code label} names it in log lines.
      */
-    HttpResponse accept(UpgradeToWebSocketLowLevel upgrade, String label, String remote, String correlationId,
-                        ConnectionFlow.ConnectionFactory connection) {
-        return CustomCloseFrames.serve(upgrade, handler(label, remote, correlationId,
-                ConnectionFlow.PendingLimit.NONE_NEEDED, (lease, expiry) -> (connectionId, socket) ->
-                        CompletableFuture.completedFuture(connection.create(connectionId, socket))),
-                webSocketSettings, wsLog);
+    HttpResponse accept(
+            UpgradeToWebSocketLowLevel upgrade,
+            String label,
+            String remote,
+            String correlationId,
+            ConnectionFlow.ConnectionFactory connection) {
+        return CustomCloseFrames.serve(
+                upgrade,
+                handler(
+                        label,
+                        remote,
+                        correlationId,
+                        ConnectionFlow.PendingLimit.NONE_NEEDED,
+                        (lease, expiry) -> (connectionId, socket) ->
+                                CompletableFuture.completedFuture(connection.create(connectionId, socket))),
+                webSocketSettings,
+                wsLog);
     }
 
     /** Decides what runs behind an admitted socket, given its connection-limit lease and its expiry timer. */
@@ -129,36 +154,57 @@ final class RoomSockets {
         ConnectionFlow.Admission create(ConnectionLimiter.Lease lease, Expiry expiry);
     }
 
-    private Flow<Message, Message, NotUsed> handler(String roomId, String remote, String correlationId,
-                                                    ConnectionFlow.PendingLimit pending, AdmissionFactory admission) {
+    private Flow<Message, Message, NotUsed> handler(
+            String roomId,
+            String remote,
+            String correlationId,
+            ConnectionFlow.PendingLimit pending,
+            AdmissionFactory admission) {
         ServerState.Phase phase = state.phase();
         if (phase != ServerState.Phase.READY) {
             // Starting (rooms not ready) or shutting down (rooms being handed off): reconnect, here later or elsewhere.
-            return closing(CloseCodes.SERVICE_RESTART.code(), phase == ServerState.Phase.STARTING
-                    ? "server starting, reconnect" : "server shutting down, reconnect");
+            return closing(
+                    CloseCodes.SERVICE_RESTART.code(),
+                    phase == ServerState.Phase.STARTING
+                            ? "server starting, reconnect"
+                            : "server shutting down, reconnect");
         }
         // Per IP now; the user is known (and counted) once authentication completed.
         ConnectionLimiter.Outcome outcome = connectionLimiter.tryOpen(remote, null);
         if (!outcome.granted()) {
             metrics.messageRejected(RejectReason.RATE_LIMITED);
-            CorrelationIds.withMdc(correlationId, () -> log.warn(
-                    "WebSocket for room {} from {} refused: too many connections per {}", roomId, remote,
-                    outcome.refusal() == ConnectionLimiter.Refusal.IP ? "IP" : "user"));
+            CorrelationIds.withMdc(
+                    correlationId,
+                    () -> log.warn(
+                            "WebSocket for room {} from {} refused: too many connections per {}",
+                            roomId,
+                            remote,
+                            outcome.refusal() == ConnectionLimiter.Refusal.IP ? "IP" : "user"));
             return refused(outcome.refusal());
         }
         ConnectionLimiter.Lease lease = outcome.lease();
         Expiry expiry = new Expiry();
         return Flow.<Message>create()
                 .throttle(messagesPerSecond, Duration.ofSeconds(1), burstMessages, ThrottleMode.shaping())
-                .via(ConnectionFlow.create(system, roomId, remote, roomSettings, outgoingBufferMessages, openSockets,
-                        metrics, pending, admission.create(lease, expiry)))
+                .via(ConnectionFlow.create(
+                        system,
+                        roomId,
+                        remote,
+                        roomSettings,
+                        outgoingBufferMessages,
+                        openSockets,
+                        metrics,
+                        pending,
+                        admission.create(lease, expiry)))
                 .watchTermination((notUsed, done) -> {
                     // Not whenComplete: on a Scala-backed stage it runs on the common pool, a new thread per
                     // call on a 1-CPU machine. release() is cheap and thread-safe: run it where it completes.
-                    done.whenCompleteAsync((ok, error) -> {
-                        expiry.socketEnded();
-                        lease.release();
-                    }, Runnable::run);
+                    done.whenCompleteAsync(
+                            (ok, error) -> {
+                                expiry.socketEnded();
+                                lease.release();
+                            },
+                            Runnable::run);
                     return notUsed;
                 });
     }
@@ -168,14 +214,27 @@ final class RoomSockets {
      * socket why it is refused. Runs on whatever thread completes the auth stage (never blocks it).
      */
     private CompletionStage<Behavior<ClientConnection.Command>> admit(
-            String roomId, String remote, String correlationId, String token, ConnectionLimiter.Lease lease,
-            Expiry expiry, String connectionId, ActorRef<SocketOut> socket) {
+            String roomId,
+            String remote,
+            String correlationId,
+            String token,
+            ConnectionLimiter.Lease lease,
+            Expiry expiry,
+            String connectionId,
+            ActorRef<SocketOut> socket) {
         return authService.authorizeRoom(token, roomId, connectionId).thenApply(outcome -> {
             if (!(outcome instanceof AuthOutcome.Authenticated authenticated)) {
                 RealtimeError error = outcome.error().orElseThrow();
-                CorrelationIds.withMdc(correlationId, () -> log.info(
-                        "WebSocket {} for room {} from {} refused: {} {} ({})", connectionId, roomId, remote,
-                        error.wsCloseCode(), error.details().get("reason"), error.getMessage()));
+                CorrelationIds.withMdc(
+                        correlationId,
+                        () -> log.info(
+                                "WebSocket {} for room {} from {} refused: {} {} ({})",
+                                connectionId,
+                                roomId,
+                                remote,
+                                error.wsCloseCode(),
+                                error.details().get("reason"),
+                                error.getMessage()));
                 deny(socket, error);
                 return null;
             }
@@ -183,25 +242,41 @@ final class RoomSockets {
             String userId = principal.userIdOrNull();
             if (!lease.attachUser(userId)) {
                 metrics.messageRejected(RejectReason.RATE_LIMITED);
-                CorrelationIds.withMdc(correlationId, () -> log.warn(
-                        "WebSocket {} for room {} from {} refused: too many connections for user {}",
-                        connectionId, roomId, remote, userId));
+                CorrelationIds.withMdc(
+                        correlationId,
+                        () -> log.warn(
+                                "WebSocket {} for room {} from {} refused: too many connections for user {}",
+                                connectionId,
+                                roomId,
+                                remote,
+                                userId));
                 socket.tell(new SocketOut.CloseSocket(CloseCodes.RATE_LIMITED.code(), USER_LIMIT_REASON));
                 return null;
             }
             RoomAccess access = principal.accessTo(roomId);
-            CorrelationIds.withMdc(correlationId, () -> log.info("WebSocket {} for room {} from {}: user {} ({})",
-                    connectionId, roomId, remote, principal.userId(), access));
+            CorrelationIds.withMdc(
+                    correlationId,
+                    () -> log.info(
+                            "WebSocket {} for room {} from {}: user {} ({})",
+                            connectionId,
+                            roomId,
+                            remote,
+                            principal.userId(),
+                            access));
             if (principal.expiresAt() != null) {
                 expiry.schedule(principal.expiresAt(), () -> {
-                    CorrelationIds.withMdc(correlationId, () -> log.info(
-                            "WebSocket {} for room {}: the token of user {} expired, closing", connectionId, roomId,
-                            principal.userId()));
+                    CorrelationIds.withMdc(
+                            correlationId,
+                            () -> log.info(
+                                    "WebSocket {} for room {}: the token of user {} expired, closing",
+                                    connectionId,
+                                    roomId,
+                                    principal.userId()));
                     deny(socket, AuthOutcome.sessionExpired().error().orElseThrow());
                 });
             }
-            return ClientConnection.create(roomId, connectionId, remote, userId, access, correlationId, socket,
-                    roomSettings, null);
+            return ClientConnection.create(
+                    roomId, connectionId, remote, userId, access, correlationId, socket, roomSettings, null);
         });
     }
 
@@ -219,8 +294,8 @@ final class RoomSockets {
         synchronized void schedule(Instant at, Runnable close) {
             if (ended) return;
             Duration delay = Duration.between(Instant.now(), at);
-            timer = system.scheduler().scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, close,
-                    system.executionContext());
+            timer = system.scheduler()
+                    .scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, close, system.executionContext());
         }
 
         synchronized void socketEnded() {
@@ -232,13 +307,14 @@ final class RoomSockets {
     private static final String USER_LIMIT_REASON = "too many connections for this user";
 
     private static Flow<Message, Message, NotUsed> refused(ConnectionLimiter.Refusal refusal) {
-        String reason = refusal == ConnectionLimiter.Refusal.IP ? "too many connections from this address"
-                : USER_LIMIT_REASON;
+        String reason =
+                refusal == ConnectionLimiter.Refusal.IP ? "too many connections from this address" : USER_LIMIT_REASON;
         return closing(CloseCodes.RATE_LIMITED.code(), reason);
     }
 
     /** A handler that closes the just-accepted WebSocket with {@code code} and ignores what the client sends. */
     private static Flow<Message, Message, NotUsed> closing(int code, String reason) {
-        return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(CustomCloseFrames.closeMessage(code, reason)));
+        return Flow.fromSinkAndSourceCoupled(
+                Sink.ignore(), Source.single(CustomCloseFrames.closeMessage(code, reason)));
     }
 }

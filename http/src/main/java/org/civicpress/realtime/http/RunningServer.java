@@ -58,9 +58,10 @@ public final class RunningServer {
      * bind address (0.0.0.0, ::) is shown as localhost.
      */
     public String webSocketUrl(String roomId) {
-        boolean wildcard = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")
-                || host.equals("[::]");
-        String shownHost = wildcard ? "localhost" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        boolean wildcard =
+                host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String shownHost =
+                wildcard ? "localhost" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "ws://" + shownHost + ":" + port() + path + "/" + roomId;
     }
 

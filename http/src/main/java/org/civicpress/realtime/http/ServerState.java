@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ServerState {
     enum Phase {
-        STARTING("starting"), READY("ok"), STOPPING("stopping");
+        STARTING("starting"),
+        READY("ok"),
+        STOPPING("stopping");
 
         private final String status;
 

@@ -16,14 +16,16 @@ import org.slf4j.LoggerFactory;
 final class ShutdownPhasesLog {
     private static final Logger log = LoggerFactory.getLogger(ShutdownPhasesLog.class);
 
-    private ShutdownPhasesLog() {
-    }
+    private ShutdownPhasesLog() {}
 
     static void register(ActorSystem<?> system) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         // Tasks of one phase run concurrently: each message is logged at the START of the phase named.
-        say(shutdown, CoordinatedShutdown.PhaseClusterShardingShutdownRegion(), "(drain, hand off) stopping room "
-                + "shards: rooms finish their journal writes, take final snapshots and stop; shards move to other nodes");
+        say(
+                shutdown,
+                CoordinatedShutdown.PhaseClusterShardingShutdownRegion(),
+                "(drain, hand off) stopping room "
+                        + "shards: rooms finish their journal writes, take final snapshots and stop; shards move to other nodes");
         say(shutdown, CoordinatedShutdown.PhaseClusterLeave(), "(leave) leaving the cluster");
         say(shutdown, CoordinatedShutdown.PhaseActorSystemTerminate(), "terminating the actor system");
     }

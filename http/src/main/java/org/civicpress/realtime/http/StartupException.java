@@ -8,9 +8,10 @@ final class StartupException extends RuntimeException {
 
     private static String describe(Throwable cause) {
         Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root
+        while (root.getCause() != null
+                && root.getCause() != root
                 && (root instanceof java.util.concurrent.ExecutionException
-                || root instanceof java.util.concurrent.CompletionException)) {
+                        || root instanceof java.util.concurrent.CompletionException)) {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getName() : root.getMessage();

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdminPageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Duration STEP = Duration.ofSeconds(150);
     /** A test-only HS256 key (at least 32 bytes); the server and DevToken share it. */
@@ -38,6 +39,7 @@ class AdminPageIT {
 
     @TempDir
     Path dataDir;
+
     private final ChildProcesses processes = new ChildProcesses();
 
     @AfterEach
@@ -54,20 +56,27 @@ class AdminPageIT {
             fail("node cannot find playwright-core from js/clients: run npm ci at the repository root");
         }
         int port = ServerProcess.freePort();
-        ServerProcess server = ServerProcess.start(dataDir, port, Map.of(
-                "REALTIME_AUTH_ALLOW_ANONYMOUS", "false", "REALTIME_AUTH_JWT_HS256_SECRET", SECRET), "admin");
+        ServerProcess server = ServerProcess.start(
+                dataDir,
+                port,
+                Map.of("REALTIME_AUTH_ALLOW_ANONYMOUS", "false", "REALTIME_AUTH_JWT_HS256_SECRET", SECRET),
+                "admin");
         processes.add(server);
         String admin = token("--sub", "operator", "--role", "realtime:admin");
         String editor = token("--sub", "bob", "--room", "*=write");
 
         // The API: refused without a token and without the admin role, with the seed's error shape.
-        for (String path : List.of("/api/cluster", "/api/rooms", "/api/rooms/r1", "/api/events", "/api/events/stream")) {
+        for (String path :
+                List.of("/api/cluster", "/api/rooms", "/api/rooms/r1", "/api/events", "/api/events/stream")) {
             assertError(get(port, path, null), 401, "AUTHENTICATION_FAILED", path);
             assertError(get(port, path, editor), 403, "PERMISSION_DENIED", path);
         }
         assertError(get(port, "/api/events?token=not-a-jwt", null), 401, "AUTHENTICATION_FAILED", "?token= is read");
         assertError(get(port, "/api/rooms/bad%20id", admin), 400, "INVALID_ROOM_ID", "room ids are checked");
-        assertError(get(port, "/api/rooms/r1/history", admin), 404, "NOT_FOUND",
+        assertError(
+                get(port, "/api/rooms/r1/history", admin),
+                404,
+                "NOT_FOUND",
                 "only the exact /api/rooms/{roomId} is the inspector's (issue 15 adds sub-paths)");
         HttpResponse<String> cluster = get(port, "/api/cluster", admin);
         assertEquals(200, cluster.statusCode(), cluster.body());
@@ -75,14 +84,29 @@ class AdminPageIT {
         JsonNode clusterJson = JSON.readTree(cluster.body());
         assertEquals(1, clusterJson.path("members").size(), cluster.body());
         assertEquals("Up", clusterJson.path("members").get(0).path("status").asText());
-        assertEquals(clusterJson.path("self").asText(), clusterJson.path("members").get(0).path("address").asText());
+        assertEquals(
+                clusterJson.path("self").asText(),
+                clusterJson.path("members").get(0).path("address").asText());
         assertEquals(200, server.get("/admin").statusCode(), "the page itself is public: its data is not");
 
         String room = "council-2024-05";
         Path screenshots = ItPaths.repoRoot().resolve("http/target/screenshots");
-        NodeClient browser = NodeClient.start("admin-browser", "admin-browser.mjs", List.of(
-                "--url", "http://127.0.0.1:" + port, "--room", room, "--token", admin, "--editor-token", editor,
-                "--screenshots", screenshots.toString(), "--timeout", "300000"));
+        NodeClient browser = NodeClient.start(
+                "admin-browser",
+                "admin-browser.mjs",
+                List.of(
+                        "--url",
+                        "http://127.0.0.1:" + port,
+                        "--room",
+                        room,
+                        "--token",
+                        admin,
+                        "--editor-token",
+                        editor,
+                        "--screenshots",
+                        screenshots.toString(),
+                        "--timeout",
+                        "300000"));
         processes.add(browser);
 
         JsonNode refused = browser.await("refused", STEP);
@@ -95,7 +119,9 @@ class AdminPageIT {
         assertTrue(Long.parseLong(shown.path("facts").path("sequenceNr").asText()) > 0, shown.toString());
 
         JsonNode live = browser.await("live", STEP);
-        assertTrue(live.path("after").asInt() > live.path("before").asInt(), "a client:connected event arrived live: " + live);
+        assertTrue(
+                live.path("after").asInt() > live.path("before").asInt(),
+                "a client:connected event arrived live: " + live);
         assertTrue(live.path("notReloaded").asBoolean(), "without reloading the page: " + live);
 
         JsonNode clusterView = browser.await("cluster", STEP);
@@ -131,10 +157,13 @@ class AdminPageIT {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String code, String what) throws Exception {
+    private static void assertError(HttpResponse<String> response, int status, String code, String what)
+            throws Exception {
         assertEquals(status, response.statusCode(), what + ": " + response.body());
         JsonNode error = JSON.readTree(response.body()).path("error");
         assertEquals(code, error.path("code").asText(), what + ": " + response.body());
-        assertEquals(response.headers().firstValue(CorrelationIds.HEADER).orElse(""), error.path("correlationId").asText());
+        assertEquals(
+                response.headers().firstValue(CorrelationIds.HEADER).orElse(""),
+                error.path("correlationId").asText());
     }
 }

@@ -65,17 +65,21 @@ class AuthIT {
     private static final String AUDIENCE = "realtime";
     private static final int PER_USER = 2;
     private static final int MAX_PENDING = 4;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path dataDir;
+
     private static ServerProcess server;
     /** The log of the running server (the read-only test restarts it under another name). */
     private static String serverLogName = "auth";
+
     private static int port;
     private static HttpServer identity;
     /** The JWK set the test's key server publishes (replaced to rotate keys). */
     private static volatile JWKSet published;
+
     private static RSAKey key1;
     private static RSAKey key2;
 
@@ -134,11 +138,12 @@ class AuthIT {
 
     /** The CivicPress introspection endpoint: opaque tokens "opaque-*". */
     private static void introspect(HttpExchange exchange) throws IOException {
-        String auth = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
+        String auth = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization"))
+                .orElse("");
         String token = auth.startsWith("Bearer ") ? auth.substring(7) : "";
         switch (token) {
-            case "opaque-alice" -> answer(exchange, 200,
-                    "{\"active\":true,\"sub\":\"alice-intro\",\"rooms\":{\"intro-*\":\"write\"}}");
+            case "opaque-alice" -> answer(
+                    exchange, 200, "{\"active\":true,\"sub\":\"alice-intro\",\"rooms\":{\"intro-*\":\"write\"}}");
             case "opaque-slow" -> {
                 try {
                     Thread.sleep(4000); // longer than auth.introspection.timeout (2 s)
@@ -161,9 +166,12 @@ class AuthIT {
 
     // ---------------------------------------------------------------------------------------------- tokens
 
-    private static String hs256(String sub, Map<String, String> rooms, Duration ttl, String audience,
-                                List<String> roles, String secret) throws Exception {
-        return sign(claims(sub, rooms, ttl, audience, roles), new JWSHeader(JWSAlgorithm.HS256),
+    private static String hs256(
+            String sub, Map<String, String> rooms, Duration ttl, String audience, List<String> roles, String secret)
+            throws Exception {
+        return sign(
+                claims(sub, rooms, ttl, audience, roles),
+                new JWSHeader(JWSAlgorithm.HS256),
                 new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -172,15 +180,20 @@ class AuthIT {
     }
 
     private static String rs256(RSAKey key, String sub, Map<String, String> rooms) throws Exception {
-        return sign(claims(sub, rooms, Duration.ofHours(1), AUDIENCE, List.of()),
-                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), new RSASSASigner(key));
+        return sign(
+                claims(sub, rooms, Duration.ofHours(1), AUDIENCE, List.of()),
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new RSASSASigner(key));
     }
 
-    private static JWTClaimsSet claims(String sub, Map<String, String> rooms, Duration ttl, String audience,
-                                       List<String> roles) {
+    private static JWTClaimsSet claims(
+            String sub, Map<String, String> rooms, Duration ttl, String audience, List<String> roles) {
         Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl))).claim("rooms", rooms);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject(sub)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .claim("rooms", rooms);
         if (audience != null) claims.audience(audience);
         if (!roles.isEmpty()) claims.claim("roles", roles);
         return claims.build();
@@ -195,8 +208,8 @@ class AuthIT {
     // --------------------------------------------------------------------------------------------- clients
 
     private NodeClient editor(String name, String room, String token) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--url", server.wsBase(), "--room", room, "--name", name,
-                "--interval", "40", "--timeout", "240000"));
+        List<String> args = new ArrayList<>(List.of(
+                "--url", server.wsBase(), "--room", room, "--name", name, "--interval", "40", "--timeout", "240000"));
         if (token != null) {
             args.add("--token");
             args.add(token);
@@ -207,7 +220,9 @@ class AuthIT {
     }
 
     private String serverText(String room, String token) throws Exception {
-        try (NodeClient reader = NodeClient.start("auth-" + room + "-reader-" + UUID.randomUUID(), "reader.mjs",
+        try (NodeClient reader = NodeClient.start(
+                "auth-" + room + "-reader-" + UUID.randomUUID(),
+                "reader.mjs",
                 List.of("--url", server.wsBase(), "--room", room, "--timeout", "60000", "--token", token))) {
             return reader.await("state", WAIT).path("text").asText();
         }
@@ -219,7 +234,12 @@ class AuthIT {
     void missingForgedExpiredGarbageWrongAudienceAndRevokedTokensGet4401AndAnotherRoomGets4403() throws Exception {
         String room = "doc-" + UUID.randomUUID();
         Map<String, String> grant = Map.of("doc-*", "write");
-        String forged = hs256("mallory", grant, Duration.ofHours(1), AUDIENCE, List.of(),
+        String forged = hs256(
+                "mallory",
+                grant,
+                Duration.ofHours(1),
+                AUDIENCE,
+                List.of(),
                 "another-secret-0123456789-0123456789-012345");
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("missing", null);
@@ -240,8 +260,11 @@ class AuthIT {
             assertEquals(4401, closed.path("code").asInt(), e.getKey() + ": " + closed);
             assertTrue(closed.path("reason").asText().startsWith("AUTHENTICATION_FAILED"), e.getKey() + ": " + closed);
         }
-        assertEquals("a token is required", editors.get("missing").report().path("denied").get(0).asText());
-        assertTrue(editors.get("expired").report().path("denied").get(0).asText().contains("expired"));
+        assertEquals(
+                "a token is required",
+                editors.get("missing").report().path("denied").get(0).asText());
+        assertTrue(
+                editors.get("expired").report().path("denied").get(0).asText().contains("expired"));
         JsonNode denied = otherRoom.await("denied", WAIT);
         assertEquals("no access to minutes-1", denied.path("reason").asText());
         assertEquals(4403, otherRoom.await("closed", WAIT).path("code").asInt());
@@ -288,10 +311,18 @@ class AuthIT {
         // Restart: both clients reconnect; the reader sends its local edits again (SyncStep2), refused again.
         server.close();
         serverLogName = "auth-restarted";
-        server = ServerProcess.start(dataDir, port, serverEnv("http://127.0.0.1:" + identity.getAddress().getPort()),
+        server = ServerProcess.start(
+                dataDir,
+                port,
+                serverEnv("http://127.0.0.1:" + identity.getAddress().getPort()),
                 serverLogName);
-        Poll.until(WAIT, POLL, () -> Poll.unless(reader.report().path("synced").asBoolean()
-                && reader.report().path("connected").asBoolean(), () -> "the reader has not resynced"));
+        Poll.until(
+                WAIT,
+                POLL,
+                () -> Poll.unless(
+                        reader.report().path("synced").asBoolean()
+                                && reader.report().path("connected").asBoolean(),
+                        () -> "the reader has not resynced"));
         writer.send("start");
         Poll.until(WAIT, POLL, () -> NodeClient.fewerConfirmedThan(List.of(writer), written.size() + 5));
         writer.send("stop");
@@ -304,7 +335,8 @@ class AuthIT {
         String afterRestart = serverText(room, readerToken);
         for (String edit : readOnlyEdits) assertFalse(afterRestart.contains(edit), edit + " is in the journal");
         assertTrue(writtenAfter.stream().allMatch(afterRestart::contains), "the writer's edits are all there");
-        assertTrue(server.get("/metrics").body().contains("realtime_messages_rejected_total{reason=\"read_only\"}"),
+        assertTrue(
+                server.get("/metrics").body().contains("realtime_messages_rejected_total{reason=\"read_only\"}"),
                 "the resent edits were refused again");
     }
 
@@ -335,7 +367,8 @@ class AuthIT {
         NodeClient client = editor("eve", room, shortLived);
         client.await("synced", WAIT);
         JsonNode denied = client.await("denied", Duration.ofSeconds(30));
-        assertEquals("the token expired during the session", denied.path("reason").asText());
+        assertEquals(
+                "the token expired during the session", denied.path("reason").asText());
         assertEquals(4401, client.await("closed", WAIT).path("code").asInt());
     }
 
@@ -344,11 +377,15 @@ class AuthIT {
         String room = "doc-jwks-" + UUID.randomUUID();
         Map<String, String> grant = Map.of("doc-*", "write");
         assertEquals(Outcome.SYNC, Raw.outcome(server, room, rs256(key1, "rsa-user", grant), null));
-        assertEquals(4401, Raw.outcome(server, room, rs256(key2, "rsa-user", grant), null).closeCode,
+        assertEquals(
+                4401,
+                Raw.outcome(server, room, rs256(key2, "rsa-user", grant), null).closeCode,
                 "k2 is not published yet");
 
         published = new JWKSet(List.of(key1.toPublicJWK(), key2.toPublicJWK()));
-        assertEquals(Outcome.SYNC, Raw.outcome(server, room, rs256(key2, "rsa-user", grant), null),
+        assertEquals(
+                Outcome.SYNC,
+                Raw.outcome(server, room, rs256(key2, "rsa-user", grant), null),
                 "the unknown kid reloads the set");
 
         published = new JWKSet(key2.toPublicJWK());
@@ -369,7 +406,10 @@ class AuthIT {
 
         // While the slow lookup runs, the client floods: more than max_pending_messages -> 4429 at once.
         try (Raw raw = Raw.open(server, "intro-3", "opaque-slow", null)) {
-            for (int i = 0; i <= MAX_PENDING; i++) raw.socket.sendBinary(ByteBuffer.wrap(new byte[] {0, 0, 1, 0}), true).join();
+            for (int i = 0; i <= MAX_PENDING; i++)
+                raw.socket
+                        .sendBinary(ByteBuffer.wrap(new byte[] {0, 0, 1, 0}), true)
+                        .join();
             assertEquals(4429, raw.awaitClose(Duration.ofSeconds(10)), "closed before the lookup answered");
         }
     }
@@ -383,7 +423,8 @@ class AuthIT {
         HttpResponse<String> anonymous = get(base, null);
         assertEquals(401, anonymous.statusCode());
         assertTrue(anonymous.body().contains("\"code\":\"AUTHENTICATION_FAILED\""), anonymous.body());
-        assertEquals("Bearer", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(
+                "Bearer", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
         HttpResponse<String> user = get(base, hs256("alice", Map.of("doc-*", "write")));
         assertEquals(403, user.statusCode());
         assertTrue(user.body().contains("\"code\":\"PERMISSION_DENIED\""), user.body());

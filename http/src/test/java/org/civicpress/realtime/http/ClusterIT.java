@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,6 +45,7 @@ class ClusterIT {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     /** Asserted bound from kill -9 to the room answering again; measured ~12 s (SBR stable-after 7 s locally). */
     private static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
+
     private static final int NUMBER_OF_SHARDS = 100;
 
     private Path dir;
@@ -60,11 +60,18 @@ class ClusterIT {
         Path target = ItPaths.repoRoot().resolve("http/target");
         dir = java.nio.file.Files.createTempDirectory(target, "cluster-it-");
         postgres = PostgresTestServer.start();
-        Map<String, String> db = Map.of("REALTIME_DATABASE_TYPE", "postgres", "REALTIME_DB_URL", postgres.jdbcUrl(),
-                "REALTIME_DB_USER", postgres.user(), "REALTIME_DB_PASSWORD", "");
+        Map<String, String> db = Map.of(
+                "REALTIME_DATABASE_TYPE",
+                "postgres",
+                "REALTIME_DB_URL",
+                postgres.jdbcUrl(),
+                "REALTIME_DB_USER",
+                postgres.user(),
+                "REALTIME_DB_PASSWORD",
+                "");
         for (int i = 1; i <= 3; i++) {
-            nodes.add(new ClusterNode(i, ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort(),
-                    dir, db));
+            nodes.add(new ClusterNode(
+                    i, ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort(), dir, db));
         }
         for (ClusterNode node : nodes) {
             node.writeConfig(nodes);
@@ -134,7 +141,10 @@ class ClusterIT {
         }
         long killedAt = System.nanoTime();
         host.kill();
-        log.info("kill -9 of node {} (host of room {}), {} confirmed edits before", host.index, room,
+        log.info(
+                "kill -9 of node {} (host of room {}), {} confirmed edits before",
+                host.index,
+                room,
                 confirmedBeforeKill.size());
 
         // The room answers again when an editor on a surviving node gets new edits confirmed (echoed after journaling).
@@ -150,8 +160,11 @@ class ClusterIT {
             return "no new confirmed edit on " + survivor.name() + " since the kill";
         });
         long failoverMillis = (answeredAt[0] - killedAt) / 1_000_000;
-        log.info("FIGURE failover: room {} answered again {} ms after kill -9 of its host (bound {} s)", room,
-                failoverMillis, FAILOVER_BOUND.toSeconds());
+        log.info(
+                "FIGURE failover: room {} answered again {} ms after kill -9 of its host (bound {} s)",
+                room,
+                failoverMillis,
+                FAILOVER_BOUND.toSeconds());
         ClusterNode newHost = hostOf(room);
         assertTrue(newHost != host, "room still located on the killed node");
 
@@ -176,7 +189,10 @@ class ClusterIT {
             long sigtermAt = System.currentTimeMillis();
             int exit = node.terminate(Duration.ofSeconds(90));
             leaves.add(new Leave(node, node.lifetimes.size() - 1, sigtermAt, System.currentTimeMillis()));
-            log.info("node {} left gracefully in {} ms (exit {})", node.index, System.currentTimeMillis() - sigtermAt,
+            log.info(
+                    "node {} left gracefully in {} ms (exit {})",
+                    node.index,
+                    System.currentTimeMillis() - sigtermAt,
                     exit);
             assertEquals(-1, node.managementStatus("/ready"), "a stopped node's management port still answers");
             awaitMembersUp(2);
@@ -187,7 +203,8 @@ class ClusterIT {
         }
         log.info("rolling restart: /ready statuses seen while nodes joined: {}", readinessWhileJoining);
         // Pekko Management answers a failing readiness check with 500 (-1: not listening yet).
-        assertTrue(readinessWhileJoining.stream().anyMatch(status -> status >= 500),
+        assertTrue(
+                readinessWhileJoining.stream().anyMatch(status -> status >= 500),
                 "a joining node should report not ready (5xx) before it is Up with its shard region registered: "
                         + readinessWhileJoining);
         String text = stopTypingAndAwaitConvergence(editors, Set.of());
@@ -216,23 +233,39 @@ class ClusterIT {
         }
         for (JsonNode report : reports) {
             String clientText = report.path("text").asText();
-            List<String> lost = confirmed.stream().filter(m -> !clientText.contains(m)).sorted().toList();
-            assertTrue(lost.isEmpty(), lost.size() + " confirmed edits missing from the text of " + report.path("name")
-                    + ", e.g. " + lost.subList(0, Math.min(5, lost.size())));
+            List<String> lost = confirmed.stream()
+                    .filter(m -> !clientText.contains(m))
+                    .sorted()
+                    .toList();
+            assertTrue(
+                    lost.isEmpty(),
+                    lost.size() + " confirmed edits missing from the text of " + report.path("name") + ", e.g. "
+                            + lost.subList(0, Math.min(5, lost.size())));
         }
         for (ClusterNode node : nodes) {
             String served;
-            try (NodeClient reader = NodeClient.start("cluster-reader-" + node.index, "reader.mjs",
+            try (NodeClient reader = NodeClient.start(
+                    "cluster-reader-" + node.index,
+                    "reader.mjs",
                     List.of("--url", node.wsBase(), "--room", room, "--timeout", "60000"))) {
-                served = reader.await("state", Duration.ofSeconds(60)).path("text").asText();
+                served = reader.await("state", Duration.ofSeconds(60))
+                        .path("text")
+                        .asText();
             }
-            List<String> lost = confirmed.stream().filter(m -> !served.contains(m)).sorted().toList();
-            assertTrue(lost.isEmpty(), lost.size() + " confirmed edits missing from the server's document read through "
-                    + "node " + node.index + ", e.g. " + lost.subList(0, Math.min(5, lost.size())));
-            assertEquals(text, served, "the server's document (through node " + node.index + ") differs from the clients'");
+            List<String> lost =
+                    confirmed.stream().filter(m -> !served.contains(m)).sorted().toList();
+            assertTrue(
+                    lost.isEmpty(),
+                    lost.size() + " confirmed edits missing from the server's document read through " + "node "
+                            + node.index + ", e.g. " + lost.subList(0, Math.min(5, lost.size())));
+            assertEquals(
+                    text, served, "the server's document (through node " + node.index + ") differs from the clients'");
         }
-        log.info("rolling restart: {} of {} typed edits were echoed; all of them are in every client's text and in the "
-                + "server's document", confirmed.size(), typed);
+        log.info(
+                "rolling restart: {} of {} typed edits were echoed; all of them are in every client's text and in the "
+                        + "server's document",
+                confirmed.size(),
+                typed);
     }
 
     /**
@@ -249,21 +282,35 @@ class ClusterIT {
             for (JsonNode report : reports) {
                 for (JsonNode close : report.path("closes")) {
                     long at = close.path("at").asLong();
-                    if (!close.path("wasOpen").asBoolean() || at < leave.sigtermAt() || at > leave.exitedAt() + 2000
-                            || !close.path("url").asText().startsWith(leave.node().wsBase() + "/")) {
+                    if (!close.path("wasOpen").asBoolean()
+                            || at < leave.sigtermAt()
+                            || at > leave.exitedAt() + 2000
+                            || !close.path("url")
+                                    .asText()
+                                    .startsWith(leave.node().wsBase() + "/")) {
                         continue;
                     }
-                    assertEquals(1012, close.path("code").asInt(), report.path("name") + " was closed by leaving node "
-                            + leave.node().index + " with " + close);
-                    assertTrue(at >= handOffAt, report.path("name") + " got 1012 from node " + leave.node().index
-                            + " at " + at + ", before the node logged its hand-off complete at " + handOffAt);
+                    assertEquals(
+                            1012,
+                            close.path("code").asInt(),
+                            report.path("name") + " was closed by leaving node " + leave.node().index + " with "
+                                    + close);
+                    assertTrue(
+                            at >= handOffAt,
+                            report.path("name") + " got 1012 from node " + leave.node().index + " at " + at
+                                    + ", before the node logged its hand-off complete at " + handOffAt);
                     closedAt.add(at - leave.sigtermAt());
                 }
             }
             closes += closedAt.size();
-            log.info("FIGURE graceful leave of node {}: exit {} ms after SIGTERM, {}hand-off complete at +{} ms, "
-                    + "clients got 1012 at +{} ms", leave.node().index, leave.exitedAt() - leave.sigtermAt(),
-                    handOffDuration(launchLog), handOffAt - leave.sigtermAt(), closedAt);
+            log.info(
+                    "FIGURE graceful leave of node {}: exit {} ms after SIGTERM, {}hand-off complete at +{} ms, "
+                            + "clients got 1012 at +{} ms",
+                    leave.node().index,
+                    leave.exitedAt() - leave.sigtermAt(),
+                    handOffDuration(launchLog),
+                    handOffAt - leave.sigtermAt(),
+                    closedAt);
         }
         assertTrue(closes > 0, "no client was connected to a node while it left: the test proves nothing");
     }
@@ -285,11 +332,15 @@ class ClusterIT {
         Map<String, List<Incarnation>> byRoom = new HashMap<>();
         for (ClusterNode node : nodes) {
             for (Incarnation incarnation : Incarnations.of(node)) {
-                byRoom.computeIfAbsent(incarnation.room(), r -> new ArrayList<>()).add(incarnation);
+                byRoom.computeIfAbsent(incarnation.room(), r -> new ArrayList<>())
+                        .add(incarnation);
             }
         }
         for (String moved : List.of("failover", "rolling")) {
-            long hosts = byRoom.getOrDefault(moved, List.of()).stream().map(Incarnation::node).distinct().count();
+            long hosts = byRoom.getOrDefault(moved, List.of()).stream()
+                    .map(Incarnation::node)
+                    .distinct()
+                    .count();
             assertTrue(hosts >= 2, "room " + moved + " should have lived on several nodes: " + byRoom.get(moved));
         }
         for (List<Incarnation> lifetimes : byRoom.values()) {
@@ -297,7 +348,8 @@ class ClusterIT {
             log.info("incarnations: {}", lifetimes);
             for (int i = 0; i < lifetimes.size(); i++) {
                 for (int j = i + 1; j < lifetimes.size(); j++) {
-                    assertTrue(!lifetimes.get(i).overlaps(lifetimes.get(j)),
+                    assertTrue(
+                            !lifetimes.get(i).overlaps(lifetimes.get(j)),
                             "two live incarnations at once: " + lifetimes.get(i) + " and " + lifetimes.get(j));
                 }
                 if (i == 0) {
@@ -306,7 +358,9 @@ class ClusterIT {
                 Incarnation previous = lifetimes.get(i - 1);
                 Incarnation next = lifetimes.get(i);
                 if (previous.stoppedSeqNr() >= 0) {
-                    assertEquals(previous.stoppedSeqNr(), next.startSeqNr(),
+                    assertEquals(
+                            previous.stoppedSeqNr(),
+                            next.startSeqNr(),
                             next + " did not recover exactly what " + previous + " wrote");
                 } else {
                     assertTrue(next.startSeqNr() >= previous.startSeqNr(), next + " recovered less than " + previous);
@@ -320,15 +374,22 @@ class ClusterIT {
             }
         }
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT persistence_id, count(*), min(sequence_number), "
-                     + "max(sequence_number), count(DISTINCT writer) FROM event_journal GROUP BY persistence_id")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT persistence_id, count(*), min(sequence_number), "
+                        + "max(sequence_number), count(DISTINCT writer) FROM event_journal GROUP BY persistence_id")) {
             int rooms = 0;
             while (rs.next()) {
                 rooms++;
-                log.info("journal {}: {} events, seq {}..{}, {} writer uuids", rs.getString(1), rs.getLong(2),
-                        rs.getLong(3), rs.getLong(4), rs.getLong(5));
-                assertEquals(rs.getLong(4) - rs.getLong(3) + 1, rs.getLong(2),
+                log.info(
+                        "journal {}: {} events, seq {}..{}, {} writer uuids",
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5));
+                assertEquals(
+                        rs.getLong(4) - rs.getLong(3) + 1,
+                        rs.getLong(2),
                         "sequence numbers of " + rs.getString(1) + " have gaps or were written twice");
             }
             assertTrue(rooms >= 3, "expected the journals of 3 rooms, found " + rooms);
@@ -338,10 +399,24 @@ class ClusterIT {
     private List<NodeClient> editorsOnEveryNode(String room, String prefix) throws Exception {
         List<NodeClient> editors = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            List<String> fallbacks = List.of(nodes.get((i + 1) % 3).wsBase(), nodes.get((i + 2) % 3).wsBase());
-            NodeClient editor = NodeClient.start("cluster-" + prefix + (i + 1), "editor.mjs", List.of(
-                    "--url", nodes.get(i).wsBase(), "--fallback-urls", String.join(",", fallbacks), "--room", room,
-                    "--name", prefix + (i + 1), "--interval", "80", "--timeout", "400000"));
+            List<String> fallbacks = List.of(
+                    nodes.get((i + 1) % 3).wsBase(), nodes.get((i + 2) % 3).wsBase());
+            NodeClient editor = NodeClient.start(
+                    "cluster-" + prefix + (i + 1),
+                    "editor.mjs",
+                    List.of(
+                            "--url",
+                            nodes.get(i).wsBase(),
+                            "--fallback-urls",
+                            String.join(",", fallbacks),
+                            "--room",
+                            room,
+                            "--name",
+                            prefix + (i + 1),
+                            "--interval",
+                            "80",
+                            "--timeout",
+                            "400000"));
             clients.add(editor);
             editors.add(editor);
         }
@@ -400,10 +475,16 @@ class ClusterIT {
                 assertTrue(text.contains(marker), marker + " typed by " + report.path("name") + " is missing");
             }
         }
-        List<String> lost = mustSurvive.stream().filter(m -> !text.contains(m)).sorted().toList();
-        assertTrue(lost.isEmpty(), lost.size() + " confirmed edits lost, e.g. " + lost.subList(0, Math.min(5, lost.size())));
-        log.info("converged: {} edits from {} editors, {} confirmed before the disruption all present", typed,
-                editors.size(), mustSurvive.size());
+        List<String> lost =
+                mustSurvive.stream().filter(m -> !text.contains(m)).sorted().toList();
+        assertTrue(
+                lost.isEmpty(),
+                lost.size() + " confirmed edits lost, e.g. " + lost.subList(0, Math.min(5, lost.size())));
+        log.info(
+                "converged: {} edits from {} editors, {} confirmed before the disruption all present",
+                typed,
+                editors.size(),
+                mustSurvive.size());
         return text;
     }
 

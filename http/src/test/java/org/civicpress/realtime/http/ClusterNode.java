@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * shared PostgreSQL. Ports stay fixed across restarts so the other nodes' contact points stay valid.
  */
 final class ClusterNode implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final int index;
@@ -57,12 +58,16 @@ final class ClusterNode implements AutoCloseable {
         String endpoints = all.stream()
                 .map(n -> "  { host = \"127.0.0.1\", port = " + n.managementPort + " }")
                 .collect(Collectors.joining(",\n"));
-        Files.writeString(configFile(), String.join("\n",
-                "include classpath(\"local-cluster-common.conf\")",
-                "pekko.remote.artery.canonical.port = " + remotePort,
-                "pekko.management.http.port = " + managementPort,
-                "pekko.management.http.bind-port = " + managementPort,
-                "pekko.discovery.config.services.realtime.endpoints = [\n" + endpoints + "\n]", ""));
+        Files.writeString(
+                configFile(),
+                String.join(
+                        "\n",
+                        "include classpath(\"local-cluster-common.conf\")",
+                        "pekko.remote.artery.canonical.port = " + remotePort,
+                        "pekko.management.http.port = " + managementPort,
+                        "pekko.management.http.bind-port = " + managementPort,
+                        "pekko.discovery.config.services.realtime.endpoints = [\n" + endpoints + "\n]",
+                        ""));
     }
 
     private Path configFile() {
@@ -72,19 +77,27 @@ final class ClusterNode implements AutoCloseable {
     /** Starts the JVM (not waiting for it); its output is appended to it-logs/cluster-nodeN.log. */
     void launch() throws IOException {
         Files.createDirectories(dir.resolve("node" + index));
-        Files.writeString(log, "==== launch " + java.time.Instant.now() + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                log,
+                "==== launch " + java.time.Instant.now() + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-Dconfig.file=" + configFile(),
-                "-jar", ItPaths.serverJar().toString()));
+                "-jar",
+                ItPaths.serverJar().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("REALTIME_PORT", Integer.toString(wsPort));
         builder.environment().put("REALTIME_HOST", "127.0.0.1");
-        builder.environment().put("REALTIME_DATA_DIR", dir.resolve("node" + index).toString());
+        builder.environment()
+                .put("REALTIME_DATA_DIR", dir.resolve("node" + index).toString());
         builder.environment().put("REALTIME_CLUSTER_NODE_NAME", "node-" + index);
         builder.environment().putAll(databaseEnv);
         process = builder.start();
@@ -126,8 +139,11 @@ final class ClusterNode implements AutoCloseable {
     }
 
     HttpResponse<String> managementGet(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode managementJson(String path) throws IOException, InterruptedException {

@@ -45,17 +45,30 @@ class ConnectionFlowTest extends AllDirectives {
 
     private static RoomSettings smallMessages() {
         RoomSettings d = RoomSettings.defaults();
-        return new RoomSettings(d.snapshotEveryUpdates(), d.snapshotInterval(), d.snapshotsEnabled(),
-                d.deleteEventsOnSnapshot(), d.cleanupTimeout(), d.maxRoomsPerNode(), d.awarenessTimeout(), 1024,
+        return new RoomSettings(
+                d.snapshotEveryUpdates(),
+                d.snapshotInterval(),
+                d.snapshotsEnabled(),
+                d.deleteEventsOnSnapshot(),
+                d.cleanupTimeout(),
+                d.maxRoomsPerNode(),
+                d.awarenessTimeout(),
+                1024,
                 d.nodeName());
     }
 
     @BeforeAll
     static void startServer() throws Exception {
-        system = ActorSystem.create(Behaviors.empty(), "connection-flow-test", ConfigFactory.parseString(
-                "pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
-        binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(new ConnectionFlowTest().route())
-                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        system = ActorSystem.create(
+                Behaviors.empty(),
+                "connection-flow-test",
+                ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local")
+                        .withFallback(ConfigFactory.load()));
+        binding = Http.get(system)
+                .newServerAt("127.0.0.1", 0)
+                .bind(new ConnectionFlowTest().route())
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -94,12 +107,20 @@ class ConnectionFlowTest extends AllDirectives {
         var wsSettings = ServerSettings.apply(system.settings().config()).websocketSettings();
         var log = Logging.getLogger(system.classicSystem(), "test");
         return extractRequest(request -> {
-            var upgrade = (UpgradeToWebSocketLowLevel) request.getAttribute(AttributeKeys.webSocketUpgrade).orElseThrow();
+            var upgrade = (UpgradeToWebSocketLowLevel)
+                    request.getAttribute(AttributeKeys.webSocketUpgrade).orElseThrow();
             // "/small": a 1 KiB message limit, counted in the shared METRICS.
             boolean small = request.getUri().path().endsWith("/small");
             RoomSettings settings = small ? smallMessages() : RoomSettings.defaults();
-            var flow = ConnectionFlow.create(system, "room", "127.0.0.1", settings, BUFFER,
-                    new OpenSockets(), small ? METRICS : new RealtimeMetrics(), (connectionId, socket) -> scripted(socket));
+            var flow = ConnectionFlow.create(
+                    system,
+                    "room",
+                    "127.0.0.1",
+                    settings,
+                    BUFFER,
+                    new OpenSockets(),
+                    small ? METRICS : new RealtimeMetrics(),
+                    (connectionId, socket) -> scripted(socket));
             return complete(CustomCloseFrames.serve(upgrade, flow, wsSettings, log));
         });
     }
@@ -137,8 +158,8 @@ class ConnectionFlowTest extends AllDirectives {
         fragmented.socket.sendBinary(ByteBuffer.wrap(new byte[800]), false).get(10, TimeUnit.SECONDS);
         fragmented.socket.sendBinary(ByteBuffer.wrap(new byte[800]), true).get(10, TimeUnit.SECONDS);
         assertEquals(1009, fragmented.closeCode.get(20, TimeUnit.SECONDS));
-        assertTrue(METRICS.scrape().contains("realtime_messages_rejected_total{reason=\"too_big\"} 2"),
-                METRICS.scrape());
+        assertTrue(
+                METRICS.scrape().contains("realtime_messages_rejected_total{reason=\"too_big\"} 2"), METRICS.scrape());
     }
 
     private static final class Client implements WebSocket.Listener {
@@ -155,13 +176,16 @@ class ConnectionFlowTest extends AllDirectives {
         static Client connect(int port, boolean reading, String path) throws Exception {
             Client client = new Client();
             client.reading = reading;
-            client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + path), client).get(20, TimeUnit.SECONDS);
+            client.socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + path), client)
+                    .get(20, TimeUnit.SECONDS);
             return client;
         }
 
         void send(String text) throws Exception {
-            socket.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), true).get(10, TimeUnit.SECONDS);
+            socket.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), true)
+                    .get(10, TimeUnit.SECONDS);
         }
 
         void readFreely() {

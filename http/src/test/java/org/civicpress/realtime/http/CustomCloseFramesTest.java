@@ -28,9 +28,9 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The close codes the realtime server uses reach a standard client (the JDK's WebSocket) unchanged,
@@ -42,10 +42,17 @@ class CustomCloseFramesTest extends AllDirectives {
 
     @BeforeAll
     static void startServer() throws Exception {
-        system = ActorSystem.create(Behaviors.empty(), "close-frames-test", ConfigFactory.parseString(
-                "pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        system = ActorSystem.create(
+                Behaviors.empty(),
+                "close-frames-test",
+                ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local")
+                        .withFallback(ConfigFactory.load()));
         Route route = new CustomCloseFramesTest().route();
-        binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(route).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        binding = Http.get(system)
+                .newServerAt("127.0.0.1", 0)
+                .bind(route)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -64,15 +71,15 @@ class CustomCloseFramesTest extends AllDirectives {
         var settings = ServerSettings.apply(system.settings().config()).websocketSettings();
         var log = Logging.getLogger(system.classicSystem(), "test");
         return extractRequest(request -> {
-            var upgrade = (UpgradeToWebSocketLowLevel) request.getAttribute(AttributeKeys.webSocketUpgrade).orElseThrow();
-            Flow<Message, Message, ?> handler = Flow.<Message>create()
-                    .map(message -> {
-                        String text = ((BinaryMessage.Strict) message).data().decodeString(StandardCharsets.ISO_8859_1);
-                        if (text.startsWith("close:")) {
-                            return CustomCloseFrames.closeMessage(Integer.parseInt(text.substring(6)), "reason " + text);
-                        }
-                        return (Message) new BinaryMessage.Strict(ByteString.fromString("echo " + text));
-                    });
+            var upgrade = (UpgradeToWebSocketLowLevel)
+                    request.getAttribute(AttributeKeys.webSocketUpgrade).orElseThrow();
+            Flow<Message, Message, ?> handler = Flow.<Message>create().map(message -> {
+                String text = ((BinaryMessage.Strict) message).data().decodeString(StandardCharsets.ISO_8859_1);
+                if (text.startsWith("close:")) {
+                    return CustomCloseFrames.closeMessage(Integer.parseInt(text.substring(6)), "reason " + text);
+                }
+                return (Message) new BinaryMessage.Strict(ByteString.fromString("echo " + text));
+            });
             return complete(CustomCloseFrames.serve(upgrade, handler, settings, log));
         });
     }
@@ -90,11 +97,11 @@ class CustomCloseFramesTest extends AllDirectives {
     void binaryFramesPassThroughUnchanged() throws Exception {
         Client client = Client.connect(port());
         client.socket.sendBinary(ByteBuffer.wrap("hello".getBytes(StandardCharsets.ISO_8859_1)), true);
-        assertArrayEquals("echo hello".getBytes(StandardCharsets.ISO_8859_1), client.firstMessage.get(20, TimeUnit.SECONDS));
+        assertArrayEquals(
+                "echo hello".getBytes(StandardCharsets.ISO_8859_1), client.firstMessage.get(20, TimeUnit.SECONDS));
         client.socket.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
         assertEquals(1000, client.closeCode.get(20, TimeUnit.SECONDS));
     }
-
 
     private static int port() {
         return binding.localAddress().getPort();
@@ -108,8 +115,10 @@ class CustomCloseFramesTest extends AllDirectives {
 
         static Client connect(int port) throws Exception {
             Client client = new Client();
-            client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client).get(20, TimeUnit.SECONDS);
+            client.socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client)
+                    .get(20, TimeUnit.SECONDS);
             return client;
         }
 

@@ -37,6 +37,7 @@ class DemoPageIT {
 
     @TempDir
     Path dataDir;
+
     private final ChildProcesses processes = new ChildProcesses();
 
     @AfterEach
@@ -53,13 +54,16 @@ class DemoPageIT {
             assertEquals("text/html; charset=UTF-8", header(page, "Content-Type"), url);
             assertEquals("no-cache", header(page, "Cache-Control"), url + ": the page names the current assets");
             assertTrue(header(page, "Content-Security-Policy").startsWith("default-src 'self'"), url);
-            assertTrue(page.body().contains("<meta name=\"realtime-path\" content=\"/realtime\">"),
+            assertTrue(
+                    page.body().contains("<meta name=\"realtime-path\" content=\"/realtime\">"),
                     "the server writes its WebSocket path into the page");
         }
         String html = server.get("/demo").body();
-        assertFalse(html.contains("http://") || html.contains("https://") || html.contains("//cdn"),
+        assertFalse(
+                html.contains("http://") || html.contains("https://") || html.contains("//cdn"),
                 "the page loads nothing from another origin");
-        Map<String, String> types = Map.of("js", "application/javascript; charset=UTF-8", "css", "text/css; charset=UTF-8");
+        Map<String, String> types =
+                Map.of("js", "application/javascript; charset=UTF-8", "css", "text/css; charset=UTF-8");
         Matcher assets = Pattern.compile("/assets/demo-[A-Z0-9]+\\.(js|css)").matcher(html);
         int found = 0;
         while (assets.find()) {
@@ -97,9 +101,20 @@ class DemoPageIT {
         ServerProcess server = start(port, "demo-before");
         String room = "town-hall-minutes"; // a fresh data directory: the room is new
         Path screenshots = ItPaths.repoRoot().resolve("http/target/screenshots");
-        NodeClient browser = NodeClient.start("demo-browser", "demo-browser.mjs", List.of(
-                "--url", "http://127.0.0.1:" + port, "--room", room, "--screenshots", screenshots.toString(),
-                "--words", "12", "--timeout", "420000"));
+        NodeClient browser = NodeClient.start(
+                "demo-browser",
+                "demo-browser.mjs",
+                List.of(
+                        "--url",
+                        "http://127.0.0.1:" + port,
+                        "--room",
+                        room,
+                        "--screenshots",
+                        screenshots.toString(),
+                        "--words",
+                        "12",
+                        "--timeout",
+                        "420000"));
         processes.add(browser);
 
         JsonNode ready = browser.await("ready", STEP);
@@ -127,30 +142,41 @@ class DemoPageIT {
         start(port, "demo-after");
         browser.send("restarted");
         JsonNode recovered = browser.await("recovered", STEP);
-        assertEquals(confirmed, recovered.path("text").asText(),
+        assertEquals(
+                confirmed,
+                recovered.path("text").asText(),
                 "a fresh tab on the restarted server sees exactly what both tabs saw confirmed before kill -9");
 
         JsonNode reconnected = browser.await("reconnected", STEP);
         List<String> texts = NodeClient.strings(reconnected.path("texts"));
         assertEquals(1, texts.stream().distinct().count(), "the three tabs converge: " + texts);
         for (String word : NodeClient.strings(reconnected.path("offlineWords"))) {
-            assertTrue(texts.get(0).contains(word), word + " typed while the server was down arrives after reconnecting");
+            assertTrue(
+                    texts.get(0).contains(word), word + " typed while the server was down arrives after reconnecting");
         }
         for (String tab : List.of("statusesA", "statusesB")) {
             List<String> statuses = NodeClient.strings(reconnected.path(tab));
-            int lost = statuses.indexOf("disconnected") >= 0 ? statuses.indexOf("disconnected") : statuses.indexOf("connecting");
-            assertTrue(lost > 0 && statuses.subList(0, lost).contains("connected+synced")
-                    && statuses.get(statuses.size() - 1).equals("connected+synced"),
+            int lost = statuses.indexOf("disconnected") >= 0
+                    ? statuses.indexOf("disconnected")
+                    : statuses.indexOf("connecting");
+            assertTrue(
+                    lost > 0
+                            && statuses.subList(0, lost).contains("connected+synced")
+                            && statuses.get(statuses.size() - 1).equals("connected+synced"),
                     tab + ": synced, then the connection lost, then connected and synced again: " + statuses);
         }
         JsonNode token = browser.await("token", STEP);
         assertEquals(wsUrl(port, room) + "?token=t0k3n", token.path("url").asText(), "?token= is passed on");
-        assertEquals(wsUrl(port, room) + "?token=other-token", token.path("fieldUrl").asText(),
+        assertEquals(
+                wsUrl(port, room) + "?token=other-token",
+                token.path("fieldUrl").asText(),
                 "the token field reconnects with its token");
         JsonNode done = browser.await("done", STEP);
         assertEquals(List.of(), NodeClient.strings(done.path("pageErrors")), "no error in any page");
-        log.info("demo: {} characters confirmed before kill -9, all recovered; screenshots in {}",
-                confirmed.length(), screenshots);
+        log.info(
+                "demo: {} characters confirmed before kill -9, all recovered; screenshots in {}",
+                confirmed.length(),
+                screenshots);
     }
 
     private ServerProcess start(int port, String logName) throws Exception {

@@ -40,6 +40,7 @@ class FilesystemSnapshotIT {
 
     @TempDir
     Path dataDir;
+
     private final ChildProcesses processes = new ChildProcesses();
 
     @AfterEach
@@ -61,8 +62,10 @@ class FilesystemSnapshotIT {
         }
         NodeClient.startTyping(editors, SYNC);
         // Retention: snapshots every 10 updates, two kept; the first file must go away while typing goes on.
-        Poll.until(TYPING, POLL, () -> Poll.unless(!snapshotFiles(snapshots).isEmpty(),
-                () -> "no snapshot file under " + snapshots));
+        Poll.until(
+                TYPING,
+                POLL,
+                () -> Poll.unless(!snapshotFiles(snapshots).isEmpty(), () -> "no snapshot file under " + snapshots));
         String firstSnapshot = snapshotFiles(snapshots).get(0);
         log.info("first snapshot file {}", firstSnapshot);
         Poll.until(TYPING, POLL, () -> {
@@ -71,10 +74,11 @@ class FilesystemSnapshotIT {
                 return missing;
             }
             List<String> files = snapshotFiles(snapshots);
-            return Poll.unless(!files.contains(firstSnapshot),
-                    () -> "old snapshot " + firstSnapshot + " not deleted: " + files);
+            return Poll.unless(
+                    !files.contains(firstSnapshot), () -> "old snapshot " + firstSnapshot + " not deleted: " + files);
         });
-        assertTrue(Files.readString(ItPaths.logDir().resolve("fs-snapshots-before.log"), StandardCharsets.UTF_8)
+        assertTrue(
+                Files.readString(ItPaths.logDir().resolve("fs-snapshots-before.log"), StandardCharsets.UTF_8)
                         .contains("Snapshot store: files under " + snapshots.toAbsolutePath()),
                 "the fsyncing store (FsyncedLocalSnapshotStore) writes the files");
         List<String> filesBeforeKill = snapshotFiles(snapshots);
@@ -90,16 +94,22 @@ class FilesystemSnapshotIT {
 
         ServerProcess restarted = start(port, "fs-snapshots-after");
         String recovered = serverText(restarted, room);
-        List<String> lost = confirmedBeforeKill.stream().filter(m -> !recovered.contains(m)).sorted().toList();
-        assertTrue(lost.isEmpty(), lost.size() + " of " + confirmedBeforeKill.size()
-                + " confirmed edits missing after kill -9, e.g. " + lost.subList(0, Math.min(5, lost.size())));
+        List<String> lost = confirmedBeforeKill.stream()
+                .filter(m -> !recovered.contains(m))
+                .sorted()
+                .toList();
+        assertTrue(
+                lost.isEmpty(),
+                lost.size() + " of " + confirmedBeforeKill.size() + " confirmed edits missing after kill -9, e.g. "
+                        + lost.subList(0, Math.min(5, lost.size())));
 
         // Events older than the kept snapshots were deleted from the journal: the document can only be whole if the
         // room started from a snapshot file and replayed fewer updates than the document holds edits.
         Pattern recoveredLine = Pattern.compile(
                 "room " + Pattern.quote(room) + " recovered at sequence number (\\d+), (\\d+) updates replayed");
         Matcher m = null;
-        for (String line : Files.readAllLines(ItPaths.logDir().resolve("fs-snapshots-after.log"), StandardCharsets.UTF_8)) {
+        for (String line :
+                Files.readAllLines(ItPaths.logDir().resolve("fs-snapshots-after.log"), StandardCharsets.UTF_8)) {
             Matcher candidate = recoveredLine.matcher(line);
             if (candidate.find()) {
                 m = candidate;
@@ -109,10 +119,15 @@ class FilesystemSnapshotIT {
         assertTrue(m != null, "the restarted server logs the room's recovery: " + restarted.logTail());
         long sequenceNr = Long.parseLong(m.group(1));
         long replayed = Long.parseLong(m.group(2));
-        log.info("recovered at sequence number {} replaying {} updates, {} confirmed edits all present",
-                sequenceNr, replayed, confirmedBeforeKill.size());
-        assertTrue(replayed < confirmedBeforeKill.size(), "recovery replayed " + replayed + " updates for "
-                + confirmedBeforeKill.size() + " confirmed edits: it did not start from a snapshot file");
+        log.info(
+                "recovered at sequence number {} replaying {} updates, {} confirmed edits all present",
+                sequenceNr,
+                replayed,
+                confirmedBeforeKill.size());
+        assertTrue(
+                replayed < confirmedBeforeKill.size(),
+                "recovery replayed " + replayed + " updates for " + confirmedBeforeKill.size()
+                        + " confirmed edits: it did not start from a snapshot file");
         for (NodeClient editor : editors) {
             editor.quit();
         }
@@ -126,7 +141,8 @@ class FilesystemSnapshotIT {
         processes.add(server);
         assertEquals(1, server.awaitExit(Duration.ofSeconds(60)), "the server refuses to start");
         String logText = Files.readString(ItPaths.logDir().resolve("fs-snapshots-cluster.log"), StandardCharsets.UTF_8);
-        assertTrue(logText.contains("snapshots.storage") && logText.contains("multi-node cluster"),
+        assertTrue(
+                logText.contains("snapshots.storage") && logText.contains("multi-node cluster"),
                 "the log says why: " + server.logTail());
     }
 
@@ -155,7 +171,9 @@ class FilesystemSnapshotIT {
     }
 
     private static String serverText(ServerProcess server, String room) throws Exception {
-        try (NodeClient reader = NodeClient.start("fs-snapshots-reader-" + UUID.randomUUID(), "reader.mjs",
+        try (NodeClient reader = NodeClient.start(
+                "fs-snapshots-reader-" + UUID.randomUUID(),
+                "reader.mjs",
                 List.of("--url", server.wsBase(), "--room", room, "--timeout", "60000"))) {
             return reader.await("state", SYNC).path("text").asText();
         }

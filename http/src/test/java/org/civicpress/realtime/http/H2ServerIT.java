@@ -45,15 +45,22 @@ class H2ServerIT extends RealtimeServerScenarios {
         assertEquals(1009, probe(server, "fragmented", 1048577), "a fragmented message over the limit");
         assertEquals(4400, probe(server, "garbage", 0), "an undecodable y-protocol message");
         HttpResponse<String> afterProbes = server.get("/metrics");
-        assertTrue(afterProbes.body().contains("realtime_messages_rejected_total{reason=\"too_big\"} 2"),
+        assertTrue(
+                afterProbes.body().contains("realtime_messages_rejected_total{reason=\"too_big\"} 2"),
                 "both 1009 closes counted once: " + afterProbes.body());
-        assertTrue(afterProbes.headers().firstValue("Content-Type").orElse("").contains("version=0.0.4"),
+        assertTrue(
+                afterProbes.headers().firstValue("Content-Type").orElse("").contains("version=0.0.4"),
                 afterProbes.headers().toString());
         HttpResponse<String> unknown = server.get("/no-such-endpoint");
         assertEquals(404, unknown.statusCode());
         assertTrue(unknown.body().contains("\"code\":\"NOT_FOUND\""), unknown.body());
-        assertTrue(unknown.body().contains("\"correlationId\":\"" + unknown.headers().firstValue("X-Correlation-Id")
-                .orElseThrow() + "\""), unknown.body());
+        assertTrue(
+                unknown.body()
+                        .contains("\"correlationId\":\""
+                                + unknown.headers()
+                                        .firstValue("X-Correlation-Id")
+                                        .orElseThrow() + "\""),
+                unknown.body());
 
         NodeClient editor = editor("z", server, "shutdown-room", 50);
         editor.await("synced", SYNC);
@@ -85,24 +92,42 @@ class H2ServerIT extends RealtimeServerScenarios {
             assertEquals("200 {\"status\":\"ok\"}", List.copyOf(seen).get(seen.size() - 1));
 
             java.nio.file.Path log = ItPaths.logDir().resolve("h2-starting.log");
-            Poll.until(Duration.ofSeconds(10), Duration.ofMillis(50), () -> Poll.unless(
-                    java.nio.file.Files.readString(log).contains("Realtime server ready:"), () -> "no ready line yet"));
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(50),
+                    () -> Poll.unless(
+                            java.nio.file.Files.readString(log).contains("Realtime server ready:"),
+                            () -> "no ready line yet"));
             List<String> lines = java.nio.file.Files.readAllLines(log);
             List<String> firstLines = lines.subList(0, Math.min(30, lines.size()));
             String head = String.join("\n", firstLines);
             assertTrue(head.contains("Realtime server ready: ws://127.0.0.1:" + port + "/realtime/<roomId>"), head);
-            assertTrue(lines.stream().anyMatch(line -> line.contains("WARN") && line.contains("ANONYMOUS ACCESS IS ON")),
+            assertTrue(
+                    lines.stream().anyMatch(line -> line.contains("WARN") && line.contains("ANONYMOUS ACCESS IS ON")),
                     "the anonymous default is announced loudly: " + head);
-            assertTrue(firstLines.stream().noneMatch(line -> line.contains("|-INFO in ch.qos.logback")
-                    || line.contains("|-WARN in ch.qos.logback")), "no logback status dump: " + head);
+            assertTrue(
+                    firstLines.stream()
+                            .noneMatch(line -> line.contains("|-INFO in ch.qos.logback")
+                                    || line.contains("|-WARN in ch.qos.logback")),
+                    "no logback status dump: " + head);
         }
     }
 
     @Test
     void aFailingStartStepEndsTheProcessWithItsReason() throws Exception {
-        try (ServerProcess server = ServerProcess.launch(dataDir, ServerProcess.freePort(), Map.of(
-                "REALTIME_DATABASE_TYPE", "postgres", "REALTIME_DB_URL", "jdbc:postgresql://127.0.0.1:1/none",
-                "REALTIME_DB_USER", "nobody", "REALTIME_DB_PASSWORD", "do-not-log-me"), "h2-failing-start")) {
+        try (ServerProcess server = ServerProcess.launch(
+                dataDir,
+                ServerProcess.freePort(),
+                Map.of(
+                        "REALTIME_DATABASE_TYPE",
+                        "postgres",
+                        "REALTIME_DB_URL",
+                        "jdbc:postgresql://127.0.0.1:1/none",
+                        "REALTIME_DB_USER",
+                        "nobody",
+                        "REALTIME_DB_PASSWORD",
+                        "do-not-log-me"),
+                "h2-failing-start")) {
             assertEquals(1, server.awaitExit(ServerProcess.START_TIMEOUT));
             String log = server.logTail();
             assertTrue(log.contains("Realtime server did not start: database failed"), log);
@@ -111,8 +136,16 @@ class H2ServerIT extends RealtimeServerScenarios {
     }
 
     private int probe(ServerProcess server, String mode, int bytes) throws Exception {
-        try (NodeClient probe = NodeClient.start("h2-probe-" + mode, "probe.mjs", List.of(
-                "--url", server.wsBase() + "/probe-room", "--mode", mode, "--bytes", Integer.toString(bytes)))) {
+        try (NodeClient probe = NodeClient.start(
+                "h2-probe-" + mode,
+                "probe.mjs",
+                List.of(
+                        "--url",
+                        server.wsBase() + "/probe-room",
+                        "--mode",
+                        mode,
+                        "--bytes",
+                        Integer.toString(bytes)))) {
             JsonNode closed = probe.await("closed", Duration.ofSeconds(30));
             return closed.path("code").asInt();
         }

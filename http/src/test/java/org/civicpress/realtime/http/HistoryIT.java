@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.civicpress.realtime.auth.DevToken;
 import org.civicpress.realtime.history.AsOf;
 import org.civicpress.ycrdt.utils.Doc;
@@ -38,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HistoryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String ROOM = "minutes-2026";
     private static final String SECRET = "history-it-secret-0123456789-abcdefghijklmnop";
@@ -61,9 +60,18 @@ class HistoryIT {
         List<Point> points = new ArrayList<>();
         try (ServerProcess server = ServerProcess.start(dataDir, port, env, "history")) {
             for (String user : USERS) {
-                NodeClient c = NodeClient.start("historian-" + user, "historian.mjs", List.of("--url", server.wsBase(),
-                        "--room", ROOM, "--token", token("--sub", user, "--room", ROOM + "=write"),
-                        "--timeout", "300000"));
+                NodeClient c = NodeClient.start(
+                        "historian-" + user,
+                        "historian.mjs",
+                        List.of(
+                                "--url",
+                                server.wsBase(),
+                                "--room",
+                                ROOM,
+                                "--token",
+                                token("--sub", user, "--room", ROOM + "=write"),
+                                "--timeout",
+                                "300000"));
                 clients.add(c);
             }
             for (NodeClient c : clients) c.await("synced", WAIT);
@@ -84,11 +92,14 @@ class HistoryIT {
                 JsonNode[] entries = new JsonNode[1];
                 Poll.until(WAIT, Duration.ofMillis(100), () -> {
                     entries[0] = historyEntries(server, admin);
-                    return Poll.unless(entries[0].size() == expected, () -> entries[0].size() + " of " + expected
-                            + " entries journaled");
+                    return Poll.unless(
+                            entries[0].size() == expected,
+                            () -> entries[0].size() + " of " + expected + " entries journaled");
                 });
                 JsonNode last = entries[0].get(expected - 1);
-                points.add(converged(clients, last.path("sequenceNr").asLong(),
+                points.add(converged(
+                        clients,
+                        last.path("sequenceNr").asLong(),
                         Instant.parse(last.path("time").asText())));
             }
 
@@ -102,60 +113,114 @@ class HistoryIT {
                 JsonNode e = entries.get(i);
                 String user = USERS.get(i % 3);
                 if (usersJournaled) assertEquals(user, e.path("userId").asText(), "entry " + i + ": " + e);
-                String previous = connectionOf.putIfAbsent(user, e.path("connectionId").asText());
-                if (previous != null) assertEquals(previous, e.path("connectionId").asText(), "same connection");
+                String previous =
+                        connectionOf.putIfAbsent(user, e.path("connectionId").asText());
+                if (previous != null)
+                    assertEquals(previous, e.path("connectionId").asText(), "same connection");
                 assertTrue(e.path("size").asInt() > 0);
             }
             assertEquals(3, new LinkedHashSet<>(connectionOf.values()).size(), "three connections: " + connectionOf);
-            assertEquals(14, entries.get(0).path("changes").path("content").path("charactersInserted").asInt());
-            assertEquals(8, entries.get(3).path("changes").path("content").path("charactersDeleted").asInt());
-            assertEquals("chair", entries.get(4).path("changes").path("meta").path("keysSet").get(0).asText());
-            assertEquals("status", entries.get(5).path("changes").path("meta").path("keysRemoved").get(0).asText());
+            assertEquals(
+                    14,
+                    entries.get(0)
+                            .path("changes")
+                            .path("content")
+                            .path("charactersInserted")
+                            .asInt());
+            assertEquals(
+                    8,
+                    entries.get(3)
+                            .path("changes")
+                            .path("content")
+                            .path("charactersDeleted")
+                            .asInt());
+            assertEquals(
+                    "chair",
+                    entries.get(4)
+                            .path("changes")
+                            .path("meta")
+                            .path("keysSet")
+                            .get(0)
+                            .asText());
+            assertEquals(
+                    "status",
+                    entries.get(5)
+                            .path("changes")
+                            .path("meta")
+                            .path("keysRemoved")
+                            .get(0)
+                            .asText());
 
             // as of every point: JSON and the binary update agree with the replicas; a time gives the same
             for (Point p : points) {
-                HttpResponse<String> doc = call(server, "GET", "/api/rooms/" + ROOM + "/document?at=" + p.sequenceNr(),
-                        admin, null);
+                HttpResponse<String> doc =
+                        call(server, "GET", "/api/rooms/" + ROOM + "/document?at=" + p.sequenceNr(), admin, null);
                 assertEquals(200, doc.statusCode(), doc.body());
                 assertEquals(content(p.json()), content(JSON.readTree(doc.body())), "as of " + p.sequenceNr());
-                HttpResponse<byte[]> bin = HTTP.send(request(server, "GET", "/api/rooms/" + ROOM + "/document?at="
-                        + p.sequenceNr(), admin).header("Accept", "application/octet-stream").build(),
+                HttpResponse<byte[]> bin = HTTP.send(
+                        request(server, "GET", "/api/rooms/" + ROOM + "/document?at=" + p.sequenceNr(), admin)
+                                .header("Accept", "application/octet-stream")
+                                .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, bin.statusCode());
                 Doc loaded = AsOf.rebuild(bin.body(), List.of());
-                assertEquals(content(p.json()), content(JSON.readTree(loaded.toJSONString())),
+                assertEquals(
+                        content(p.json()),
+                        content(JSON.readTree(loaded.toJSONString())),
                         "binary as of " + p.sequenceNr());
-                HttpResponse<String> byTime = call(server, "GET", "/api/rooms/" + ROOM + "/document?at="
-                        + p.journaledAt(), admin, null);
+                HttpResponse<String> byTime =
+                        call(server, "GET", "/api/rooms/" + ROOM + "/document?at=" + p.journaledAt(), admin, null);
                 assertEquals(content(p.json()), content(JSON.readTree(byTime.body())), "as of " + p.journaledAt());
             }
 
             // diff from point 2 to point 5: the text delta turns the earlier text into the later one
             Point from = points.get(1);
             Point to = points.get(4);
-            HttpResponse<String> diff = call(server, "GET", "/api/rooms/" + ROOM + "/diff?from=" + from.sequenceNr()
-                    + "&to=" + to.sequenceNr(), admin, null);
+            HttpResponse<String> diff = call(
+                    server,
+                    "GET",
+                    "/api/rooms/" + ROOM + "/diff?from=" + from.sequenceNr() + "&to=" + to.sequenceNr(),
+                    admin,
+                    null);
             assertEquals(200, diff.statusCode(), diff.body());
             JsonNode changes = JSON.readTree(diff.body()).path("changes");
-            assertEquals(to.text(), applyTextDelta(from.text(), changes.path("content").path("delta")), diff.body());
-            assertEquals("Mayor", changes.path("meta").path("keys").path("chair").path("newValue").asText());
+            assertEquals(
+                    to.text(),
+                    applyTextDelta(from.text(), changes.path("content").path("delta")),
+                    diff.body());
+            assertEquals(
+                    "Mayor",
+                    changes.path("meta")
+                            .path("keys")
+                            .path("chair")
+                            .path("newValue")
+                            .asText());
 
             // a read-only token and no token cannot call any of it (403 / 401 JSON)
-            for (String[] call : new String[][] {{"GET", "history?after=0"}, {"GET", "document?at=1"},
-                    {"GET", "diff?from=1&to=2"}, {"POST", "rollback?at=1"}}) {
+            for (String[] call : new String[][] {
+                {"GET", "history?after=0"},
+                {"GET", "document?at=1"},
+                {"GET", "diff?from=1&to=2"},
+                {"POST", "rollback?at=1"}
+            }) {
                 HttpResponse<String> denied = call(server, call[0], "/api/rooms/" + ROOM + "/" + call[1], reader, null);
                 assertEquals(403, denied.statusCode(), call[1] + ": " + denied.body());
-                assertEquals("PERMISSION_DENIED", JSON.readTree(denied.body()).path("error").path("code").asText());
-                HttpResponse<String> anonymous = call(server, call[0], "/api/rooms/" + ROOM + "/" + call[1], null, null);
+                assertEquals(
+                        "PERMISSION_DENIED",
+                        JSON.readTree(denied.body()).path("error").path("code").asText());
+                HttpResponse<String> anonymous =
+                        call(server, call[0], "/api/rooms/" + ROOM + "/" + call[1], null, null);
                 assertEquals(401, anonymous.statusCode(), call[1] + ": " + anonymous.body());
             }
-            assertEquals(400, call(server, "GET", "/api/rooms/" + ROOM + "/document?at=yesterday", admin, null)
-                    .statusCode());
+            assertEquals(
+                    400,
+                    call(server, "GET", "/api/rooms/" + ROOM + "/document?at=yesterday", admin, null)
+                            .statusCode());
 
             // rollback to point 2: a new update every connected client receives
             Point target = points.get(1);
-            HttpResponse<String> rollback = call(server, "POST", "/api/rooms/" + ROOM + "/rollback?at="
-                    + target.sequenceNr(), admin, "");
+            HttpResponse<String> rollback =
+                    call(server, "POST", "/api/rooms/" + ROOM + "/rollback?at=" + target.sequenceNr(), admin, "");
             assertEquals(200, rollback.statusCode(), rollback.body());
             assertTrue(JSON.readTree(rollback.body()).path("changed").asBoolean());
             Poll.until(WAIT, Duration.ofMillis(100), () -> {
@@ -180,19 +245,30 @@ class HistoryIT {
 
         // restart: the rolled back document is the room's document, the journal still has every earlier point
         try (ServerProcess again = ServerProcess.start(dataDir, ServerProcess.freePort(), env, "history-restart")) {
-            NodeClient fresh = NodeClient.start("historian-after-restart", "historian.mjs", List.of("--url",
-                    again.wsBase(), "--room", ROOM, "--token", token("--sub", "dave", "--room", ROOM + "=write")));
+            NodeClient fresh = NodeClient.start(
+                    "historian-after-restart",
+                    "historian.mjs",
+                    List.of(
+                            "--url",
+                            again.wsBase(),
+                            "--room",
+                            ROOM,
+                            "--token",
+                            token("--sub", "dave", "--room", ROOM + "=write")));
             try {
                 fresh.await("synced", WAIT);
                 fresh.send("{\"op\":\"capture\"}");
-                assertEquals(content(points.get(1).json()), content(fresh.await("captured", WAIT).path("json")));
+                assertEquals(
+                        content(points.get(1).json()),
+                        content(fresh.await("captured", WAIT).path("json")));
             } finally {
                 fresh.close();
             }
             Point last = points.get(points.size() - 1);
-            HttpResponse<String> doc = call(again, "GET", "/api/rooms/" + ROOM + "/document?at=" + last.sequenceNr(),
-                    admin, null);
-            assertEquals(content(last.json()), content(JSON.readTree(doc.body())), "history before the rollback unchanged");
+            HttpResponse<String> doc =
+                    call(again, "GET", "/api/rooms/" + ROOM + "/document?at=" + last.sequenceNr(), admin, null);
+            assertEquals(
+                    content(last.json()), content(JSON.readTree(doc.body())), "history before the rollback unchanged");
         }
     }
 
@@ -206,7 +282,8 @@ class HistoryIT {
         List<String> empty = new ArrayList<>();
         copy.fields().forEachRemaining(e -> {
             JsonNode v = e.getValue();
-            if ((v.isContainerNode() || v.isTextual()) && (v.isTextual() ? v.asText().isEmpty() : v.isEmpty())) {
+            if ((v.isContainerNode() || v.isTextual())
+                    && (v.isTextual() ? v.asText().isEmpty() : v.isEmpty())) {
                 empty.add(e.getKey());
             }
         });
@@ -231,8 +308,12 @@ class HistoryIT {
             agreed[0] = first;
             return null;
         });
-        return new Point(seq, agreed[0].path("json"), agreed[0].path("text").asText(),
-                Base64.getDecoder().decode(agreed[0].path("update").asText()), at);
+        return new Point(
+                seq,
+                agreed[0].path("json"),
+                agreed[0].path("text").asText(),
+                Base64.getDecoder().decode(agreed[0].path("update").asText()),
+                at);
     }
 
     private static String applyTextDelta(String text, JsonNode delta) {
@@ -268,8 +349,8 @@ class HistoryIT {
         return b;
     }
 
-    private static HttpResponse<String> call(ServerProcess server, String method, String path, String token,
-                                             String body) throws Exception {
+    private static HttpResponse<String> call(
+            ServerProcess server, String method, String path, String token, String body) throws Exception {
         return HTTP.send(request(server, method, path, token).build(), HttpResponse.BodyHandlers.ofString());
     }
 

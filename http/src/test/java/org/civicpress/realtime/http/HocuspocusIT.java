@@ -50,8 +50,15 @@ class HocuspocusIT {
     }
 
     private NodeClient hocuspocus(ServerProcess server, String name, String docs, String token) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--url", "ws://127.0.0.1:" + server.port() + "/hocuspocus",
-                "--docs", docs, "--name", name, "--timeout", "240000"));
+        List<String> args = new ArrayList<>(List.of(
+                "--url",
+                "ws://127.0.0.1:" + server.port() + "/hocuspocus",
+                "--docs",
+                docs,
+                "--name",
+                name,
+                "--timeout",
+                "240000"));
         if (token != null) args.addAll(List.of("--token", token));
         NodeClient client = NodeClient.start("hocuspocus-" + name + "-" + UUID.randomUUID(), "hocuspocus.mjs", args);
         processes.add(client);
@@ -65,14 +72,17 @@ class HocuspocusIT {
     private static void awaitText(NodeClient client, String doc, String expected) throws Exception {
         Poll.until(SYNC, POLL, () -> {
             String text = doc(client, doc).path("text").asText();
-            return Poll.unless(text.equals(expected), () -> "text of " + doc + " is '" + text + "', not '" + expected + "'");
+            return Poll.unless(
+                    text.equals(expected), () -> "text of " + doc + " is '" + text + "', not '" + expected + "'");
         });
     }
 
     private static String token(String subject, String roomsJson) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(subject)
                 .claim("rooms", new com.fasterxml.jackson.databind.ObjectMapper().readValue(roomsJson, Map.class))
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build();
+                .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
         return jwt.serialize();
@@ -85,7 +95,9 @@ class HocuspocusIT {
         NodeClient b = hocuspocus(server, "b", "doc-1,doc-2,doc-3", null);
         for (NodeClient client : List.of(a, b)) {
             for (String d : List.of("doc-1", "doc-2", "doc-3")) {
-                assertEquals("read-write", client.await("authenticated", SYNC).path("scope").asText(),
+                assertEquals(
+                        "read-write",
+                        client.await("authenticated", SYNC).path("scope").asText(),
                         "anonymous access on: a document without a token is read-write");
             }
         }
@@ -160,13 +172,14 @@ class HocuspocusIT {
     @Test
     void aReadonlyScopedProviderCannotEditAndBadTokensAreDenied() throws Exception {
         int port = ServerProcess.freePort();
-        Map<String, String> env = Map.of("REALTIME_AUTH_ALLOW_ANONYMOUS", "false",
-                "REALTIME_AUTH_JWT_HS256_SECRET", SECRET);
+        Map<String, String> env =
+                Map.of("REALTIME_AUTH_ALLOW_ANONYMOUS", "false", "REALTIME_AUTH_JWT_HS256_SECRET", SECRET);
         ServerProcess server = server(port, env, "readonly");
         String readerToken = token("reader", "{\"doc-*\":\"write\",\"ro-1\":\"read\"}");
         String writerToken = token("writer", "{\"ro-1\":\"write\"}");
         NodeClient writer = hocuspocus(server, "writer", "ro-1", writerToken);
-        assertEquals("read-write", writer.await("authenticated", SYNC).path("scope").asText());
+        assertEquals(
+                "read-write", writer.await("authenticated", SYNC).path("scope").asText());
         writer.await("synced", SYNC);
         writer.send("insert ro-1 W");
         writer.await("inserted", SYNC);
@@ -175,8 +188,11 @@ class HocuspocusIT {
         NodeClient reader = hocuspocus(server, "reader", "ro-1,doc-9", readerToken);
         JsonNode first = reader.await("authenticated", SYNC);
         JsonNode second = reader.await("authenticated", SYNC);
-        Map<String, String> scopes = Map.of(first.path("doc").asText(), first.path("scope").asText(),
-                second.path("doc").asText(), second.path("scope").asText());
+        Map<String, String> scopes = Map.of(
+                first.path("doc").asText(),
+                first.path("scope").asText(),
+                second.path("doc").asText(),
+                second.path("scope").asText());
         assertEquals(Map.of("ro-1", "readonly", "doc-9", "read-write"), scopes);
         awaitText(reader, "ro-1", "W");
         reader.send("insert ro-1 R");
@@ -191,11 +207,20 @@ class HocuspocusIT {
         assertTrue(doc(reader, "ro-1").path("unsynced").asInt() > 0, "and was never acknowledged");
 
         NodeClient nobody = hocuspocus(server, "nobody", "ro-1", null);
-        assertTrue(nobody.await("authenticationFailed", SYNC).path("reason").asText().contains("token"));
+        assertTrue(nobody.await("authenticationFailed", SYNC)
+                .path("reason")
+                .asText()
+                .contains("token"));
         NodeClient forged = hocuspocus(server, "forged", "ro-1", token("x", "{\"ro-1\":\"write\"}") + "x");
-        assertFalse(forged.await("authenticationFailed", SYNC).path("reason").asText().isEmpty());
+        assertFalse(forged.await("authenticationFailed", SYNC)
+                .path("reason")
+                .asText()
+                .isEmpty());
         NodeClient other = hocuspocus(server, "other", "secret-1", readerToken);
-        assertTrue(other.await("authenticationFailed", SYNC).path("reason").asText().contains("secret-1"));
+        assertTrue(other.await("authenticationFailed", SYNC)
+                .path("reason")
+                .asText()
+                .contains("secret-1"));
 
         // Not in the journal either: after kill -9 the room recovers from it without the readonly edit.
         server.kill();

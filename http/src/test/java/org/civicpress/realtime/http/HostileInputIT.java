@@ -41,19 +41,25 @@ class HostileInputIT {
 
     @TempDir
     static Path dataDir;
+
     private static ServerProcess server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = ServerProcess.start(dataDir, ServerProcess.freePort(), Map.of(
-                "REALTIME_ROOMS_MAX_DOCUMENT_BYTES", Integer.toString(MAX_DOCUMENT),
-                "REALTIME_ROOMS_MAX_PENDING_BYTES", Integer.toString(MAX_PENDING),
-                "REALTIME_WEBSOCKET_MAX_AWARENESS_BYTES", Integer.toString(MAX_AWARENESS),
-                // Below the number of editors: y-websocket clients echo each other's awareness, which must not count.
-                "REALTIME_WEBSOCKET_MAX_AWARENESS_CLIENTS", "2",
-                "REALTIME_WEBSOCKET_MAX_MESSAGE_BYTES", Integer.toString(4 * 1024 * 1024),
-                "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", "1000",
-                "REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP", "1000"), "hostile-input");
+        server = ServerProcess.start(
+                dataDir,
+                ServerProcess.freePort(),
+                Map.of(
+                        "REALTIME_ROOMS_MAX_DOCUMENT_BYTES", Integer.toString(MAX_DOCUMENT),
+                        "REALTIME_ROOMS_MAX_PENDING_BYTES", Integer.toString(MAX_PENDING),
+                        "REALTIME_WEBSOCKET_MAX_AWARENESS_BYTES", Integer.toString(MAX_AWARENESS),
+                        // Below the number of editors: y-websocket clients echo each other's awareness, which must not
+                        // count.
+                        "REALTIME_WEBSOCKET_MAX_AWARENESS_CLIENTS", "2",
+                        "REALTIME_WEBSOCKET_MAX_MESSAGE_BYTES", Integer.toString(4 * 1024 * 1024),
+                        "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", "1000",
+                        "REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP", "1000"),
+                "hostile-input");
     }
 
     @AfterAll
@@ -81,79 +87,95 @@ class HostileInputIT {
         attacks.add(Attack.binary("payload length beyond the frame", 4400, "malformed", hex("0002ffffffff07010203")));
         attacks.add(Attack.binary("truncated state vector", 4400, "malformed", hex("000005010203")));
         attacks.add(Attack.binary("garbage state vector", 4400, "invalid state vector", hex("000003ffffff")));
-        attacks.add(Attack.binary("update declaring 2^40 clients", 4400, "invalid Yjs update",
+        attacks.add(Attack.binary(
+                "update declaring 2^40 clients",
+                4400,
+                "invalid Yjs update",
                 update(enc -> enc.writeVarUint(1L << 40))));
-        attacks.add(Attack.binary("update declaring 2^32 structs", 4400, "invalid Yjs update",
-                update(enc -> {
-                    enc.writeVarUint(1);
-                    enc.writeVarUint(1L << 32);
-                    enc.writeVarUint(77);
-                    enc.writeVarUint(0);
-                })));
-        attacks.add(Attack.binary("string content declaring 1 GiB in 2 bytes", 4400, "invalid Yjs update",
-                update(enc -> {
+        attacks.add(Attack.binary("update declaring 2^32 structs", 4400, "invalid Yjs update", update(enc -> {
+            enc.writeVarUint(1);
+            enc.writeVarUint(1L << 32);
+            enc.writeVarUint(77);
+            enc.writeVarUint(0);
+        })));
+        attacks.add(
+                Attack.binary("string content declaring 1 GiB in 2 bytes", 4400, "invalid Yjs update", update(enc -> {
                     itemHeader(enc, 78, 0, 4); // ContentString
                     enc.writeVarUint(1L << 30);
                     enc.writeUint8('a');
                     enc.writeUint8('b');
                 })));
-        attacks.add(Attack.binary("clock beyond 2^53", 4400, "invalid Yjs update",
-                update(enc -> {
-                    enc.writeVarUint(1);
-                    enc.writeVarUint(1);
-                    enc.writeVarUint(79);
-                    enc.writeVarUint(1L << 53);
-                    enc.writeUint8(0); // GC
-                    enc.writeVarUint(1);
-                    enc.writeVarUint(0);
-                })));
-        attacks.add(Attack.binary("clock + length beyond 2^53", 4400, "invalid Yjs update",
-                update(enc -> {
-                    enc.writeVarUint(1);
-                    enc.writeVarUint(1);
-                    enc.writeVarUint(80);
-                    enc.writeVarUint((1L << 53) - 10);
-                    enc.writeUint8(0); // GC
-                    enc.writeVarUint(100);
-                    enc.writeVarUint(0);
-                })));
-        attacks.add(Attack.binary("delete range beyond 2^53", 4400, "invalid Yjs update",
+        attacks.add(Attack.binary("clock beyond 2^53", 4400, "invalid Yjs update", update(enc -> {
+            enc.writeVarUint(1);
+            enc.writeVarUint(1);
+            enc.writeVarUint(79);
+            enc.writeVarUint(1L << 53);
+            enc.writeUint8(0); // GC
+            enc.writeVarUint(1);
+            enc.writeVarUint(0);
+        })));
+        attacks.add(Attack.binary("clock + length beyond 2^53", 4400, "invalid Yjs update", update(enc -> {
+            enc.writeVarUint(1);
+            enc.writeVarUint(1);
+            enc.writeVarUint(80);
+            enc.writeVarUint((1L << 53) - 10);
+            enc.writeUint8(0); // GC
+            enc.writeVarUint(100);
+            enc.writeVarUint(0);
+        })));
+        attacks.add(Attack.binary(
+                "delete range beyond 2^53",
+                4400,
+                "invalid Yjs update",
                 frame(hex("00" + "01" + "51" + "01" + "f0ffffffffffff0f" + "ff01"))));
-        attacks.add(Attack.binary("Any nested 5000 deep", 4400, "invalid Yjs update",
-                update(enc -> {
-                    itemHeader(enc, 81, 0, 8); // ContentAny
-                    enc.writeVarUint(1);
-                    for (int i = 0; i < 5000; i++) {
-                        enc.writeUint8(117); // array of one
-                        enc.writeVarUint(1);
-                    }
-                    enc.writeUint8(126); // null
-                })));
-        attacks.add(Attack.binary("awareness JSON nested 1500 deep", 4400, "malformed awareness",
+        attacks.add(Attack.binary("Any nested 5000 deep", 4400, "invalid Yjs update", update(enc -> {
+            itemHeader(enc, 81, 0, 8); // ContentAny
+            enc.writeVarUint(1);
+            for (int i = 0; i < 5000; i++) {
+                enc.writeUint8(117); // array of one
+                enc.writeVarUint(1);
+            }
+            enc.writeUint8(126); // null
+        })));
+        attacks.add(Attack.binary(
+                "awareness JSON nested 1500 deep",
+                4400,
+                "malformed awareness",
                 awareness(82, "[".repeat(1500) + "]".repeat(1500))));
-        attacks.add(Attack.binary("awareness that is not JSON", 4400, "malformed awareness",
-                awareness(83, "{\"user\":")));
-        attacks.add(Attack.binary("awareness state of 1 MiB", 4429, "awareness state size limit",
+        attacks.add(
+                Attack.binary("awareness that is not JSON", 4400, "malformed awareness", awareness(83, "{\"user\":")));
+        attacks.add(Attack.binary(
+                "awareness state of 1 MiB",
+                4429,
+                "awareness state size limit",
                 awareness(84, "{\"user\":\"" + "x".repeat(1024 * 1024) + "\"}")));
-        attacks.add(Attack.binary("awareness declaring a million entries", 4400, "awareness update declares",
+        attacks.add(Attack.binary(
+                "awareness declaring a million entries",
+                4400,
+                "awareness update declares",
                 AwarenessProtocol.wrapUpdate(hex("c0843d0101"))));
         attacks.add(Attack.binary("auth message with a truncated varint", 4400, "malformed", hex("02ffffffff")));
-        attacks.add(Attack.binary("auth message with a string longer than the frame", 4400, "malformed",
-                hex("02007f78")));
-        attacks.add(Attack.binary("document over rooms.max_document_bytes", 4429, "document size limit",
+        attacks.add(
+                Attack.binary("auth message with a string longer than the frame", 4400, "malformed", hex("02007f78")));
+        attacks.add(Attack.binary(
+                "document over rooms.max_document_bytes",
+                4429,
+                "document size limit",
                 frame(insertsBy(85, 1, MAX_DOCUMENT + 1024).get(0))));
-        attacks.add(Attack.binary("one update waiting for a dependency that never comes, over the pending limit", 4429,
-                "pending updates limit", frame(insertsBy(86, 2, MAX_PENDING + 1024).get(1))));
+        attacks.add(Attack.binary(
+                "one update waiting for a dependency that never comes, over the pending limit",
+                4429,
+                "pending updates limit",
+                frame(insertsBy(86, 2, MAX_PENDING + 1024).get(1))));
         return attacks;
     }
 
     @Test
-    void everyHostileInputClosesOnlyItsSenderLeavesTheDocumentByteIdenticalAndNeverStallsTheRoom()
-            throws Exception {
+    void everyHostileInputClosesOnlyItsSenderLeavesTheDocumentByteIdenticalAndNeverStallsTheRoom() throws Exception {
         String room = "hostile-room";
         try (NodeClient editor = NodeClient.editor("hostile-editor", "honest", server.wsBase(), room, 50);
-             NodeClient watcher1 = NodeClient.editor("hostile-watcher-1", "watcher1", server.wsBase(), room, 50);
-             NodeClient watcher2 = NodeClient.editor("hostile-watcher-2", "watcher2", server.wsBase(), room, 50)) {
+                NodeClient watcher1 = NodeClient.editor("hostile-watcher-1", "watcher1", server.wsBase(), room, 50);
+                NodeClient watcher2 = NodeClient.editor("hostile-watcher-2", "watcher2", server.wsBase(), room, 50)) {
             watcher1.await("synced", WAIT);
             watcher2.await("synced", WAIT);
             NodeClient.startTyping(List.of(editor), WAIT);
@@ -196,23 +218,35 @@ class HostileInputIT {
             editor.report().path("latencies").forEach(l -> latencies.add(l.asLong()));
             long quietP99 = percentile(latencies.subList(typedBefore, typedQuiet), 0.99);
             long attackP99 = percentile(latencies.subList(typedQuiet, typedAttack), 0.99);
-            log.info("honest editor edit->echo p50/p99: {}/{} ms quiet ({} edits), {}/{} ms under {} attacks ({} edits)",
-                    percentile(latencies.subList(typedBefore, typedQuiet), 0.5), quietP99, typedQuiet - typedBefore,
-                    percentile(latencies.subList(typedQuiet, typedAttack), 0.5), attackP99, attacksRun,
+            log.info(
+                    "honest editor edit->echo p50/p99: {}/{} ms quiet ({} edits), {}/{} ms under {} attacks ({} edits)",
+                    percentile(latencies.subList(typedBefore, typedQuiet), 0.5),
+                    quietP99,
+                    typedQuiet - typedBefore,
+                    percentile(latencies.subList(typedQuiet, typedAttack), 0.5),
+                    attackP99,
+                    attacksRun,
                     typedAttack - typedQuiet);
             assertTrue(attacksRun > all.size(), "attacks ran: " + attacksRun);
-            assertTrue(attackP99 <= Math.max(4 * quietP99, quietP99 + 500),
+            assertTrue(
+                    attackP99 <= Math.max(4 * quietP99, quietP99 + 500),
                     "p99 " + attackP99 + " ms under attack vs " + quietP99 + " ms quiet");
 
             // 3. The room holds exactly the honest editor's document: nothing of any attack got in.
             editor.send("state");
             JsonNode state = editor.await("state", WAIT);
             byte[] editorState = Base64.getDecoder().decode(state.path("update").asText());
-            assertArrayEquals(reencoded(editorState), reencoded(serverState(room)),
+            assertArrayEquals(
+                    reencoded(editorState),
+                    reencoded(serverState(room)),
                     "server document == the honest editor's document");
             Map<Long, Long> clients = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(serverState(room)));
-            assertEquals(Map.of(state.path("clientID").asLong(), clients.get(state.path("clientID").asLong())),
-                    clients, "only the honest editor ever wrote");
+            assertEquals(
+                    Map.of(
+                            state.path("clientID").asLong(),
+                            clients.get(state.path("clientID").asLong())),
+                    clients,
+                    "only the honest editor ever wrote");
 
             // 4. A stream of updates whose dependencies never arrive stops at the pending limit.
             List<byte[]> orphans = insertsBy(90, 60, 1000).subList(1, 60);

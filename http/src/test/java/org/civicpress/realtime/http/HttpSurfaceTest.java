@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 class HttpSurfaceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ServerState STATE = new ServerState();
     private static ActorSystem<Void> system;
     private static ServerBinding routes;
@@ -61,12 +62,24 @@ class HttpSurfaceTest {
 
     @BeforeAll
     static void bind() throws Exception {
-        system = ActorSystem.create(Behaviors.empty(), "http-surface-test", ConfigFactory.parseString(
-                "pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
-        RealtimeRoutes realtime = new RealtimeRoutes(system, "/realtime", RoomSettings.defaults(), 64, STATE,
-                new RealtimeMetrics(), RealtimeConfig.RateLimiting.DEFAULTS,
+        system = ActorSystem.create(
+                Behaviors.empty(),
+                "http-surface-test",
+                ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local")
+                        .withFallback(ConfigFactory.load()));
+        RealtimeRoutes realtime = new RealtimeRoutes(
+                system,
+                "/realtime",
+                RoomSettings.defaults(),
+                64,
+                STATE,
+                new RealtimeMetrics(),
+                RealtimeConfig.RateLimiting.DEFAULTS,
                 new DefaultAuthService(RealtimeConfig.Auth.DEFAULTS, null, null, java.time.Clock.systemUTC()),
-                RealtimeConfig.Auth.DEFAULTS, null, null, null);
+                RealtimeConfig.Auth.DEFAULTS,
+                null,
+                null,
+                null);
         routes = bind(realtime.route());
         failing = bind(new FailingRoutes().route());
         logged = new ListAppender<>();
@@ -77,9 +90,12 @@ class HttpSurfaceTest {
     }
 
     private static ServerBinding bind(Route route) throws Exception {
-        return Http.get(system).newServerAt("127.0.0.1", 0)
+        return Http.get(system)
+                .newServerAt("127.0.0.1", 0)
                 .withSettings(HttpErrors.serverSettings(system.settings().config()))
-                .bind(route).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .bind(route)
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -95,12 +111,16 @@ class HttpSurfaceTest {
     private static final class FailingRoutes extends AllDirectives {
         Route route() {
             return HttpErrors.withCorrelationAndJsonErrors(id -> concat(
-                    path("boom", () -> extractRequest(request -> {
-                        throw new IllegalStateException("secret internals");
-                    })),
-                    path("denied", () -> extractRequest(request -> {
-                        throw new PermissionDeniedError("not your room", Map.of("roomId", "r1"));
-                    }))));
+                    path(
+                            "boom",
+                            () -> extractRequest(request -> {
+                                throw new IllegalStateException("secret internals");
+                            })),
+                    path(
+                            "denied",
+                            () -> extractRequest(request -> {
+                                throw new PermissionDeniedError("not your room", Map.of("roomId", "r1"));
+                            }))));
         }
     }
 
@@ -117,24 +137,38 @@ class HttpSurfaceTest {
 
     @Test
     void theCallersCorrelationIdIsHonouredElseItsRequestIdUnlessInsane() throws Exception {
-        HttpResponse<String> own = send(routes, "GET", "/nope", Map.of(CorrelationIds.HEADER, "client-abc.1",
-                CorrelationIds.REQUEST_ID_HEADER, "proxy-2"));
-        assertEquals("client-abc.1", own.headers().firstValue(CorrelationIds.HEADER).orElseThrow());
-        assertEquals("client-abc.1", errorOf(own, 404, ErrorCode.NOT_FOUND).path("correlationId").asText());
+        HttpResponse<String> own = send(
+                routes,
+                "GET",
+                "/nope",
+                Map.of(CorrelationIds.HEADER, "client-abc.1", CorrelationIds.REQUEST_ID_HEADER, "proxy-2"));
+        assertEquals(
+                "client-abc.1", own.headers().firstValue(CorrelationIds.HEADER).orElseThrow());
+        assertEquals(
+                "client-abc.1",
+                errorOf(own, 404, ErrorCode.NOT_FOUND).path("correlationId").asText());
 
         HttpResponse<String> proxy = send(routes, "GET", "/nope", Map.of(CorrelationIds.REQUEST_ID_HEADER, "proxy-2"));
-        assertEquals("proxy-2", errorOf(proxy, 404, ErrorCode.NOT_FOUND).path("correlationId").asText());
+        assertEquals(
+                "proxy-2",
+                errorOf(proxy, 404, ErrorCode.NOT_FOUND).path("correlationId").asText());
 
-        HttpResponse<String> insane = send(routes, "GET", "/nope",
+        HttpResponse<String> insane = send(
+                routes,
+                "GET",
+                "/nope",
                 Map.of(CorrelationIds.HEADER, "x".repeat(65), CorrelationIds.REQUEST_ID_HEADER, "has space"));
-        String generated = errorOf(insane, 404, ErrorCode.NOT_FOUND).path("correlationId").asText();
+        String generated =
+                errorOf(insane, 404, ErrorCode.NOT_FOUND).path("correlationId").asText();
         assertEquals(36, generated.length(), generated);
-        assertEquals(generated, insane.headers().firstValue(CorrelationIds.HEADER).orElseThrow());
+        assertEquals(
+                generated, insane.headers().firstValue(CorrelationIds.HEADER).orElseThrow());
 
         // Successful responses carry the id too.
         HttpResponse<String> alive = send(routes, "GET", "/alive", Map.of(CorrelationIds.HEADER, "probe-7"));
         assertEquals(200, alive.statusCode());
-        assertEquals("probe-7", alive.headers().firstValue(CorrelationIds.HEADER).orElseThrow());
+        assertEquals(
+                "probe-7", alive.headers().firstValue(CorrelationIds.HEADER).orElseThrow());
     }
 
     @Test
@@ -155,7 +189,11 @@ class HttpSurfaceTest {
         assertLogged("r-1", Level.INFO, "400 INVALID_ROOM_ID");
 
         HttpResponse<String> plain = send(routes, "GET", "/realtime/room-1", Map.of(CorrelationIds.HEADER, "r-2"));
-        assertEquals("r-2", errorOf(plain, 400, ErrorCode.WEBSOCKET_UPGRADE_REQUIRED).path("correlationId").asText());
+        assertEquals(
+                "r-2",
+                errorOf(plain, 400, ErrorCode.WEBSOCKET_UPGRADE_REQUIRED)
+                        .path("correlationId")
+                        .asText());
     }
 
     @Test
@@ -184,7 +222,8 @@ class HttpSurfaceTest {
         assertTrue(head.startsWith("HTTP/1.1 400"), response);
         assertTrue(head.toLowerCase().contains("content-type: application/json"), response);
         assertTrue(head.toLowerCase().contains("x-correlation-id: "), response);
-        JsonNode error = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4)).path("error");
+        JsonNode error = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4))
+                .path("error");
         assertEquals("BAD_REQUEST", error.path("code").asText(), response);
         assertEquals(36, error.path("correlationId").asText().length(), response);
     }
@@ -197,13 +236,16 @@ class HttpSurfaceTest {
         for (String path : List.of("/health", "/ready")) {
             HttpResponse<String> starting = send(routes, "GET", path, Map.of());
             assertEquals(503, starting.statusCode(), path);
-            assertEquals("starting", JSON.readTree(starting.body()).path("status").asText(), path);
+            assertEquals(
+                    "starting", JSON.readTree(starting.body()).path("status").asText(), path);
         }
         assertEquals("1012 server starting, reconnect", closeOfWebSocket("/realtime/room-1"));
         // The upgrade response carries the connection's correlation id too.
-        String upgrade = rawRequest(routes, "GET /realtime/room-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\nX-Correlation-Id: ws-1\r\n\r\n");
+        String upgrade = rawRequest(
+                routes,
+                "GET /realtime/room-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nX-Correlation-Id: ws-1\r\n\r\n");
         String upgradeHead = upgrade.substring(0, upgrade.indexOf("\r\n\r\n"));
         assertTrue(upgradeHead.startsWith("HTTP/1.1 101"), upgrade);
         assertTrue(upgradeHead.contains("X-Correlation-Id: ws-1"), upgradeHead);
@@ -227,7 +269,8 @@ class HttpSurfaceTest {
     void metricsDeclareThePrometheusTextFormatVersion() throws Exception {
         HttpResponse<String> metrics = send(routes, "GET", "/metrics", Map.of());
         assertEquals(200, metrics.statusCode());
-        String contentType = metrics.headers().firstValue("Content-Type").orElseThrow().toLowerCase();
+        String contentType =
+                metrics.headers().firstValue("Content-Type").orElseThrow().toLowerCase();
         assertTrue(contentType.startsWith("text/plain"), contentType);
         assertTrue(contentType.contains("version=0.0.4"), contentType);
         assertTrue(contentType.contains("charset=utf-8"), contentType);
@@ -251,7 +294,8 @@ class HttpSurfaceTest {
     private static JsonNode errorOf(HttpResponse<String> response, int status, ErrorCode code) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(status, code.httpStatus());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 response.headers().toString());
         JsonNode error = JSON.readTree(response.body()).path("error");
         assertEquals(code.name(), error.path("code").asText(), response.body());
@@ -269,7 +313,8 @@ class HttpSurfaceTest {
                 lines = List.copyOf(logged.list);
             }
             List<ILoggingEvent> mine = lines.stream()
-                    .filter(e -> id.equals(e.getMDCPropertyMap().get(CorrelationIds.MDC_KEY))).toList();
+                    .filter(e -> id.equals(e.getMDCPropertyMap().get(CorrelationIds.MDC_KEY)))
+                    .toList();
             if (!mine.isEmpty()) {
                 assertEquals(1, mine.size(), "logged once: " + mine);
                 ILoggingEvent line = mine.get(0);
@@ -282,8 +327,8 @@ class HttpSurfaceTest {
         throw new AssertionError("no log line with correlationId " + id);
     }
 
-    private static HttpResponse<String> send(ServerBinding binding, String method, String path,
-                                             Map<String, String> headers) throws Exception {
+    private static HttpResponse<String> send(
+            ServerBinding binding, String method, String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
                 .timeout(Duration.ofSeconds(10))
@@ -307,19 +352,22 @@ class HttpSurfaceTest {
     /** Opens a WebSocket on {@code path}; returns "code reason" of the close frame the server sends. */
     private static String closeOfWebSocket(String path) throws Exception {
         CompletableFuture<String> closed = new CompletableFuture<>();
-        HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + routes.localAddress().getPort() + path),
-                new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        closed.complete(statusCode + " " + reason);
-                        return null;
-                    }
+        HTTP.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + routes.localAddress().getPort() + path),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                                closed.complete(statusCode + " " + reason);
+                                return null;
+                            }
 
-                    @Override
-                    public void onError(WebSocket webSocket, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                            @Override
+                            public void onError(WebSocket webSocket, Throwable error) {
+                                closed.completeExceptionally(error);
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
         String close = closed.get(10, TimeUnit.SECONDS);
         assertNotEquals("", close);
         return close;

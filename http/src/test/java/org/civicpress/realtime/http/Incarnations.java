@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * test's time once the process was gone), or is still live.
  */
 final class Incarnations {
-    private static final Pattern LINE = Pattern.compile(
-            "room (\\S+) incarnation (started|stopped): node=(\\S+) seqNr=(\\d+) at=(\\d+)");
+    private static final Pattern LINE =
+            Pattern.compile("room (\\S+) incarnation (started|stopped): node=(\\S+) seqNr=(\\d+) at=(\\d+)");
     /** Start of a log line of the plain pattern: an ISO timestamp with offset. */
     private static final Pattern TIMESTAMP = Pattern.compile("(?m)^(\\d{4}-\\d\\d-\\d\\dT\\S+) ");
 
@@ -33,8 +33,7 @@ final class Incarnations {
         }
     }
 
-    private Incarnations() {
-    }
+    private Incarnations() {}
 
     static List<Incarnation> of(ClusterNode node) throws IOException {
         List<String> launches = node.logPerLaunch();
@@ -56,7 +55,8 @@ final class Incarnations {
                     }
                 }
             }
-            open.forEach((room, started) -> all.add(new Incarnation(room, node.index, started[0], jvmEnd, started[1], -1)));
+            open.forEach(
+                    (room, started) -> all.add(new Incarnation(room, node.index, started[0], jvmEnd, started[1], -1)));
         }
         return all;
     }

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Where the real-process tests find the server jar, the node clients and their node_modules. */
 final class ItPaths {
-    private ItPaths() {
-    }
+    private ItPaths() {}
 
     static Path repoRoot() {
         String configured = System.getProperty("realtime.repoRoot");
@@ -25,7 +24,9 @@ final class ItPaths {
     static Path serverJar() {
         String configured = System.getProperty("realtime.serverJar");
         Path jar = configured != null ? Path.of(configured) : repoRoot().resolve("http/target/realtime-server.jar");
-        assertTrue(Files.isRegularFile(jar), "server jar " + jar + " is missing: run mvn -B verify (it is built in package)");
+        assertTrue(
+                Files.isRegularFile(jar),
+                "server jar " + jar + " is missing: run mvn -B verify (it is built in package)");
         return jar;
     }
 

@@ -33,8 +33,8 @@ import org.slf4j.MDC;
  */
 class LogbackConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> MDC_KEYS = Map.of("roomId", "room-1", "clientId", "c-42",
-            "userId", "u-7", "correlationId", "corr-9", "node", "node-a");
+    private static final Map<String, String> MDC_KEYS = Map.of(
+            "roomId", "room-1", "clientId", "c-42", "userId", "u-7", "correlationId", "corr-9", "node", "node-a");
 
     @Test
     void theJsonEncoderWritesEveryMdcKeyAsAField() throws Exception {
@@ -57,7 +57,8 @@ class LogbackConfigTest {
         JsonNode line = JSON.readTree(bytes.toString(StandardCharsets.UTF_8).strip());
         assertEquals("room room-1 started", line.path("message").asText());
         assertEquals("INFO", line.path("level").asText());
-        assertEquals("org.civicpress.realtime.room.Room", line.path("logger_name").asText());
+        assertEquals(
+                "org.civicpress.realtime.room.Room", line.path("logger_name").asText());
         MDC_KEYS.forEach((key, value) -> assertEquals(value, line.path(key).asText(), key));
     }
 
@@ -84,13 +85,18 @@ class LogbackConfigTest {
     @Test
     void logbackXmlStartsQuietlyInBothFormats() throws Exception {
         // Any WARN while configuring makes logback print its whole internal status (about 30 lines) at start.
-        for (Map<String, String> variables : List.of(Map.<String, String>of(), Map.of("REALTIME_LOG_FORMAT", "text"),
+        for (Map<String, String> variables : List.of(
+                Map.<String, String>of(),
+                Map.of("REALTIME_LOG_FORMAT", "text"),
                 Map.of("REALTIME_LOG_FORMAT", "json"))) {
             LoggerContext context = configuredContext(variables);
             try {
-                assertTrue(new StatusUtil(context).getHighestLevel(0) < Status.WARN,
+                assertTrue(
+                        new StatusUtil(context).getHighestLevel(0) < Status.WARN,
                         variables + ": " + context.getStatusManager().getCopyOfStatusList());
-                assertTrue(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console") != null, variables.toString());
+                assertTrue(
+                        context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("console") != null,
+                        variables.toString());
             } finally {
                 context.stop();
             }
@@ -101,7 +107,8 @@ class LogbackConfigTest {
     void anUnknownLogFormatIsReportedByLogback() throws Exception {
         LoggerContext context = configuredContext(Map.of("REALTIME_LOG_FORMAT", "xml"));
         try {
-            assertTrue(new StatusUtil(context).getHighestLevel(0) >= Status.WARN,
+            assertTrue(
+                    new StatusUtil(context).getHighestLevel(0) >= Status.WARN,
                     context.getStatusManager().getCopyOfStatusList().toString());
         } finally {
             context.stop();

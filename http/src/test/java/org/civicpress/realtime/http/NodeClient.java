@@ -42,7 +42,8 @@ final class NodeClient implements AutoCloseable {
 
     static NodeClient start(String name, String script, List<String> args) throws IOException {
         Path clients = ItPaths.clients();
-        List<String> command = new ArrayList<>(List.of("node", clients.resolve(script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of("node", clients.resolve(script).toString()));
         command.addAll(args);
         Path log = ItPaths.logDir().resolve("node-" + name + ".log");
         try {
@@ -59,14 +60,27 @@ final class NodeClient implements AutoCloseable {
     /** An editor called {@code name} in awareness and markers; {@code logName} names its process and log. */
     static NodeClient editor(String logName, String name, String wsBase, String room, int intervalMillis)
             throws IOException {
-        NodeClient client = start(logName, "editor.mjs", List.of("--url", wsBase, "--room", room, "--name", name,
-                "--interval", Integer.toString(intervalMillis), "--timeout", "300000"));
+        NodeClient client = start(
+                logName,
+                "editor.mjs",
+                List.of(
+                        "--url",
+                        wsBase,
+                        "--room",
+                        room,
+                        "--name",
+                        name,
+                        "--interval",
+                        Integer.toString(intervalMillis),
+                        "--timeout",
+                        "300000"));
         client.shortName = name;
         return client;
     }
 
     private void readEvents() {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 try {

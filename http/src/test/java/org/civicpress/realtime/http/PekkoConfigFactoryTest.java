@@ -22,11 +22,24 @@ class PekkoConfigFactoryTest {
 
     private RealtimeConfig config(SnapshotStorage storage, List<String> seedNodes) {
         RealtimeConfig defaults = RealtimeConfig.defaults(dataDir);
-        RealtimeConfig.Snapshots snapshots = new RealtimeConfig.Snapshots(true, Duration.ofSeconds(300), 10, storage, true);
+        RealtimeConfig.Snapshots snapshots =
+                new RealtimeConfig.Snapshots(true, Duration.ofSeconds(300), 10, storage, true);
         RealtimeConfig.Cluster cluster = new RealtimeConfig.Cluster("node-1", "127.0.0.1", 25520, seedNodes);
-        return new RealtimeConfig(defaults.enabled(), defaults.port(), defaults.host(), defaults.path(), dataDir,
-                defaults.rooms(), snapshots, defaults.rateLimiting(), defaults.auth(), defaults.webhooks(),
-                defaults.database(), cluster, defaults.websocket(), defaults.api());
+        return new RealtimeConfig(
+                defaults.enabled(),
+                defaults.port(),
+                defaults.host(),
+                defaults.path(),
+                dataDir,
+                defaults.rooms(),
+                snapshots,
+                defaults.rateLimiting(),
+                defaults.auth(),
+                defaults.webhooks(),
+                defaults.database(),
+                cluster,
+                defaults.websocket(),
+                defaults.api());
     }
 
     private Config build(RealtimeConfig config) {
@@ -37,7 +50,8 @@ class PekkoConfigFactoryTest {
     void databaseStorageKeepsTheJdbcSnapshotStore() {
         Config pekko = build(config(SnapshotStorage.DATABASE, List.of()));
         assertEquals("jdbc-snapshot-store", pekko.getString("pekko.persistence.snapshot-store.plugin"));
-        assertEquals(List.of("jdbc-snapshot-store"),
+        assertEquals(
+                List.of("jdbc-snapshot-store"),
                 pekko.getStringList("pekko.persistence.snapshot-store.auto-start-snapshot-stores"));
         assertEquals("jdbc-journal", pekko.getString("pekko.persistence.journal.plugin"));
     }
@@ -45,16 +59,21 @@ class PekkoConfigFactoryTest {
     @Test
     void filesystemStorageUsesTheLocalStoreUnderTheDataDirAndKeepsTheJdbcJournal() {
         Config pekko = build(config(SnapshotStorage.FILESYSTEM, List.of()));
-        assertEquals("pekko.persistence.snapshot-store.local", pekko.getString("pekko.persistence.snapshot-store.plugin"));
-        assertEquals(List.of("pekko.persistence.snapshot-store.local"),
+        assertEquals(
+                "pekko.persistence.snapshot-store.local", pekko.getString("pekko.persistence.snapshot-store.plugin"));
+        assertEquals(
+                List.of("pekko.persistence.snapshot-store.local"),
                 pekko.getStringList("pekko.persistence.snapshot-store.auto-start-snapshot-stores"));
-        assertEquals(dataDir.toAbsolutePath().resolve("snapshots").toString(),
+        assertEquals(
+                dataDir.toAbsolutePath().resolve("snapshots").toString(),
                 pekko.getString("pekko.persistence.snapshot-store.local.dir"));
-        assertEquals(FsyncedLocalSnapshotStore.class.getName(),
+        assertEquals(
+                FsyncedLocalSnapshotStore.class.getName(),
                 pekko.getString("pekko.persistence.snapshot-store.local.class"));
         assertEquals("jdbc-journal", pekko.getString("pekko.persistence.journal.plugin"));
         // The payload keeps our binary serializer, whichever store writes it.
-        assertEquals("room-event",
+        assertEquals(
+                "room-event",
                 pekko.getString("pekko.actor.serialization-bindings.\"org.civicpress.realtime.room.Room$Snapshot\""));
     }
 

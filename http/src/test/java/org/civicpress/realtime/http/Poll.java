@@ -7,8 +7,7 @@ import java.util.function.Supplier;
 
 /** Waits for a condition by polling it: the only way tests wait for the system (never a bare sleep). */
 final class Poll {
-    private Poll() {
-    }
+    private Poll() {}
 
     @FunctionalInterface
     interface Check {

@@ -23,8 +23,15 @@ class PostgresServerIT extends RealtimeServerScenarios {
 
     @Override
     Map<String, String> databaseEnv() {
-        return Map.of("REALTIME_DATABASE_TYPE", "postgres", "REALTIME_DB_URL", postgres.jdbcUrl(),
-                "REALTIME_DB_USER", postgres.user(), "REALTIME_DB_PASSWORD", "");
+        return Map.of(
+                "REALTIME_DATABASE_TYPE",
+                "postgres",
+                "REALTIME_DB_URL",
+                postgres.jdbcUrl(),
+                "REALTIME_DB_USER",
+                postgres.user(),
+                "REALTIME_DB_PASSWORD",
+                "");
     }
 
     @Override

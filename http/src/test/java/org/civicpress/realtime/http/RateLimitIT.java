@@ -34,13 +34,18 @@ class RateLimitIT {
 
     @TempDir
     static Path dataDir;
+
     private static ServerProcess server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = ServerProcess.start(dataDir, ServerProcess.freePort(), Map.of(
-                "REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP", Integer.toString(PER_IP),
-                "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", Integer.toString(PER_SECOND)), "rate-limit");
+        server = ServerProcess.start(
+                dataDir,
+                ServerProcess.freePort(),
+                Map.of(
+                        "REALTIME_RATE_LIMITING_CONNECTIONS_PER_IP", Integer.toString(PER_IP),
+                        "REALTIME_RATE_LIMITING_MESSAGES_PER_SECOND", Integer.toString(PER_SECOND)),
+                "rate-limit");
     }
 
     @AfterAll
@@ -86,7 +91,8 @@ class RateLimitIT {
     void aFloodIsSlowedToTheConfiguredRateAndNotDisconnected() throws Exception {
         RawClient flooder = RawClient.connect(server.wsBase() + "/flood-" + UUID.randomUUID());
         flooder.awaitFirstMessage();
-        int burst = new RealtimeConfig.RateLimiting(PER_SECOND, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), PER_IP, 1)
+        int burst = new RealtimeConfig.RateLimiting(
+                        PER_SECOND, RealtimeConfig.RateLimiting.DEFAULTS.burstSeconds(), PER_IP, 1)
                 .burstMessages();
         int total = burst + 6 * PER_SECOND; // the part after the burst needs >= 6 s at PER_SECOND
         long start = System.nanoTime();

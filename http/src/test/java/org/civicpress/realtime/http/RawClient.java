@@ -37,8 +37,8 @@ final class RawClient implements WebSocket.Listener {
 
     static RawClient connect(String url) throws Exception {
         RawClient client = new RawClient();
-        client.webSocket = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), client)
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        client.webSocket =
+                HTTP.newWebSocketBuilder().buildAsync(URI.create(url), client).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return client;
     }
 

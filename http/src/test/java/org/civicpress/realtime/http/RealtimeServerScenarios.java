@@ -51,16 +51,18 @@ abstract class RealtimeServerScenarios {
     }
 
     NodeClient editor(String name, ServerProcess server, String room, int interval) throws Exception {
-        NodeClient client = NodeClient.editor(databaseName() + "-" + room + "-" + name, name, server.wsBase(), room,
-                interval);
+        NodeClient client =
+                NodeClient.editor(databaseName() + "-" + room + "-" + name, name, server.wsBase(), room, interval);
         processes.add(client);
         return client;
     }
 
     /** The document as a late joiner receives it from the server. */
     String serverText(ServerProcess server, String room) throws Exception {
-        try (NodeClient reader = NodeClient.start(databaseName() + "-" + room + "-reader-" + UUID.randomUUID(),
-                "reader.mjs", List.of("--url", server.wsBase(), "--room", room, "--timeout", "60000"))) {
+        try (NodeClient reader = NodeClient.start(
+                databaseName() + "-" + room + "-reader-" + UUID.randomUUID(),
+                "reader.mjs",
+                List.of("--url", server.wsBase(), "--room", room, "--timeout", "60000"))) {
             return reader.await("state", SYNC).path("text").asText();
         }
     }
@@ -69,8 +71,8 @@ abstract class RealtimeServerScenarios {
     void threeClientsConvergeAndALateJoinerGetsTheServersDocument() throws Exception {
         ServerProcess server = startServer(ServerProcess.freePort(), "collaboration");
         String room = "collab-" + UUID.randomUUID();
-        List<NodeClient> editors = List.of(editor("a", server, room, 40), editor("b", server, room, 40),
-                editor("c", server, room, 40));
+        List<NodeClient> editors =
+                List.of(editor("a", server, room, 40), editor("b", server, room, 40), editor("c", server, room, 40));
         NodeClient.startTyping(editors, SYNC);
         Poll.until(CONVERGE, POLL, () -> {
             for (NodeClient editor : editors) {
@@ -130,8 +132,8 @@ abstract class RealtimeServerScenarios {
         int port = ServerProcess.freePort();
         ServerProcess server = startServer(port, "crash-before");
         String room = "crash-" + UUID.randomUUID();
-        List<NodeClient> editors = List.of(editor("a", server, room, 15), editor("b", server, room, 15),
-                editor("c", server, room, 15));
+        List<NodeClient> editors =
+                List.of(editor("a", server, room, 15), editor("b", server, room, 15), editor("c", server, room, 15));
         NodeClient.startTyping(editors, SYNC);
         Poll.until(CONVERGE, POLL, () -> NodeClient.fewerConfirmedThan(editors, 40));
 
@@ -155,9 +157,14 @@ abstract class RealtimeServerScenarios {
 
         ServerProcess restarted = startServer(port, "crash-after");
         String recovered = serverText(restarted, room);
-        List<String> lost = confirmedBeforeCrash.stream().filter(marker -> !recovered.contains(marker)).sorted().toList();
-        assertTrue(lost.isEmpty(), lost.size() + " of " + confirmedBeforeCrash.size()
-                + " confirmed edits missing after kill -9, e.g. " + lost.subList(0, Math.min(5, lost.size())));
+        List<String> lost = confirmedBeforeCrash.stream()
+                .filter(marker -> !recovered.contains(marker))
+                .sorted()
+                .toList();
+        assertTrue(
+                lost.isEmpty(),
+                lost.size() + " of " + confirmedBeforeCrash.size() + " confirmed edits missing after kill -9, e.g. "
+                        + lost.subList(0, Math.min(5, lost.size())));
         log.info("{}: {} confirmed edits before kill -9, all recovered", databaseName(), confirmedBeforeCrash.size());
 
         for (NodeClient editor : editors) {

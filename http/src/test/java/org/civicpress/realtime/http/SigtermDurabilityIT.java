@@ -39,11 +39,12 @@ class SigtermDurabilityIT {
     private static final Duration CONVERGE = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(300);
     private static final Duration EXIT_WITHIN = Duration.ofSeconds(20);
-    private static final Map<String, String> JSON_DEBUG_LOGS = Map.of(
-            "REALTIME_LOG_FORMAT", "json", "REALTIME_LOG_LEVEL", "DEBUG");
+    private static final Map<String, String> JSON_DEBUG_LOGS =
+            Map.of("REALTIME_LOG_FORMAT", "json", "REALTIME_LOG_LEVEL", "DEBUG");
 
     @TempDir
     Path dataDir;
+
     private final ChildProcesses processes = new ChildProcesses();
 
     @AfterEach
@@ -69,8 +70,8 @@ class SigtermDurabilityIT {
         long sigtermAt = System.nanoTime();
         ProcessHandle.of(server.pid()).orElseThrow().destroy(); // SIGTERM while all three are typing
         for (NodeClient editor : editors) {
-            assertEquals(1012, editor.await("closed", SYNC).path("code").asInt(),
-                    editor.name() + " is told to reconnect");
+            assertEquals(
+                    1012, editor.await("closed", SYNC).path("code").asInt(), editor.name() + " is told to reconnect");
         }
         int exitCode = server.awaitExit(EXIT_WITHIN);
         log.info("server exited with {} {} ms after SIGTERM", exitCode, (System.nanoTime() - sigtermAt) / 1_000_000);
@@ -84,11 +85,17 @@ class SigtermDurabilityIT {
 
         ServerProcess restarted = start(port, "sigterm-after");
         String recovered = serverText(restarted, room);
-        List<String> lost = confirmedBeforeShutdown.stream().filter(m -> !recovered.contains(m)).sorted().toList();
-        assertTrue(lost.isEmpty(), lost.size() + " of " + confirmedBeforeShutdown.size()
-                + " confirmed edits missing after SIGTERM, e.g. " + lost.subList(0, Math.min(5, lost.size())));
+        List<String> lost = confirmedBeforeShutdown.stream()
+                .filter(m -> !recovered.contains(m))
+                .sorted()
+                .toList();
+        assertTrue(
+                lost.isEmpty(),
+                lost.size() + " of " + confirmedBeforeShutdown.size() + " confirmed edits missing after SIGTERM, e.g. "
+                        + lost.subList(0, Math.min(5, lost.size())));
         log.info("{} confirmed edits before SIGTERM, all recovered", confirmedBeforeShutdown.size());
-        assertTrue(jsonLines(ItPaths.logDir().resolve("sigterm-after.log")).stream()
+        assertTrue(
+                jsonLines(ItPaths.logDir().resolve("sigterm-after.log")).stream()
                         .anyMatch(message("room " + room + " recovered at sequence number")
                                 .and(message(", 0 updates replayed after the last snapshot"))),
                 "the restarted room recovers from the final snapshot taken at shutdown, replaying nothing");
@@ -133,7 +140,9 @@ class SigtermDurabilityIT {
     }
 
     private static String serverText(ServerProcess server, String room) throws Exception {
-        try (NodeClient reader = NodeClient.start("sigterm-reader-" + UUID.randomUUID(), "reader.mjs",
+        try (NodeClient reader = NodeClient.start(
+                "sigterm-reader-" + UUID.randomUUID(),
+                "reader.mjs",
                 List.of("--url", server.wsBase(), "--room", room, "--timeout", "60000"))) {
             return reader.await("state", SYNC).path("text").asText();
         }
@@ -171,13 +180,17 @@ class SigtermDurabilityIT {
             }
             at = found;
         }
-        JsonNode finalSnapshot = lines.stream().filter(message("room " + room + " stopping")).findFirst().orElseThrow();
+        JsonNode finalSnapshot = lines.stream()
+                .filter(message("room " + room + " stopping"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(room, finalSnapshot.path("roomId").asText(), "room lines carry roomId: " + finalSnapshot);
         assertFalse(finalSnapshot.path("node").asText().isEmpty(), "room lines carry node: " + finalSnapshot);
         JsonNode connectionLine = lines.stream()
                 .filter(line -> line.path("logger_name").asText().endsWith("ClientConnection")
                         && room.equals(line.path("roomId").asText()))
-                .findFirst().orElseThrow(() -> new AssertionError("no ClientConnection line for " + room));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no ClientConnection line for " + room));
         assertFalse(connectionLine.path("clientId").asText().isEmpty(), "clientId in " + connectionLine);
         assertFalse(connectionLine.path("correlationId").asText().isEmpty(), "correlationId in " + connectionLine);
     }

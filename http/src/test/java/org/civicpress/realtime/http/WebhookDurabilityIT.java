@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +49,7 @@ class WebhookDurabilityIT {
 
     @TempDir
     Path dataDir;
+
     private final List<AutoCloseable> processes = new ArrayList<>();
     private HttpServer receiver;
 
@@ -70,13 +70,16 @@ class WebhookDurabilityIT {
     @Test
     void eventsEmittedBeforeKill9AreDeliveredSignedAfterTheRestart() throws Exception {
         int receiverPort = ServerProcess.freePort(); // nothing listens there yet: connection refused
-        Files.writeString(dataDir.resolve("realtime.yml"), """
+        Files.writeString(
+                dataDir.resolve("realtime.yml"),
+                """
                 webhooks:
                   - url: http://127.0.0.1:%d/hooks
                     secret: ${WEBHOOK_IT_SECRET}
                     max_attempts: 100
                     timeout: 2s
-                """.formatted(receiverPort));
+                """
+                        .formatted(receiverPort));
         Map<String, String> env = Map.of("WEBHOOK_IT_SECRET", SECRET);
         int port = ServerProcess.freePort();
         ServerProcess server = start(port, env, "webhook-before");
@@ -117,12 +120,18 @@ class WebhookDurabilityIT {
 
         Poll.until(REDELIVERY, POLL, () -> {
             Map<String, JsonNode> byId = distinct(received, room);
-            long connected = byId.values().stream().filter(e -> is(e, HookEvents.CLIENT_CONNECTED)).count();
-            return Poll.unless(byId.values().stream().anyMatch(e -> is(e, HookEvents.ROOM_CREATED)) && connected == 2
+            long connected = byId.values().stream()
+                    .filter(e -> is(e, HookEvents.CLIENT_CONNECTED))
+                    .count();
+            return Poll.unless(
+                    byId.values().stream().anyMatch(e -> is(e, HookEvents.ROOM_CREATED))
+                            && connected == 2
                             && byId.values().stream().anyMatch(e -> is(e, HookEvents.CLIENT_DISCONNECTED)),
                     () -> "received so far: " + byId.values());
         });
-        log.info("{} deliveries {} ms after the receiver came up", received.size(),
+        log.info(
+                "{} deliveries {} ms after the receiver came up",
+                received.size(),
                 (System.nanoTime() - upAt) / 1_000_000);
         Poll.until(SYNC, POLL, () -> {
             double pending = pending(restarted);
@@ -130,30 +139,47 @@ class WebhookDurabilityIT {
         });
 
         for (Delivery d : received) {
-            assertTrue(WebhookSigner.verify(SECRET, d.body(), d.headers().get("x-realtime-signature")),
+            assertTrue(
+                    WebhookSigner.verify(SECRET, d.body(), d.headers().get("x-realtime-signature")),
                     "valid HMAC-SHA256 signature on " + d.json());
             assertFalse(WebhookSigner.verify("other", d.body(), d.headers().get("x-realtime-signature")));
             assertEquals(d.json().path("id").asText(), d.headers().get("x-realtime-event-id"));
             assertEquals(d.json().path("event").asText(), d.headers().get("x-realtime-event"));
-            assertTrue(Integer.parseInt(d.headers().get("x-realtime-delivery-attempt")) > 1,
+            assertTrue(
+                    Integer.parseInt(d.headers().get("x-realtime-delivery-attempt")) > 1,
                     "first attempts failed while the receiver was down: " + d.headers());
         }
         Map<String, JsonNode> events = distinct(received, room);
         List<JsonNode> clientEvents = events.values().stream()
-                .filter(e -> is(e, HookEvents.CLIENT_CONNECTED) || is(e, HookEvents.CLIENT_DISCONNECTED)).toList();
+                .filter(e -> is(e, HookEvents.CLIENT_CONNECTED) || is(e, HookEvents.CLIENT_DISCONNECTED))
+                .toList();
         for (JsonNode e : clientEvents) {
             assertFalse(e.path("clientId").asText().isEmpty(), "clientId in " + e);
             String correlationId = e.path("correlationId").asText();
             assertFalse(correlationId.isEmpty(), "the connection's correlation id in " + e);
             assertNotEquals(e.path("id").asText(), correlationId, "event id and correlation id differ");
         }
-        JsonNode left = clientEvents.stream().filter(e -> is(e, HookEvents.CLIENT_DISCONNECTED)).findFirst().orElseThrow();
-        JsonNode joined = clientEvents.stream().filter(e -> is(e, HookEvents.CLIENT_CONNECTED)
-                && e.path("clientId").asText().equals(left.path("clientId").asText())).findFirst().orElseThrow();
-        assertEquals(joined.path("correlationId").asText(), left.path("correlationId").asText(),
+        JsonNode left = clientEvents.stream()
+                .filter(e -> is(e, HookEvents.CLIENT_DISCONNECTED))
+                .findFirst()
+                .orElseThrow();
+        JsonNode joined = clientEvents.stream()
+                .filter(e -> is(e, HookEvents.CLIENT_CONNECTED)
+                        && e.path("clientId")
+                                .asText()
+                                .equals(left.path("clientId").asText()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                joined.path("correlationId").asText(),
+                left.path("correlationId").asText(),
                 "one connection: one correlation id on its connected and disconnected events");
-        assertNotNull(events.values().stream().filter(e -> is(e, HookEvents.ROOM_CREATED)).findFirst().orElseThrow()
-                .path("node").asText(null));
+        assertNotNull(events.values().stream()
+                .filter(e -> is(e, HookEvents.ROOM_CREATED))
+                .findFirst()
+                .orElseThrow()
+                .path("node")
+                .asText(null));
     }
 
     private ServerProcess start(int port, Map<String, String> env, String logName) throws Exception {
@@ -175,7 +201,8 @@ class WebhookDurabilityIT {
     private static Map<String, JsonNode> distinct(List<Delivery> received, String room) {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (Delivery d : received) {
-            if (room.equals(d.json().path("roomId").asText())) byId.putIfAbsent(d.json().path("id").asText(), d.json());
+            if (room.equals(d.json().path("roomId").asText()))
+                byId.putIfAbsent(d.json().path("id").asText(), d.json());
         }
         return byId;
     }

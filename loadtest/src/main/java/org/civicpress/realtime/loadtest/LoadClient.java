@@ -22,7 +22,11 @@ public final class LoadClient {
     private static final byte[] EMPTY_UPDATE = Y.encodeStateAsUpdate(new Doc());
 
     /** What a client does once synced. */
-    public enum Role { READER, WRITER, FLOODER }
+    public enum Role {
+        READER,
+        WRITER,
+        FLOODER
+    }
 
     private final int index;
     private final Role role;
@@ -38,12 +42,23 @@ public final class LoadClient {
     private volatile Transport transport;
     private byte[] lastUpdate;
 
-    public LoadClient(int index, String room, boolean writer, WireProtocol protocol, DeliveryLedger ledger,
+    public LoadClient(
+            int index,
+            String room,
+            boolean writer,
+            WireProtocol protocol,
+            DeliveryLedger ledger,
             LoadCounters counters) {
         this(index, room, writer ? Role.WRITER : Role.READER, 0, protocol, ledger, counters);
     }
 
-    public LoadClient(int index, String room, Role role, int floodBytes, WireProtocol protocol, DeliveryLedger ledger,
+    public LoadClient(
+            int index,
+            String room,
+            Role role,
+            int floodBytes,
+            WireProtocol protocol,
+            DeliveryLedger ledger,
             LoadCounters counters) {
         this.index = index;
         this.role = role;

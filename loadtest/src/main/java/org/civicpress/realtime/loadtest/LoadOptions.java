@@ -40,7 +40,8 @@ public record LoadOptions(
         }
     }
 
-    public static final String USAGE = """
+    public static final String USAGE =
+            """
             usage: java -jar realtime-loadtest.jar --url ws://127.0.0.1:3001/realtime/{room} [options]
               --url TEMPLATE[,T2]   WebSocket URL; {room} is replaced by the room id (omit it for Hocuspocus);
                                     several comma-separated URLs (cluster nodes): client i uses URL i mod n
@@ -75,9 +76,27 @@ public record LoadOptions(
             }
             m.put(key.substring(2), args[++i]);
         }
-        List<String> known = List.of("url", "protocol", "rooms", "clients", "writers", "rate", "warmup", "duration",
-                "connect-rate", "sync-timeout", "server-pid", "scenario", "server", "io-clients", "client",
-                "flooders", "flood-rate", "flood-bytes", "flood-room", "flood-awareness");
+        List<String> known = List.of(
+                "url",
+                "protocol",
+                "rooms",
+                "clients",
+                "writers",
+                "rate",
+                "warmup",
+                "duration",
+                "connect-rate",
+                "sync-timeout",
+                "server-pid",
+                "scenario",
+                "server",
+                "io-clients",
+                "client",
+                "flooders",
+                "flood-rate",
+                "flood-bytes",
+                "flood-room",
+                "flood-awareness");
         for (String k : m.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
@@ -106,16 +125,28 @@ public record LoadOptions(
                 try {
                     pids.add(Long.parseLong(p.trim()));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--server-pid takes comma-separated process ids, got '" + p + "'");
+                    throw new IllegalArgumentException(
+                            "--server-pid takes comma-separated process ids, got '" + p + "'");
                 }
             }
         }
-        return new LoadOptions(url, WireProtocol.named(protocolName), protocolName,
-                m.getOrDefault("scenario", "custom"), m.getOrDefault("server", "unknown"),
-                rooms, clients, writers,
-                doubleIn(m, "rate", 5, 0.01, 10_000), doubleIn(m, "warmup", 5, 0, 3_600),
-                doubleIn(m, "duration", 20, 0.1, 86_400), doubleIn(m, "connect-rate", 200, 1, 100_000),
-                doubleIn(m, "sync-timeout", 120, 1, 3_600), List.copyOf(pids), intIn(m, "io-clients", 2, 1, 64), client,
+        return new LoadOptions(
+                url,
+                WireProtocol.named(protocolName),
+                protocolName,
+                m.getOrDefault("scenario", "custom"),
+                m.getOrDefault("server", "unknown"),
+                rooms,
+                clients,
+                writers,
+                doubleIn(m, "rate", 5, 0.01, 10_000),
+                doubleIn(m, "warmup", 5, 0, 3_600),
+                doubleIn(m, "duration", 20, 0.1, 86_400),
+                doubleIn(m, "connect-rate", 200, 1, 100_000),
+                doubleIn(m, "sync-timeout", 120, 1, 3_600),
+                List.copyOf(pids),
+                intIn(m, "io-clients", 2, 1, 64),
+                client,
                 parseFlood(m));
     }
 

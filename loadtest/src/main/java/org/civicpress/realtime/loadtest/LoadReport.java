@@ -12,13 +12,31 @@ import org.civicpress.ycrdt.lib0.Json;
  * flooding clients' figures are in {@link Flood}.
  */
 public record LoadReport(
-        String scenario, String server, String protocol,
-        int rooms, int clientsPerRoom, int writersPerRoom, double updatesPerSecond, double durationSeconds,
-        int connected, int synced, long connectFailures, long closedByServer, long errors, long protocolErrors,
-        long updatesSent, long deliveries, long echoes,
-        double p50Ms, double p99Ms, double p999Ms, double maxMs,
-        double serverCpuSeconds, double loadToolCpuSeconds,
-        long serverRssKibBefore, long serverRssKibAfter,
+        String scenario,
+        String server,
+        String protocol,
+        int rooms,
+        int clientsPerRoom,
+        int writersPerRoom,
+        double updatesPerSecond,
+        double durationSeconds,
+        int connected,
+        int synced,
+        long connectFailures,
+        long closedByServer,
+        long errors,
+        long protocolErrors,
+        long updatesSent,
+        long deliveries,
+        long echoes,
+        double p50Ms,
+        double p99Ms,
+        double p999Ms,
+        double maxMs,
+        double serverCpuSeconds,
+        double loadToolCpuSeconds,
+        long serverRssKibBefore,
+        long serverRssKibAfter,
         Map<String, Long> closeReasons,
         List<Double> p99BySliceMs,
         double longestTickGapMs,
@@ -30,10 +48,24 @@ public record LoadReport(
      * clients and that latency, and the normal writers' updates they received. {@code blockedShare}: share of
      * the flood clock's ticks that found a flooder's socket full, i.e. the server was reading it slower.
      */
-    public record Flood(int flooders, String rate, int bytes, String room, boolean awareness,
-            long sent, long awarenessSent, long echoed, long deliveredToNormal, double toNormalP50Ms,
-            double toNormalP99Ms, long received, double receivedP50Ms, double receivedP99Ms, double blockedShare,
-            List<Double> echoedBySlice, double longestTickMs) {
+    public record Flood(
+            int flooders,
+            String rate,
+            int bytes,
+            String room,
+            boolean awareness,
+            long sent,
+            long awarenessSent,
+            long echoed,
+            long deliveredToNormal,
+            double toNormalP50Ms,
+            double toNormalP99Ms,
+            long received,
+            double receivedP50Ms,
+            double receivedP99Ms,
+            double blockedShare,
+            List<Double> echoedBySlice,
+            double longestTickMs) {
         public static final Flood NONE = new Flood(0, "", 0, "", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0);
     }
 
@@ -67,24 +99,61 @@ public record LoadReport(
     }
 
     public double rssKibPerConnection() {
-        return connected == 0 || serverRssKibAfter < 0 ? 0 : (serverRssKibAfter - serverRssKibBefore) / (double) connected;
+        return connected == 0 || serverRssKibAfter < 0
+                ? 0
+                : (serverRssKibAfter - serverRssKibBefore) / (double) connected;
     }
 
     public String humanBlock() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "== %s on %s (%s) ==%n", scenario, server, protocol));
-        sb.append(String.format(Locale.ROOT, "  load        %d rooms x %d clients, %d writers/room at %.1f updates/s, %.0f s measured%n",
-                rooms, clientsPerRoom, writersPerRoom, updatesPerSecond, durationSeconds));
-        sb.append(String.format(Locale.ROOT, "  connections %d connected, %d synced, %d connect failures, %d closed by server, %d errors, %d protocol errors%n",
-                connected, synced, connectFailures, closedByServer, errors, protocolErrors));
-        sb.append(String.format(Locale.ROOT, "  traffic     %d updates sent (%.1f%% of target), %d deliveries (%.1f/s, %.1f%% of expected), %d echoes%n",
-                updatesSent, 100 * sendRatio(), deliveries, deliveriesPerSecond(), 100 * deliveryRatio(), echoes));
-        sb.append(String.format(Locale.ROOT, "  latency     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", p50Ms, p99Ms, p999Ms, maxMs));
-        sb.append(String.format(Locale.ROOT, "  server cpu  %.2f s in window: %.1f us per delivery, %.1f us per sent update (load tool %.2f s)%n",
-                serverCpuSeconds, cpuMicrosPerDelivery(), cpuMicrosPerSentUpdate(), loadToolCpuSeconds));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  load        %d rooms x %d clients, %d writers/room at %.1f updates/s, %.0f s measured%n",
+                rooms,
+                clientsPerRoom,
+                writersPerRoom,
+                updatesPerSecond,
+                durationSeconds));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  connections %d connected, %d synced, %d connect failures, %d closed by server, %d errors, %d protocol errors%n",
+                connected,
+                synced,
+                connectFailures,
+                closedByServer,
+                errors,
+                protocolErrors));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  traffic     %d updates sent (%.1f%% of target), %d deliveries (%.1f/s, %.1f%% of expected), %d echoes%n",
+                updatesSent,
+                100 * sendRatio(),
+                deliveries,
+                deliveriesPerSecond(),
+                100 * deliveryRatio(),
+                echoes));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  latency     p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
+                p50Ms,
+                p99Ms,
+                p999Ms,
+                maxMs));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  server cpu  %.2f s in window: %.1f us per delivery, %.1f us per sent update (load tool %.2f s)%n",
+                serverCpuSeconds,
+                cpuMicrosPerDelivery(),
+                cpuMicrosPerSentUpdate(),
+                loadToolCpuSeconds));
         if (serverRssKibBefore >= 0 && serverRssKibAfter >= 0) {
-            sb.append(String.format(Locale.ROOT, "  server rss  %.1f MiB before, %.1f MiB after, %.1f KiB per connection%n",
-                    serverRssKibBefore / 1024.0, serverRssKibAfter / 1024.0, rssKibPerConnection()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  server rss  %.1f MiB before, %.1f MiB after, %.1f KiB per connection%n",
+                    serverRssKibBefore / 1024.0,
+                    serverRssKibAfter / 1024.0,
+                    rssKibPerConnection()));
         } else {
             sb.append("  server rss  n/a (no readable --server-pid)").append(System.lineSeparator());
         }
@@ -96,21 +165,41 @@ public record LoadReport(
             sb.append("  p99 by 10 s ").append(slices).append(" ms").append(System.lineSeparator());
         }
         if (longestTickGapMs > 0) {
-            sb.append(String.format(Locale.ROOT, "  load tool   longest gap between writer ticks %.0f ms (a stall of the tool itself adds to latency)%n",
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  load tool   longest gap between writer ticks %.0f ms (a stall of the tool itself adds to latency)%n",
                     longestTickGapMs));
         }
         if (flood.flooders() > 0) {
-            sb.append(String.format(Locale.ROOT, "  flooders    %d/room (%s room), rate %s, %d bytes/update%s: %d updates written (%.1f/s), "
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  flooders    %d/room (%s room), rate %s, %d bytes/update%s: %d updates written (%.1f/s), "
                             + "%d echoed back (%.1f/s accepted), socket full in %.0f%% of ticks%n",
-                    flood.flooders() / Math.max(1, rooms), flood.room(), flood.rate(), flood.bytes(),
-                    flood.awareness() ? " + awareness" : "", flood.sent(), flood.sent() / durationSeconds,
-                    flood.echoed(), floodEchoedPerSecond(), 100 * flood.blockedShare()));
-            sb.append(String.format(Locale.ROOT, "  flood seen  %d flood updates reached normal clients (p50 %.1f ms, p99 %.1f ms after sending); "
+                    flood.flooders() / Math.max(1, rooms),
+                    flood.room(),
+                    flood.rate(),
+                    flood.bytes(),
+                    flood.awareness() ? " + awareness" : "",
+                    flood.sent(),
+                    flood.sent() / durationSeconds,
+                    flood.echoed(),
+                    floodEchoedPerSecond(),
+                    100 * flood.blockedShare()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  flood seen  %d flood updates reached normal clients (p50 %.1f ms, p99 %.1f ms after sending); "
                             + "flooders received %d normal updates (p50 %.2f ms, p99 %.2f ms)%n",
-                    flood.deliveredToNormal(), flood.toNormalP50Ms(), flood.toNormalP99Ms(), flood.received(),
-                    flood.receivedP50Ms(), flood.receivedP99Ms()));
-            sb.append(String.format(Locale.ROOT, "  flood slice echoed per 10 s %s; longest flood tick %.1f ms%n",
-                    flood.echoedBySlice(), flood.longestTickMs()));
+                    flood.deliveredToNormal(),
+                    flood.toNormalP50Ms(),
+                    flood.toNormalP99Ms(),
+                    flood.received(),
+                    flood.receivedP50Ms(),
+                    flood.receivedP99Ms()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  flood slice echoed per 10 s %s; longest flood tick %.1f ms%n",
+                    flood.echoedBySlice(),
+                    flood.longestTickMs()));
         }
         if (!closeReasons.isEmpty()) {
             sb.append("  closes      ").append(closeReasons).append(System.lineSeparator());

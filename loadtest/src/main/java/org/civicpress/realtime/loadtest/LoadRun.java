@@ -52,7 +52,8 @@ public final class LoadRun {
     }
 
     public LoadReport run() throws InterruptedException, IOException {
-        long serverPid = options.serverPids().isEmpty() ? -1 : options.serverPids().get(0);
+        long serverPid =
+                options.serverPids().isEmpty() ? -1 : options.serverPids().get(0);
         long rssBefore = serverPid > 0 ? proc.rssKib(serverPid) : -1;
         try (Connector connector = options.client().equals("jdk") ? jdkConnector() : nioConnector()) {
             try {
@@ -66,15 +67,20 @@ public final class LoadRun {
     private LoadReport measure(Connector connector, long serverPid, long rssBefore) throws InterruptedException {
         connectAll(connector);
         int connected = (int) counters.opened.sum();
-        boolean allSynced = await(() -> clients.stream().allMatch(c -> c.isSynced() || c.isGone()),
-                options.syncTimeoutSeconds());
+        boolean allSynced =
+                await(() -> clients.stream().allMatch(c -> c.isSynced() || c.isGone()), options.syncTimeoutSeconds());
         int synced = (int) clients.stream().filter(LoadClient::isSynced).count();
-        log.info("{} of {} clients connected, {} synced{}", connected, clients.size(), synced,
+        log.info(
+                "{} of {} clients connected, {} synced{}",
+                connected,
+                clients.size(),
+                synced,
                 allSynced ? "" : " (sync timeout)");
 
-        WriterClock writers = new WriterClock(clients.stream().filter(LoadClient::isWriter).toList(),
-                options.updatesPerSecond());
-        FloodClock flood = new FloodClock(clients.stream().filter(LoadClient::isFlooder).toList(), options.flood());
+        WriterClock writers =
+                new WriterClock(clients.stream().filter(LoadClient::isWriter).toList(), options.updatesPerSecond());
+        FloodClock flood =
+                new FloodClock(clients.stream().filter(LoadClient::isFlooder).toList(), options.flood());
         if (options.writersPerRoom() > 0 || options.flood().perRoom() > 0) {
             connector.startTicker(writers::tick, flood::tick);
         }
@@ -90,7 +96,9 @@ public final class LoadRun {
         // Flooders start with the window, so the window holds both the burst the server's token bucket lets
         // through at once and the shaped rate after it.
         flood.start();
-        log.info("measuring for {} s{}", options.durationSeconds(),
+        log.info(
+                "measuring for {} s{}",
+                options.durationSeconds(),
                 flood.size() > 0 ? " with " + flood.size() + " flooder(s) sending from now" : "");
         sleepUntil(start + windowNanos);
         double cpu1 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
@@ -101,8 +109,10 @@ public final class LoadRun {
             writers.logStats();
         }
         if (flood.size() > 0) {
-            log.info("flood clock: {} of {} flooder ticks found the socket full (TCP backpressure)",
-                    flood.blockedTicks, flood.readyTicks);
+            log.info(
+                    "flood clock: {} of {} flooder ticks found the socket full (TCP backpressure)",
+                    flood.blockedTicks,
+                    flood.readyTicks);
         }
         long rssAfter = serverPid > 0 ? proc.rssKib(serverPid) : -1;
         if (ledger.unknownIds() > 0) {
@@ -110,14 +120,36 @@ public final class LoadRun {
         }
 
         LogLinearHistogram h = ledger.latencyMicros();
-        return new LoadReport(options.scenario(), options.serverLabel(), options.protocolName(),
-                options.rooms(), options.clientsPerRoom(), options.writersPerRoom(), options.updatesPerSecond(),
-                options.durationSeconds(), connected, synced, counters.connectFailures.sum(),
-                counters.closedByServer.sum(), counters.errors.sum(), counters.protocolErrors.sum(),
-                ledger.sentInWindow(), ledger.deliveredInWindow(), ledger.echoes(),
-                h.percentile(50) / 1e3, h.percentile(99) / 1e3, h.percentile(99.9) / 1e3, h.max() / 1e3,
-                cpu1 - cpu0, self1 - self0, rssBefore, rssAfter, counters.closeReasons(),
-                sliceP99s(), writers.maxTickGapNanos / 1e6, floodReport(flood));
+        return new LoadReport(
+                options.scenario(),
+                options.serverLabel(),
+                options.protocolName(),
+                options.rooms(),
+                options.clientsPerRoom(),
+                options.writersPerRoom(),
+                options.updatesPerSecond(),
+                options.durationSeconds(),
+                connected,
+                synced,
+                counters.connectFailures.sum(),
+                counters.closedByServer.sum(),
+                counters.errors.sum(),
+                counters.protocolErrors.sum(),
+                ledger.sentInWindow(),
+                ledger.deliveredInWindow(),
+                ledger.echoes(),
+                h.percentile(50) / 1e3,
+                h.percentile(99) / 1e3,
+                h.percentile(99.9) / 1e3,
+                h.max() / 1e3,
+                cpu1 - cpu0,
+                self1 - self0,
+                rssBefore,
+                rssAfter,
+                counters.closeReasons(),
+                sliceP99s(),
+                writers.maxTickGapNanos / 1e6,
+                floodReport(flood));
     }
 
     private List<Double> sliceP99s() {
@@ -135,13 +167,25 @@ public final class LoadRun {
         LogLinearHistogram toNormal = ledger.floodToNormalMicros();
         LogLinearHistogram toFlooder = ledger.normalToFlooderMicros();
         LoadOptions.Flood f = options.flood();
-        return new LoadReport.Flood(flood.size(), f.unlimited() ? "max" : String.valueOf(f.rate()), f.bytes(),
-                f.separateRoom() ? "separate" : "same", f.awareness(),
-                ledger.floodSentInWindow(), counters.floodAwarenessSent.sum(), ledger.floodEchoes(),
-                ledger.floodToNormal(), toNormal.percentile(50) / 1e3, toNormal.percentile(99) / 1e3,
-                ledger.normalToFlooder(), toFlooder.percentile(50) / 1e3, toFlooder.percentile(99) / 1e3,
+        return new LoadReport.Flood(
+                flood.size(),
+                f.unlimited() ? "max" : String.valueOf(f.rate()),
+                f.bytes(),
+                f.separateRoom() ? "separate" : "same",
+                f.awareness(),
+                ledger.floodSentInWindow(),
+                counters.floodAwarenessSent.sum(),
+                ledger.floodEchoes(),
+                ledger.floodToNormal(),
+                toNormal.percentile(50) / 1e3,
+                toNormal.percentile(99) / 1e3,
+                ledger.normalToFlooder(),
+                toFlooder.percentile(50) / 1e3,
+                toFlooder.percentile(99) / 1e3,
                 flood.readyTicks == 0 ? 0 : flood.blockedTicks / (double) flood.readyTicks,
-                Arrays.stream(ledger.floodEchoesBySlice()).mapToObj(v -> (double) v).toList(),
+                Arrays.stream(ledger.floodEchoesBySlice())
+                        .mapToObj(v -> (double) v)
+                        .toList(),
                 flood.longestTickNanos / 1e6);
     }
 
@@ -150,13 +194,19 @@ public final class LoadRun {
         for (int r = 0; r < options.rooms(); r++) {
             String room = prefix + "-" + r;
             for (int c = 0; c < options.clientsPerRoom(); c++) {
-                clients.add(new LoadClient(clients.size(), room, c < options.writersPerRoom(), options.protocol(),
-                        ledger, counters));
+                clients.add(new LoadClient(
+                        clients.size(), room, c < options.writersPerRoom(), options.protocol(), ledger, counters));
             }
             LoadOptions.Flood flood = options.flood();
             for (int c = 0; c < flood.perRoom(); c++) {
-                clients.add(new LoadClient(clients.size(), flood.separateRoom() ? room + "-flood" : room,
-                        LoadClient.Role.FLOODER, flood.bytes(), options.protocol(), ledger, counters));
+                clients.add(new LoadClient(
+                        clients.size(),
+                        flood.separateRoom() ? room + "-flood" : room,
+                        LoadClient.Role.FLOODER,
+                        flood.bytes(),
+                        options.protocol(),
+                        ledger,
+                        counters));
             }
         }
         boolean[] isFlooder = new boolean[clients.size()];
@@ -168,9 +218,14 @@ public final class LoadRun {
         Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
         long interval = (long) (1e9 / options.connectRate());
         long next = System.nanoTime();
-        log.info("connecting {} clients at {}/s to {}{} ({} client)", clients.size(), options.connectRate(),
+        log.info(
+                "connecting {} clients at {}/s to {}{} ({} client)",
+                clients.size(),
+                options.connectRate(),
                 options.urlFor(clients.get(0).room()),
-                options.urlTemplates().size() > 1 ? " and " + (options.urlTemplates().size() - 1) + " more URL(s)" : "",
+                options.urlTemplates().size() > 1
+                        ? " and " + (options.urlTemplates().size() - 1) + " more URL(s)"
+                        : "",
                 options.client());
         for (LoadClient client : clients) {
             sleepUntil(next);
@@ -234,8 +289,10 @@ public final class LoadRun {
         }
 
         void logStats() {
-            log.info("writer clock: longest gap between ticks {} ms, {} sends skipped to catch up",
-                    maxTickGapNanos / 1_000_000, skipped);
+            log.info(
+                    "writer clock: longest gap between ticks {} ms, {} sends skipped to catch up",
+                    maxTickGapNanos / 1_000_000,
+                    skipped);
         }
 
         void stop() {
@@ -358,24 +415,33 @@ public final class LoadRun {
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(daemon("writers"));
         List<HttpClient> http = new ArrayList<>();
         for (int i = 0; i < options.ioClients(); i++) {
-            http.add(HttpClient.newBuilder().executor(listenerPool).connectTimeout(Duration.ofSeconds(30)).build());
+            http.add(HttpClient.newBuilder()
+                    .executor(listenerPool)
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .build());
         }
         return new Connector() {
             private int n;
 
             @Override
             public void connect(URI uri, LoadClient client, Consumer<Throwable> done) {
-                http.get(n++ % http.size()).newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
+                http.get(n++ % http.size())
+                        .newWebSocketBuilder()
+                        .connectTimeout(Duration.ofSeconds(30))
                         .buildAsync(uri, new JdkTransport(client))
                         .whenComplete((ws, e) -> done.accept(e));
             }
 
             @Override
             public void startTicker(Runnable writersTick, Runnable floodTick) {
-                clock.scheduleAtFixedRate(() -> {
-                    writersTick.run();
-                    floodTick.run();
-                }, 0, JDK_WRITER_TICK_MILLIS, TimeUnit.MILLISECONDS);
+                clock.scheduleAtFixedRate(
+                        () -> {
+                            writersTick.run();
+                            floodTick.run();
+                        },
+                        0,
+                        JDK_WRITER_TICK_MILLIS,
+                        TimeUnit.MILLISECONDS);
             }
 
             @Override
@@ -387,7 +453,8 @@ public final class LoadRun {
     }
 
     private void closeAll() {
-        List<CompletableFuture<Void>> closing = clients.stream().map(LoadClient::close).toList();
+        List<CompletableFuture<Void>> closing =
+                clients.stream().map(LoadClient::close).toList();
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -7,8 +7,7 @@ import org.slf4j.LoggerFactory;
 public final class LoadTool {
     private static final Logger log = LoggerFactory.getLogger(LoadTool.class);
 
-    private LoadTool() {
-    }
+    private LoadTool() {}
 
     public static void main(String[] args) throws InterruptedException, java.io.IOException {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {

@@ -45,8 +45,8 @@ final class NioWebSocket implements Transport {
     private boolean closed;
     private int fragmentedOpcode = -1;
 
-    NioWebSocket(NioWebSocketLoop loop, SocketChannel channel, URI uri, LoadClient client,
-            Consumer<Throwable> connectDone) {
+    NioWebSocket(
+            NioWebSocketLoop loop, SocketChannel channel, URI uri, LoadClient client, Consumer<Throwable> connectDone) {
         this.loop = loop;
         this.channel = channel;
         this.uri = uri;
@@ -153,8 +153,9 @@ final class NioWebSocket implements Transport {
             throw new IOException("upgrade refused: " + statusLine);
         }
         String expected = acceptFor(secKey);
-        boolean accepted = response.lines().anyMatch(l -> l.regionMatches(true, 0, "Sec-WebSocket-Accept:", 0, 21)
-                && l.substring(21).trim().equals(expected));
+        boolean accepted = response.lines()
+                .anyMatch(l -> l.regionMatches(true, 0, "Sec-WebSocket-Accept:", 0, 21)
+                        && l.substring(21).trim().equals(expected));
         if (!accepted) {
             throw new IOException("missing or wrong Sec-WebSocket-Accept");
         }
@@ -235,13 +236,14 @@ final class NioWebSocket implements Transport {
             case OP_PING -> enqueue(frame(0x8A, payload));
             case OP_CLOSE -> {
                 int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+                String reason =
+                        payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
                 client.onServerClose(code, reason);
                 // closed first: flush() closes the channel once our echo of the close frame is written
                 closed = true;
                 enqueue(frame(0x88, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]));
             }
-            default -> { } // pong or reserved: nothing to do
+            default -> {} // pong or reserved: nothing to do
         }
     }
 
@@ -357,7 +359,8 @@ final class NioWebSocket implements Transport {
 
     static String acceptFor(String secKey) {
         try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((secKey + GUID).getBytes(StandardCharsets.US_ASCII));
+            byte[] sha1 =
+                    MessageDigest.getInstance("SHA-1").digest((secKey + GUID).getBytes(StandardCharsets.US_ASCII));
             return Base64.getEncoder().encodeToString(sha1);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required by every Java platform", e);

@@ -26,7 +26,7 @@ final class NioWebSocketLoop implements AutoCloseable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
-    private volatile Runnable ticker = () -> { };
+    private volatile Runnable ticker = () -> {};
     private volatile boolean running = true;
 
     NioWebSocketLoop(String threadName) throws IOException {

@@ -70,7 +70,8 @@ public final class ProcStats {
                 long pid = Long.parseLong(dir.getFileName().toString());
                 long[] f = statFields(pid);
                 if (f != null) {
-                    children.computeIfAbsent(f[2], k -> new java.util.ArrayList<>()).add(pid);
+                    children.computeIfAbsent(f[2], k -> new java.util.ArrayList<>())
+                            .add(pid);
                 }
             }
         } catch (IOException e) {
@@ -89,7 +90,9 @@ public final class ProcStats {
 
     private static long clockTicks() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
             if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 return Long.parseLong(out);

@@ -12,8 +12,7 @@ public final class UpdateMarkers {
     static final int LENGTH = HEX_DIGITS + 4;
     public static final long MAX_ID = (1L << (4 * HEX_DIGITS)) - 1;
 
-    private UpdateMarkers() {
-    }
+    private UpdateMarkers() {}
 
     public static String markerFor(long id) {
         if (id < 0 || id > MAX_ID) {
@@ -30,7 +29,10 @@ public final class UpdateMarkers {
         int found = 0;
         int last = to - LENGTH;
         for (int i = from; i <= last; i++) {
-            if (bytes[i] != '<' || bytes[i + 1] != '@' || bytes[i + LENGTH - 2] != '@' || bytes[i + LENGTH - 1] != '>') {
+            if (bytes[i] != '<'
+                    || bytes[i + 1] != '@'
+                    || bytes[i + LENGTH - 2] != '@'
+                    || bytes[i + LENGTH - 1] != '>') {
                 continue;
             }
             long id = 0;

@@ -142,8 +142,7 @@ public sealed interface WireProtocol permits WireProtocol.YWebsocket, WireProtoc
 
     /** Shared parsing of {@code [type][syncType][varUint8Array]} once any prefix is consumed. */
     final class Messages {
-        private Messages() {
-        }
+        private Messages() {}
 
         static IncomingMessage parseBody(byte[] message, Decoder d) {
             try {
@@ -161,7 +160,8 @@ public sealed interface WireProtocol permits WireProtocol.YWebsocket, WireProtoc
                     throw new IllegalArgumentException("payload length " + len + " exceeds the message");
                 }
                 return switch (syncType) {
-                    case SYNC_STEP1 -> new IncomingMessage.SyncStep1(java.util.Arrays.copyOfRange(message, from, from + len));
+                    case SYNC_STEP1 -> new IncomingMessage.SyncStep1(
+                            java.util.Arrays.copyOfRange(message, from, from + len));
                     case SYNC_STEP2 -> new IncomingMessage.SyncStep2(message, from, from + len);
                     case SYNC_UPDATE -> new IncomingMessage.Update(message, from, from + len);
                     default -> throw new IllegalArgumentException("unknown sync message type " + syncType);

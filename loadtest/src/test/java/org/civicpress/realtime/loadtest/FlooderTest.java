@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
  * It does not shape client messages, so an unlimited flooder must get far more through than the writers.
  */
 class FlooderTest {
-    private static final Path ROOT = Path.of("").toAbsolutePath().getFileName().toString().equals("loadtest")
-            ? Path.of("").toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+    private static final Path ROOT =
+            Path.of("").toAbsolutePath().getFileName().toString().equals("loadtest")
+                    ? Path.of("").toAbsolutePath().getParent()
+                    : Path.of("").toAbsolutePath();
     private static Process peer;
     private static int port;
     private static Path peerLog;
@@ -35,20 +37,41 @@ class FlooderTest {
     void flooderOptionsParseAndRejectBadInput() {
         LoadOptions plain = LoadOptions.parse(new String[] {"--url", "ws://x/{room}"});
         assertEquals(LoadOptions.Flood.NONE.perRoom(), plain.flood().perRoom());
-        LoadOptions o = LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--flooders", "2",
-                "--flood-rate", "max", "--flood-bytes", "4096", "--flood-room", "separate", "--flood-awareness", "1"});
+        LoadOptions o = LoadOptions.parse(new String[] {
+            "--url",
+            "ws://x/{room}",
+            "--flooders",
+            "2",
+            "--flood-rate",
+            "max",
+            "--flood-bytes",
+            "4096",
+            "--flood-room",
+            "separate",
+            "--flood-awareness",
+            "1"
+        });
         assertEquals(new LoadOptions.Flood(2, 0, 4096, true, true), o.flood());
         assertTrue(o.flood().unlimited());
-        LoadOptions limited = LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--flooders", "1",
-                "--flood-rate", "250"});
+        LoadOptions limited =
+                LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--flooders", "1", "--flood-rate", "250"});
         assertEquals(new LoadOptions.Flood(1, 250, 1024, false, false), limited.flood());
         assertFalse(limited.flood().unlimited());
         // flooders come on top of --clients: the total of normal clients is unchanged
         assertEquals(10, limited.totalClients());
-        for (String[] bad : new String[][] {{"--flooders", "-1"}, {"--flooders", "1.5"}, {"--flood-rate", "fast"},
-                {"--flood-rate", "0"}, {"--flood-bytes", "-3"}, {"--flood-room", "other"}, {"--flood-awareness", "yes"}}) {
-            assertThrows(IllegalArgumentException.class,
-                    () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", bad[0], bad[1]}), String.join(" ", bad));
+        for (String[] bad : new String[][] {
+            {"--flooders", "-1"},
+            {"--flooders", "1.5"},
+            {"--flood-rate", "fast"},
+            {"--flood-rate", "0"},
+            {"--flood-bytes", "-3"},
+            {"--flood-room", "other"},
+            {"--flood-awareness", "yes"}
+        }) {
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", bad[0], bad[1]}),
+                    String.join(" ", bad));
         }
     }
 
@@ -63,7 +86,8 @@ class FlooderTest {
         assertTrue(r.deliveries() > 0 && r.deliveries() <= 2 * r.updatesSent(), "normal deliveries " + r.deliveries());
         LoadReport.Flood f = r.flood();
         assertEquals(1, f.flooders());
-        assertTrue(f.sent() > 10 * r.updatesSent(), "flood of " + f.sent() + " vs " + r.updatesSent() + " normal updates");
+        assertTrue(
+                f.sent() > 10 * r.updatesSent(), "flood of " + f.sent() + " vs " + r.updatesSent() + " normal updates");
         // none of its updates reach the measured room, and it sees none of the writer's
         assertEquals(0, f.deliveredToNormal());
         assertEquals(0, f.received());
@@ -79,7 +103,8 @@ class FlooderTest {
         assertTrue(f.sent() >= 20 && f.sent() <= 52, "flooder sent " + f.sent());
         // one awareness update after each flooding update (the awareness count also holds a send or two racing
         // the window's end)
-        assertTrue(f.awarenessSent() >= f.sent() && f.awarenessSent() <= f.sent() + 2,
+        assertTrue(
+                f.awarenessSent() >= f.sent() && f.awarenessSent() <= f.sent() + 2,
                 f.awarenessSent() + " awareness updates for " + f.sent() + " flooding updates");
         // in the measured room: its updates reach the normal clients (counted apart from theirs), and it
         // receives the writer's updates like any client
@@ -89,8 +114,24 @@ class FlooderTest {
     }
 
     private static LoadReport run(String... flood) throws Exception {
-        String[] base = {"--url", "ws://127.0.0.1:" + port + "/", "--protocol", "hocuspocus", "--clients", "3",
-            "--writers", "1", "--rate", "20", "--warmup", "0.5", "--duration", "2", "--sync-timeout", "30"};
+        String[] base = {
+            "--url",
+            "ws://127.0.0.1:" + port + "/",
+            "--protocol",
+            "hocuspocus",
+            "--clients",
+            "3",
+            "--writers",
+            "1",
+            "--rate",
+            "20",
+            "--warmup",
+            "0.5",
+            "--duration",
+            "2",
+            "--sync-timeout",
+            "30"
+        };
         String[] args = new String[base.length + flood.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(flood, 0, args, base.length, flood.length);
@@ -101,14 +142,16 @@ class FlooderTest {
     static void startPeer() throws Exception {
         Path script = ROOT.resolve("bench/peers/hocuspocus-server.mjs");
         assumeTrue(Files.isRegularFile(script), "no " + script);
-        assumeTrue(Files.isDirectory(ROOT.resolve("node_modules/@hocuspocus/server")),
+        assumeTrue(
+                Files.isDirectory(ROOT.resolve("node_modules/@hocuspocus/server")),
                 "@hocuspocus/server not installed: run npm ci at the repository root");
         assumeTrue(onPath("node"), "node not on PATH");
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         peerLog = Files.createTempFile("hocuspocus-peer", ".log");
-        ProcessBuilder pb = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(peerLog.toFile());
         pb.environment().put("PORT", String.valueOf(port));
         pb.environment().put("HOST", "127.0.0.1");

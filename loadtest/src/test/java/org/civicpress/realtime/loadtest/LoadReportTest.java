@@ -12,8 +12,35 @@ import org.junit.jupiter.api.Test;
 class LoadReportTest {
     @Test
     void jsonLineIsOneJsonObjectWithFourDecimals() {
-        LoadReport r = new LoadReport("steady \"q\"", "ours", "v1", 2, 3, 1, 2.5, 3.0, 6, 6, 0, 0, 0, 0,
-                10, 20, 10, 1.23456, 2.0, 3.0, 4.0, 0.5, 0.25, 1000, 2000, Map.of(), List.of(1.5, 2.5), 12.0,
+        LoadReport r = new LoadReport(
+                "steady \"q\"",
+                "ours",
+                "v1",
+                2,
+                3,
+                1,
+                2.5,
+                3.0,
+                6,
+                6,
+                0,
+                0,
+                0,
+                0,
+                10,
+                20,
+                10,
+                1.23456,
+                2.0,
+                3.0,
+                4.0,
+                0.5,
+                0.25,
+                1000,
+                2000,
+                Map.of(),
+                List.of(1.5, 2.5),
+                12.0,
                 LoadReport.Flood.NONE);
         String line = r.jsonLine();
         assertTrue(line.startsWith("RESULT_JSON {"), line);

@@ -56,7 +56,7 @@ class LoadToolSmokeTest {
         assertEquals(List.of(42L, UpdateMarkers.MAX_ID), found);
         assertThrows(IllegalArgumentException.class, () -> UpdateMarkers.markerFor(-1));
         byte[] noise = "<@12345@> <@zzzzzzzzzzzz@>".getBytes();
-        assertEquals(0, UpdateMarkers.scan(noise, 0, noise.length, id -> { }));
+        assertEquals(0, UpdateMarkers.scan(noise, 0, noise.length, id -> {}));
     }
 
     @Test
@@ -64,17 +64,21 @@ class LoadToolSmokeTest {
         byte[] payload = {1, 2, 3};
         for (WireProtocol p : List.of(WireProtocol.named("y-websocket"), WireProtocol.named("hocuspocus"))) {
             IncomingMessage step1 = p.parse(p.sync("room-1", WireProtocol.SYNC_STEP1, payload));
-            assertArrayEquals(payload, assertInstanceOf(IncomingMessage.SyncStep1.class, step1).stateVector());
-            var update = assertInstanceOf(IncomingMessage.Update.class,
-                    p.parse(p.sync("room-1", WireProtocol.SYNC_UPDATE, payload)));
+            assertArrayEquals(
+                    payload,
+                    assertInstanceOf(IncomingMessage.SyncStep1.class, step1).stateVector());
+            var update = assertInstanceOf(
+                    IncomingMessage.Update.class, p.parse(p.sync("room-1", WireProtocol.SYNC_UPDATE, payload)));
             assertArrayEquals(payload, Arrays.copyOfRange(update.message(), update.from(), update.to()));
             assertInstanceOf(IncomingMessage.SyncStep2.class, p.parse(p.syncReply("room-1", payload)));
             assertInstanceOf(IncomingMessage.Awareness.class, p.parse(p.awareness("room-1", payload)));
         }
         // y-websocket SyncStep1 of an empty document: [0, 0, 1, 0]
-        assertArrayEquals(new byte[] {0, 0, 1, 0},
+        assertArrayEquals(
+                new byte[] {0, 0, 1, 0},
                 WireProtocol.named("y-websocket").sync("r", WireProtocol.SYNC_STEP1, new byte[] {0}));
-        assertThrows(IllegalArgumentException.class, () -> WireProtocol.named("y-websocket").parse(new byte[] {0, 2, 9}));
+        assertThrows(IllegalArgumentException.class, () -> WireProtocol.named("y-websocket")
+                .parse(new byte[] {0, 2, 9}));
         assertThrows(IllegalArgumentException.class, () -> WireProtocol.named("socket.io"));
         // RFC 6455 section 1.3's example handshake
         assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", NioWebSocket.acceptFor("dGhlIHNhbXBsZSBub25jZQ=="));
@@ -83,13 +87,17 @@ class LoadToolSmokeTest {
     @Test
     void optionsRejectBadInput() {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--rooms", "2"}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--clients", "2", "--writers", "3"}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--bogus", "1"}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--server-pid", "abc"}));
-        LoadOptions o = LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--rooms", "3", "--server-pid", "7,9"});
+        LoadOptions o =
+                LoadOptions.parse(new String[] {"--url", "ws://x/{room}", "--rooms", "3", "--server-pid", "7,9"});
         assertEquals("ws://x/r1", o.urlFor("r1"));
         assertEquals(30, o.totalClients());
         assertEquals(List.of(7L, 9L), o.serverPids());
@@ -98,9 +106,12 @@ class LoadToolSmokeTest {
 
     @Test
     void severalUrlsAreAssignedRoundRobinByClientIndex() {
-        LoadOptions o = LoadOptions.parse(new String[] {"--url",
-                "ws://n1:3001/realtime/{room},ws://n2:3002/realtime/{room},ws://n3:3003/realtime/{room}",
-                "--server-pid", "11, 12,13"});
+        LoadOptions o = LoadOptions.parse(new String[] {
+            "--url",
+            "ws://n1:3001/realtime/{room},ws://n2:3002/realtime/{room},ws://n3:3003/realtime/{room}",
+            "--server-pid",
+            "11, 12,13"
+        });
         assertEquals(3, o.urlTemplates().size());
         assertEquals("ws://n1:3001/realtime/r", o.urlFor("r", 0));
         assertEquals("ws://n2:3002/realtime/r", o.urlFor("r", 1));
@@ -112,12 +123,13 @@ class LoadToolSmokeTest {
         LoadOptions single = LoadOptions.parse(new String[] {"--url", "ws://x/{room}"});
         assertEquals("ws://x/a", single.urlFor("a", 7));
         // an empty or non-WebSocket entry is a typo, not a node
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},,ws://b/{room}"}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},http://b/{room}"}));
-        assertThrows(IllegalArgumentException.class,
-                () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(new String[] {"--url", "ws://a/{room},"}));
     }
 
     private static void assertWithin(long expected, long actual) {

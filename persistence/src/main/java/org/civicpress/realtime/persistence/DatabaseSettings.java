@@ -25,13 +25,13 @@ public record DatabaseSettings(DatabaseKind kind, String url, String user, Strin
      */
     public static DatabaseSettings h2In(Path dataDir) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("db").resolve("realtime");
-        return new DatabaseSettings(DatabaseKind.H2, "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
-                "sa", "");
+        return new DatabaseSettings(
+                DatabaseKind.H2, "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
     }
 
     @Override
     public String toString() {
-        return "DatabaseSettings[kind=" + kind + ", url=" + url + ", user=" + user
-                + ", password=" + (password.isEmpty() ? "<empty>" : "****") + "]";
+        return "DatabaseSettings[kind=" + kind + ", url=" + url + ", user=" + user + ", password="
+                + (password.isEmpty() ? "<empty>" : "****") + "]";
     }
 }

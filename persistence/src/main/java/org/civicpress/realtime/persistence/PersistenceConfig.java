@@ -11,24 +11,23 @@ import java.util.Map;
  * caller layers it and resolves once.
  */
 public final class PersistenceConfig {
-    private PersistenceConfig() {
-    }
+    private PersistenceConfig() {}
 
     public static Config forDatabase(DatabaseSettings db) {
-        Config connection = ConfigFactory.parseMap(Map.of(
-                "realtime.db.url", db.url(),
-                "realtime.db.user", db.user(),
-                "realtime.db.password", db.password()), "realtime database settings");
-        return connection
-                .withFallback(resource(db.kind().hoconResource()))
-                .withFallback(resource("persistence.conf"));
+        Config connection = ConfigFactory.parseMap(
+                Map.of(
+                        "realtime.db.url", db.url(),
+                        "realtime.db.user", db.user(),
+                        "realtime.db.password", db.password()),
+                "realtime database settings");
+        return connection.withFallback(resource(db.kind().hoconResource())).withFallback(resource("persistence.conf"));
     }
 
     private static Config resource(String name) {
         Config config = ConfigFactory.parseResources(PersistenceConfig.class.getClassLoader(), name);
         if (config.isEmpty()) {
-            throw new IllegalStateException("configuration resource " + name
-                    + " is missing from the classpath (cluster-config module)");
+            throw new IllegalStateException(
+                    "configuration resource " + name + " is missing from the classpath (cluster-config module)");
         }
         return config;
     }

@@ -46,7 +46,8 @@ public final class RoomEventSerializer extends SerializerWithStringManifest {
         if (o instanceof Room.UpdatesJournaled) return UPDATES;
         if (o instanceof Room.SnapshotRequested) return SNAPSHOT_REQUESTED;
         if (o instanceof Room.Snapshot) return SNAPSHOT;
-        throw new IllegalArgumentException("RoomEventSerializer cannot serialize " + o.getClass().getName());
+        throw new IllegalArgumentException(
+                "RoomEventSerializer cannot serialize " + o.getClass().getName());
     }
 
     @Override
@@ -54,7 +55,8 @@ public final class RoomEventSerializer extends SerializerWithStringManifest {
         if (o instanceof Room.UpdatesJournaled e) return encodeUpdates(e.updates());
         if (o instanceof Room.SnapshotRequested) return EMPTY;
         if (o instanceof Room.Snapshot s) return s.encodedState();
-        throw new IllegalArgumentException("RoomEventSerializer cannot serialize " + o.getClass().getName());
+        throw new IllegalArgumentException(
+                "RoomEventSerializer cannot serialize " + o.getClass().getName());
     }
 
     @Override

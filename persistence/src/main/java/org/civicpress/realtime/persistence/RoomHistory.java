@@ -1,5 +1,6 @@
 package org.civicpress.realtime.persistence;
 
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.Patterns;
@@ -40,8 +40,15 @@ import org.civicpress.ycrdt.utils.Doc;
  */
 public final class RoomHistory {
     /** One journaled update as the history lists it ({@code index}: its place in its event's group commit). */
-    public record Entry(long sequenceNr, int index, long journaledAtMillis, String userId, String connectionId,
-                        long receivedAtMillis, int size, Map<String, Object> changes) {}
+    public record Entry(
+            long sequenceNr,
+            int index,
+            long journaledAtMillis,
+            String userId,
+            String connectionId,
+            long receivedAtMillis,
+            int size,
+            Map<String, Object> changes) {}
 
     /** A page of entries; {@code nextAfter}: the {@code after} of the next page (the last event read). */
     public record Page(List<Entry> entries, long nextAfter, boolean more) {}
@@ -75,27 +82,35 @@ public final class RoomHistory {
 
     /** Up to about {@code limit} entries (whole events) journaled after sequence number {@code after}. */
     public CompletionStage<Page> history(String roomId, long after, int limit) {
-        return documentAt(roomId, after).thenCompose(start -> events(roomId, start.sequenceNr() + 1, Long.MAX_VALUE,
-                limit + 1).thenApply(events -> {
-            Doc doc = start.doc();
-            List<Entry> entries = new ArrayList<>();
-            long next = start.sequenceNr();
-            boolean more = false;
-            for (Event event : events) {
-                if (entries.size() >= limit) {
-                    more = true;
-                    break;
-                }
-                int index = 0;
-                for (Room.JournaledUpdate u : event.updates()) {
-                    Map<String, Object> changes = DocChanges.summarize(doc, u.update());
-                    entries.add(new Entry(event.sequenceNr(), index++, event.timestamp(), u.userId(),
-                            u.connectionId(), u.receivedAtMillis(), u.update().length, changes));
-                }
-                next = event.sequenceNr();
-            }
-            return new Page(entries, next, more);
-        }));
+        return documentAt(roomId, after)
+                .thenCompose(start -> events(roomId, start.sequenceNr() + 1, Long.MAX_VALUE, limit + 1)
+                        .thenApply(events -> {
+                            Doc doc = start.doc();
+                            List<Entry> entries = new ArrayList<>();
+                            long next = start.sequenceNr();
+                            boolean more = false;
+                            for (Event event : events) {
+                                if (entries.size() >= limit) {
+                                    more = true;
+                                    break;
+                                }
+                                int index = 0;
+                                for (Room.JournaledUpdate u : event.updates()) {
+                                    Map<String, Object> changes = DocChanges.summarize(doc, u.update());
+                                    entries.add(new Entry(
+                                            event.sequenceNr(),
+                                            index++,
+                                            event.timestamp(),
+                                            u.userId(),
+                                            u.connectionId(),
+                                            u.receivedAtMillis(),
+                                            u.update().length,
+                                            changes));
+                                }
+                                next = event.sequenceNr();
+                            }
+                            return new Page(entries, next, more);
+                        }));
     }
 
     /** The document as of sequence number {@code at} (beyond the end: the latest). */
@@ -105,7 +120,8 @@ public final class RoomHistory {
         return snapshotAtOrBefore(roomId, at).thenCompose(snapshot -> {
             long from = snapshot.map(s -> s.metadata().sequenceNr() + 1).orElse(1L);
             return events(roomId, from, at, Long.MAX_VALUE).thenCompose(events -> {
-                if (!events.isEmpty() && events.get(0).sequenceNr() == from || events.isEmpty() && snapshot.isPresent()) {
+                if (!events.isEmpty() && events.get(0).sequenceNr() == from
+                        || events.isEmpty() && snapshot.isPresent()) {
                     return CompletableFuture.completedFuture(rebuild(snapshot, events));
                 }
                 // Nothing readable from `from` on: a room without history there, or deleted events.
@@ -114,9 +130,10 @@ public final class RoomHistory {
                         throw new RoomNotFoundError("room " + roomId + " has no journal", Map.of("roomId", roomId));
                     }
                     long oldest = first.map(e -> e.sequenceNr() - 1).orElse(0L);
-                    throw new HistoryNotRetainedError("the journal of room " + roomId + " no longer holds sequence "
-                            + "number " + at + " (see history.retain_events)", Map.of("roomId", roomId,
-                            "sequenceNr", at, "oldestSequenceNr", oldest));
+                    throw new HistoryNotRetainedError(
+                            "the journal of room " + roomId + " no longer holds sequence " + "number " + at
+                                    + " (see history.retain_events)",
+                            Map.of("roomId", roomId, "sequenceNr", at, "oldestSequenceNr", oldest));
                 });
             });
         });
@@ -135,9 +152,16 @@ public final class RoomHistory {
                             throw new RoomNotFoundError("room " + roomId + " has no journal", Map.of("roomId", roomId));
                         }
                         if (first.get().sequenceNr() == 1) return 0L; // the room started after that time
-                        throw new HistoryNotRetainedError("the journal of room " + roomId + " no longer holds "
-                                + time + " (see history.retain_events)", Map.of("roomId", roomId,
-                                "time", time.toString(), "oldestSequenceNr", first.get().sequenceNr() - 1));
+                        throw new HistoryNotRetainedError(
+                                "the journal of room " + roomId + " no longer holds " + time
+                                        + " (see history.retain_events)",
+                                Map.of(
+                                        "roomId",
+                                        roomId,
+                                        "time",
+                                        time.toString(),
+                                        "oldestSequenceNr",
+                                        first.get().sequenceNr() - 1));
                     });
                 });
     }
@@ -145,7 +169,8 @@ public final class RoomHistory {
     /** What changed from {@code from} to {@code to} ({@link DocChanges#diff}). */
     public CompletionStage<Map<String, Object>> diff(String roomId, long from, long to) {
         if (from > to) throw new IllegalArgumentException("from " + from + " is after to " + to);
-        return documentAt(roomId, from).thenCombine(documentAt(roomId, to), (a, b) -> DocChanges.diff(a.doc(), b.doc()));
+        return documentAt(roomId, from)
+                .thenCombine(documentAt(roomId, to), (a, b) -> DocChanges.diff(a.doc(), b.doc()));
     }
 
     private PointInTime rebuild(Optional<SelectedSnapshot> snapshot, List<Event> events) {
@@ -155,8 +180,12 @@ public final class RoomHistory {
             for (Room.JournaledUpdate u : e.updates()) updates.add(u.update());
             last = e.sequenceNr();
         }
-        byte[] state = snapshot.map(s -> ((Room.Snapshot) s.snapshot()).encodedState()).orElse(null);
-        return new PointInTime(last, snapshot.map(s -> s.metadata().sequenceNr()).orElse(0L), updates.size(),
+        byte[] state =
+                snapshot.map(s -> ((Room.Snapshot) s.snapshot()).encodedState()).orElse(null);
+        return new PointInTime(
+                last,
+                snapshot.map(s -> s.metadata().sequenceNr()).orElse(0L),
+                updates.size(),
                 AsOf.rebuild(state, updates));
     }
 
@@ -169,22 +198,26 @@ public final class RoomHistory {
 
     private CompletionStage<Optional<Event>> firstEvent(String roomId) {
         return journal.currentEventsByPersistenceId(persistenceId(roomId), 0, Long.MAX_VALUE)
-                .take(1).map(RoomHistory::event)
+                .take(1)
+                .map(RoomHistory::event)
                 .runWith(Sink.headOption(), system);
     }
 
     private static Event event(EventEnvelope envelope) {
-        List<Room.JournaledUpdate> updates = envelope.event() instanceof Room.UpdatesJournaled u ? u.updates() : List.of();
+        List<Room.JournaledUpdate> updates =
+                envelope.event() instanceof Room.UpdatesJournaled u ? u.updates() : List.of();
         return new Event(envelope.sequenceNr(), envelope.timestamp(), updates);
     }
 
     /** The newest snapshot at or before {@code seqNr}, from the room's snapshot store. */
     private CompletionStage<Optional<SelectedSnapshot>> snapshotAtOrBefore(String roomId, long seqNr) {
-        var load = new SnapshotProtocol.LoadSnapshot(persistenceId(roomId),
-                SnapshotSelectionCriteria.create(seqNr, Long.MAX_VALUE), seqNr);
+        var load = new SnapshotProtocol.LoadSnapshot(
+                persistenceId(roomId), SnapshotSelectionCriteria.create(seqNr, Long.MAX_VALUE), seqNr);
         return Patterns.ask(snapshotStore, load, timeout).thenApply(reply -> {
             if (reply instanceof SnapshotProtocol.LoadSnapshotResult result) {
-                return result.snapshot().isDefined() ? Optional.of(result.snapshot().get()) : Optional.empty();
+                return result.snapshot().isDefined()
+                        ? Optional.of(result.snapshot().get())
+                        : Optional.empty();
             }
             if (reply instanceof SnapshotProtocol.LoadSnapshotFailed failed) {
                 throw new IllegalStateException("loading a snapshot of room " + roomId + " failed", failed.cause());

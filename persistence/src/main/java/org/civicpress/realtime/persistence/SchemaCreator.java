@@ -22,8 +22,7 @@ public final class SchemaCreator {
     /** Arbitrary application-wide key of the PostgreSQL advisory lock around the DDL. */
     private static final long SCHEMA_LOCK_KEY = 0x7265616c74696d65L; // "realtime"
 
-    private SchemaCreator() {
-    }
+    private SchemaCreator() {}
 
     /** Runs the DDL of {@code db.kind()} in one transaction (PostgreSQL) or statement by statement (H2). */
     public static void ensureSchema(DatabaseSettings db) {
@@ -45,8 +44,10 @@ public final class SchemaCreator {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SchemaException("cannot create the journal schema in " + db.kind() + " database "
-                    + db.url() + ": " + e.getMessage(), e);
+            throw new SchemaException(
+                    "cannot create the journal schema in " + db.kind() + " database " + db.url() + ": "
+                            + e.getMessage(),
+                    e);
         }
         log.info("Journal schema ready in {} database {} ({} statements)", db.kind(), db.url(), statements.size());
     }
@@ -55,7 +56,8 @@ public final class SchemaCreator {
         try {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("statement failed: " + firstLine(sql) + " (" + e.getMessage() + ")", e.getSQLState(), e);
+            throw new SQLException(
+                    "statement failed: " + firstLine(sql) + " (" + e.getMessage() + ")", e.getSQLState(), e);
         }
     }
 

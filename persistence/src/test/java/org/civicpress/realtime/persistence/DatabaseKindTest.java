@@ -11,6 +11,8 @@ class DatabaseKindTest {
         for (DatabaseType type : DatabaseType.values()) {
             assertEquals(type.name(), DatabaseKind.of(type).name());
         }
-        assertEquals(DatabaseKind.H2, DatabaseSettings.h2In(java.nio.file.Path.of("data")).kind());
+        assertEquals(
+                DatabaseKind.H2,
+                DatabaseSettings.h2In(java.nio.file.Path.of("data")).kind());
     }
 }

@@ -53,8 +53,15 @@ class HistoryBenchmark {
     void asOfReconstruction(@TempDir Path dir) throws Exception {
         List<byte[]> updates = traceUpdates(UPDATES);
         StringBuilder report = new StringBuilder();
-        report.append("updates=").append(updates.size()).append(" burst=").append(BURST).append(" snapshotEvery=").append(SNAPSHOT_EVERY)
-                .append(" runs=").append(RUNS).append(" (median ms)\n");
+        report.append("updates=")
+                .append(updates.size())
+                .append(" burst=")
+                .append(BURST)
+                .append(" snapshotEvery=")
+                .append(SNAPSHOT_EVERY)
+                .append(" runs=")
+                .append(RUNS)
+                .append(" (median ms)\n");
         inMemory(updates, report);
         for (boolean snapshots : new boolean[] {true, false}) {
             room(dir.resolve(snapshots ? "with" : "without"), updates, snapshots, report);
@@ -84,8 +91,11 @@ class HistoryBenchmark {
             merged[r - 1] = (t1 - t0) / 1_000_000;
             oneByOne[r - 1] = (t2 - t1) / 1_000_000;
         }
-        report.append("in memory, full replay: merged ").append(median(merged)).append(" ms, one by one ")
-                .append(median(oneByOne)).append(" ms\n");
+        report.append("in memory, full replay: merged ")
+                .append(median(merged))
+                .append(" ms, one by one ")
+                .append(median(oneByOne))
+                .append(" ms\n");
     }
 
     private static void room(Path dataDir, List<byte[]> updates, boolean snapshots, StringBuilder report)
@@ -94,11 +104,13 @@ class HistoryBenchmark {
         SchemaCreator.ensureSchema(db);
         ActorTestKit kit = ActorTestKit.create("HistoryBenchmark", pekkoConfig(db));
         try {
-            RoomSettings settings = RoomSettings.defaults().withSnapshotsEnabled(snapshots)
-                    .withSnapshotEveryUpdates(SNAPSHOT_EVERY).withSnapshotInterval(Duration.ofHours(1))
+            RoomSettings settings = RoomSettings.defaults()
+                    .withSnapshotsEnabled(snapshots)
+                    .withSnapshotEveryUpdates(SNAPSHOT_EVERY)
+                    .withSnapshotInterval(Duration.ofHours(1))
                     .withRetainEventsFor(Duration.ofDays(1));
-            ActorRef<Room.Command> room = kit.spawn(Room.create("bench", settings,
-                    RoomServices.defaults(HookSystem.inProcess()), null));
+            ActorRef<Room.Command> room =
+                    kit.spawn(Room.create("bench", settings, RoomServices.defaults(HookSystem.inProcess()), null));
             TestProbe<SocketOut> socket = join(kit, room, "c1");
             next(socket);
             long w0 = System.nanoTime();
@@ -114,10 +126,16 @@ class HistoryBenchmark {
             }
             long writeMs = (System.nanoTime() - w0) / 1_000_000;
             RoomHistory history = new RoomHistory(kit.system(), Duration.ofMinutes(2));
-            long last = history.documentAt("bench", Long.MAX_VALUE).toCompletableFuture().get(5, TimeUnit.MINUTES)
+            long last = history.documentAt("bench", Long.MAX_VALUE)
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.MINUTES)
                     .sequenceNr();
-            report.append(snapshots ? "with snapshots" : "without snapshots").append(" (journal written in ")
-                    .append(writeMs).append(" ms, ").append(last).append(" events):");
+            report.append(snapshots ? "with snapshots" : "without snapshots")
+                    .append(" (journal written in ")
+                    .append(writeMs)
+                    .append(" ms, ")
+                    .append(last)
+                    .append(" events):");
             for (long at : new long[] {last, last / 2 + 37, last / 4 + 501}) {
                 long[] times = new long[RUNS];
                 RoomHistory.PointInTime p = null;
@@ -126,8 +144,14 @@ class HistoryBenchmark {
                     p = history.documentAt("bench", at).toCompletableFuture().get(5, TimeUnit.MINUTES);
                     if (r > 0) times[r - 1] = (System.nanoTime() - t0) / 1_000_000;
                 }
-                report.append(" at ").append(at).append(": ").append(median(times)).append(" ms (")
-                        .append(p.updatesReplayed()).append(" updates after snapshot ").append(p.snapshotSequenceNr())
+                report.append(" at ")
+                        .append(at)
+                        .append(": ")
+                        .append(median(times))
+                        .append(" ms (")
+                        .append(p.updatesReplayed())
+                        .append(" updates after snapshot ")
+                        .append(p.snapshotSequenceNr())
                         .append(");");
             }
             report.append('\n');

@@ -28,7 +28,8 @@ class RoomEventSerializerTest {
         // the real binding file of the cluster-config module
         File bindings = new File("../cluster-config/src/main/resources/serialization.conf");
         assertTrue(bindings.isFile(), "missing " + bindings.getAbsolutePath());
-        kit = ActorTestKit.create("RoomEventSerializerTest",
+        kit = ActorTestKit.create(
+                "RoomEventSerializerTest",
                 ConfigFactory.parseFile(bindings).withFallback(ConfigFactory.parseString("pekko.loglevel = WARNING")));
         serialization = SerializationExtension.get(kit.system().classicSystem());
     }
@@ -41,7 +42,9 @@ class RoomEventSerializerTest {
     private static Object roundTrip(Object o) throws NotSerializableException {
         var serializer = serialization.findSerializerFor(o);
         byte[] bytes = serialization.serialize(o).get();
-        return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, o)).get();
+        return serialization
+                .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, o))
+                .get();
     }
 
     @Test
@@ -52,7 +55,9 @@ class RoomEventSerializerTest {
                 new Room.JournaledUpdate(u1, "alice", "conn-1", 1_765_000_000_123L),
                 new Room.JournaledUpdate(empty, null, "conn-2", 0),
                 new Room.JournaledUpdate(new byte[300], "bob \u00e9", Room.API_CONNECTION_ID, Long.MAX_VALUE)));
-        assertEquals(RoomEventSerializer.IDENTIFIER, serialization.findSerializerFor(event).identifier());
+        assertEquals(
+                RoomEventSerializer.IDENTIFIER,
+                serialization.findSerializerFor(event).identifier());
         assertEquals("U2", Serializers.manifestFor(serialization.findSerializerFor(event), event));
         var back = (Room.UpdatesJournaled) roundTrip(event);
         assertEquals(3, back.updates().size());
@@ -70,13 +75,16 @@ class RoomEventSerializerTest {
         assertEquals(Long.MAX_VALUE, back.updates().get(2).receivedAtMillis());
 
         // compact: count + per update a length varint, the bytes, two short strings and a time varint
-        byte[] bytes = serialization.serialize(new Room.UpdatesJournaled(
-                List.of(new Room.JournaledUpdate(u1, null, "c", 1)))).get();
+        byte[] bytes = serialization
+                .serialize(new Room.UpdatesJournaled(List.of(new Room.JournaledUpdate(u1, null, "c", 1))))
+                .get();
         assertEquals(2 + u1.length + 1 + 3 + 1, bytes.length);
 
         assertInstanceOf(Room.SnapshotRequested.class, roundTrip(new Room.SnapshotRequested()));
         var snapshot = new Room.Snapshot(u1);
-        assertEquals(RoomEventSerializer.IDENTIFIER, serialization.findSerializerFor(snapshot).identifier());
+        assertEquals(
+                RoomEventSerializer.IDENTIFIER,
+                serialization.findSerializerFor(snapshot).identifier());
         assertArrayEquals(u1, ((Room.Snapshot) roundTrip(snapshot)).encodedState());
     }
 
@@ -85,9 +93,13 @@ class RoomEventSerializerTest {
     void eventsOfTheFirstFormatAreStillRead() throws Exception {
         // U1 as the previous version wrote it: 2 updates, "hello" by client 1 (15 bytes), then an empty one
         byte[] written = HexFormat.of().parseHex("020f01010100040101740568656c6c6f0000");
-        var event = (Room.UpdatesJournaled) serialization.deserialize(written, RoomEventSerializer.IDENTIFIER, "U1").get();
+        var event = (Room.UpdatesJournaled) serialization
+                .deserialize(written, RoomEventSerializer.IDENTIFIER, "U1")
+                .get();
         assertEquals(2, event.updates().size());
-        assertArrayEquals(HexFormat.of().parseHex("01010100040101740568656c6c6f00"), event.updates().get(0).update());
+        assertArrayEquals(
+                HexFormat.of().parseHex("01010100040101740568656c6c6f00"),
+                event.updates().get(0).update());
         assertEquals(0, event.updates().get(1).update().length);
         for (Room.JournaledUpdate u : event.updates()) {
             assertNull(u.userId(), "unknown before format U2");
@@ -100,14 +112,26 @@ class RoomEventSerializerTest {
     void corruptDataIsATypedError() {
         var serializer = new RoomEventSerializer(null);
         for (String bad : List.of("", "02", "0105aa", "01", "ffffffffff0f", "010100ff")) {
-            assertThrows(NotSerializableException.class,
-                    () -> serializer.fromBinary(HexFormat.of().parseHex(bad), "U1"), bad);
+            assertThrows(
+                    NotSerializableException.class,
+                    () -> serializer.fromBinary(HexFormat.of().parseHex(bad), "U1"),
+                    bad);
         }
         // U2: a valid update then a missing, a bad, a truncated sender string, a missing or overlong time
-        for (String bad : List.of("", "0100", "010002", "01000105", "01000000", "010000006300", "010000000180",
-                "01000000ffffffffffffffffffff01", "010000000100")) {
-            assertThrows(NotSerializableException.class,
-                    () -> serializer.fromBinary(HexFormat.of().parseHex(bad), "U2"), bad);
+        for (String bad : List.of(
+                "",
+                "0100",
+                "010002",
+                "01000105",
+                "01000000",
+                "010000006300",
+                "010000000180",
+                "01000000ffffffffffffffffffff01",
+                "010000000100")) {
+            assertThrows(
+                    NotSerializableException.class,
+                    () -> serializer.fromBinary(HexFormat.of().parseHex(bad), "U2"),
+                    bad);
         }
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[0], "X9"));
         assertThrows(IllegalArgumentException.class, () -> serializer.manifest("not an event"));
@@ -136,13 +160,14 @@ class RoomEventSerializerTest {
         // the admin questions and answers cross nodes too
         TestProbe<Room.Inspection> inspector = kit.createTestProbe();
         assertEquals(new Room.Inspect(inspector.getRef()), roundTrip(new Room.Inspect(inspector.getRef())));
-        var inspection = (Room.Inspection) roundTrip(new Room.Inspection("r", "document",
-                List.of(new Room.MemberInfo("c1", null)), 7, 2, 5, new byte[] {0, 0}));
+        var inspection = (Room.Inspection) roundTrip(new Room.Inspection(
+                "r", "document", List.of(new Room.MemberInfo("c1", null)), 7, 2, 5, new byte[] {0, 0}));
         assertEquals(List.of(new Room.MemberInfo("c1", null)), inspection.members());
         assertArrayEquals(new byte[] {0, 0}, inspection.encodedState());
         assertEquals(7, inspection.sequenceNr());
         TestProbe<Room.Closed> closer = kit.createTestProbe();
-        assertEquals(new Room.Close(1012, "bye", closer.getRef()), roundTrip(new Room.Close(1012, "bye", closer.getRef())));
+        assertEquals(
+                new Room.Close(1012, "bye", closer.getRef()), roundTrip(new Room.Close(1012, "bye", closer.getRef())));
         assertEquals(new Room.Closed(3), roundTrip(new Room.Closed(3)));
     }
 }

@@ -72,8 +72,10 @@ class RoomHistoryTest {
     void historyAsOfDiffAndRollbackOnH2(@TempDir Path dataDir) throws Exception {
         withH2Kit(dataDir, kit -> {
             // snapshots every 3 updates, events kept for an hour: as-of starts from snapshots, history is complete
-            RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(3)
-                    .withCleanupTimeout(Duration.ofMillis(500)).withRetainEventsFor(Duration.ofHours(1));
+            RoomSettings settings = RoomSettings.defaults()
+                    .withSnapshotEveryUpdates(3)
+                    .withCleanupTimeout(Duration.ofMillis(500))
+                    .withRetainEventsFor(Duration.ofHours(1));
             RoomServices services = RoomServices.defaults(HookSystem.inProcess());
             ActorRef<Room.Command> room = kit.spawn(Room.create("audited", settings, services, null));
             List<TestProbe<SocketOut>> sockets = new ArrayList<>();
@@ -114,16 +116,22 @@ class RoomHistoryTest {
             }
             // snapshot markers take sequence numbers too: map each entry to its event
             long[] seqOf = new long[edits.size() + 1];
-            for (int i = 0; i < entries.size(); i++) seqOf[i + 1] = entries.get(i).sequenceNr();
-            assertEquals(Map.of("type", "text", "charactersInserted", 5L, "charactersDeleted", 0L),
+            for (int i = 0; i < entries.size(); i++)
+                seqOf[i + 1] = entries.get(i).sequenceNr();
+            assertEquals(
+                    Map.of("type", "text", "charactersInserted", 5L, "charactersDeleted", 0L),
                     entries.get(0).changes().get("t"));
-            assertEquals(Map.of("type", "map", "keysSet", List.of("title"), "keysRemoved", List.of()),
+            assertEquals(
+                    Map.of("type", "map", "keysSet", List.of("title"), "keysRemoved", List.of()),
                     entries.get(1).changes().get("m"));
-            assertEquals(Map.of("type", "text", "charactersInserted", 0L, "charactersDeleted", 1L),
+            assertEquals(
+                    Map.of("type", "text", "charactersInserted", 0L, "charactersDeleted", 1L),
                     entries.get(3).changes().get("t"));
-            assertEquals(Map.of("type", "map", "keysSet", List.of("status"), "keysRemoved", List.of("title")),
+            assertEquals(
+                    Map.of("type", "map", "keysSet", List.of("status"), "keysRemoved", List.of("title")),
                     entries.get(4).changes().get("m"));
-            assertEquals(Map.of("type", "array", "itemsInserted", 2L, "itemsDeleted", 0L),
+            assertEquals(
+                    Map.of("type", "array", "itemsInserted", 2L, "itemsDeleted", 0L),
                     entries.get(6).changes().get("a"));
 
             // paging: two entries at a time reach the same entries
@@ -146,35 +154,48 @@ class RoomHistoryTest {
             }
             assertTrue(fromSnapshot, "some points start from a snapshot");
             // a time: the document as of the time the fourth update was journaled
-            long seq4 = await(history.sequenceNrAt("audited", Instant.ofEpochMilli(entries.get(3).journaledAtMillis())));
+            long seq4 = await(history.sequenceNrAt(
+                    "audited", Instant.ofEpochMilli(entries.get(3).journaledAtMillis())));
             assertTrue(seq4 >= seqOf[4] && seq4 < seqOf[5], "time maps to the fourth update's event: " + seq4);
 
             // diff from the second to the fifth update: " world" typed, "H" deleted, title removed, status set
             Map<String, Object> diff = await(history.diff("audited", seqOf[2], seqOf[5]));
-            assertEquals(List.of(Map.of("delete", "H"), Map.of("retain", 4L), Map.of("insert", " world")),
-                    ((Map<?, ?>) diff.get("t")).get("delta"), diff.toString());
+            assertEquals(
+                    List.of(Map.of("delete", "H"), Map.of("retain", 4L), Map.of("insert", " world")),
+                    ((Map<?, ?>) diff.get("t")).get("delta"),
+                    diff.toString());
             Map<?, ?> keys = (Map<?, ?>) ((Map<?, ?>) diff.get("m")).get("keys");
             assertEquals(Map.of("action", "delete", "oldValue", "Minutes"), keys.get("title"));
             assertEquals(Map.of("action", "add", "newValue", "draft"), keys.get("status"));
 
             // rollback to the second update: a new update every member receives, attributed to the admin
-            byte[] target = AsOf.update(await(history.documentAt("audited", seqOf[2])).doc());
+            byte[] target =
+                    AsOf.update(await(history.documentAt("audited", seqOf[2])).doc());
             TestProbe<Room.Restored> reply = kit.createTestProbe();
             room.tell(new Room.RestoreTo(target, "admin-1", reply.getRef()));
             Room.Restored restored = reply.expectMessageClass(Room.Restored.class, WAIT);
             assertTrue(restored.changed());
             for (int i = 0; i < 3; i++) {
-                Y.applyUpdate(editors.docs[i], assertInstanceOf(YMessage.SyncUpdate.class, next(sockets.get(i))).update());
+                Y.applyUpdate(
+                        editors.docs[i],
+                        assertInstanceOf(YMessage.SyncUpdate.class, next(sockets.get(i)))
+                                .update());
                 TopLevelTypes.inferAll(editors.docs[i]);
-                assertEquals(content(jsonAt.get(2)), content(editors.docs[i].toJSONString()),
+                assertEquals(
+                        content(jsonAt.get(2)),
+                        content(editors.docs[i].toJSONString()),
                         "client " + i + " sees the rolled back document");
             }
             RoomHistory.Page afterRollback = await(history.history("audited", seqOf[edits.size()], 10));
-            RoomHistory.Entry rollback = afterRollback.entries().get(afterRollback.entries().size() - 1);
+            RoomHistory.Entry rollback =
+                    afterRollback.entries().get(afterRollback.entries().size() - 1);
             assertEquals("admin-1", rollback.userId());
             assertEquals(Room.ROLLBACK_CONNECTION_ID, rollback.connectionId());
             // the journal was not rewritten: every earlier point still reads the same
-            assertEquals(jsonAt.get(edits.size()), AsOf.json(await(history.documentAt("audited", seqOf[edits.size()])).doc()));
+            assertEquals(
+                    jsonAt.get(edits.size()),
+                    AsOf.json(await(history.documentAt("audited", seqOf[edits.size()]))
+                            .doc()));
             // rolling back to the same state again changes nothing
             room.tell(new Room.RestoreTo(target, "admin-1", reply.getRef()));
             assertFalse(reply.expectMessageClass(Room.Restored.class, WAIT).changed());
@@ -186,7 +207,8 @@ class RoomHistoryTest {
             TestProbe<SocketOut> fresh = join(kit, again, "c4");
             next(fresh);
             again.tell(new Room.FromClient("c4", SyncProtocol.encodeSyncStep1(new byte[] {0})));
-            Doc recovered = AsOf.rebuild(assertInstanceOf(YMessage.SyncStep2.class, next(fresh)).update(), List.of());
+            Doc recovered = AsOf.rebuild(
+                    assertInstanceOf(YMessage.SyncStep2.class, next(fresh)).update(), List.of());
             assertEquals(content(jsonAt.get(2)), content(recovered.toJSONString()));
         });
     }
@@ -195,10 +217,10 @@ class RoomHistoryTest {
     @Test
     void deletedHistoryIsReportedNotGuessedOnH2(@TempDir Path dataDir) throws Exception {
         withH2Kit(dataDir, kit -> {
-            RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(2)
-                    .withCleanupTimeout(Duration.ofMillis(500));
-            ActorRef<Room.Command> room = kit.spawn(Room.create("forgetful", settings,
-                    RoomServices.defaults(HookSystem.inProcess()), null));
+            RoomSettings settings =
+                    RoomSettings.defaults().withSnapshotEveryUpdates(2).withCleanupTimeout(Duration.ofMillis(500));
+            ActorRef<Room.Command> room =
+                    kit.spawn(Room.create("forgetful", settings, RoomServices.defaults(HookSystem.inProcess()), null));
             TestProbe<SocketOut> socket = join(kit, room, "c1");
             next(socket);
             Editors editors = new Editors();
@@ -213,7 +235,10 @@ class RoomHistoryTest {
             long oldest = ((Number) error.details().get("oldestSequenceNr")).longValue();
             assertTrue(oldest >= 2, "oldest readable point " + oldest);
             // the latest document is still exact
-            assertEquals(editors.json(), AsOf.json(await(history.documentAt("forgetful", Long.MAX_VALUE)).doc()));
+            assertEquals(
+                    editors.json(),
+                    AsOf.json(await(history.documentAt("forgetful", Long.MAX_VALUE))
+                            .doc()));
         });
     }
 
@@ -263,30 +288,34 @@ class RoomHistoryTest {
     @Test
     void retentionPeriodKeepsRecentEventsAndDeletesOlderOnesOnH2(@TempDir Path dataDir) throws Exception {
         withH2Kit(dataDir, kit -> {
-            RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(2)
-                    .withCleanupTimeout(Duration.ofSeconds(30)).withRetainEventsFor(Duration.ofMillis(1500));
-            ActorRef<Room.Command> room = kit.spawn(Room.create("period", settings,
-                    RoomServices.defaults(HookSystem.inProcess()), null));
+            RoomSettings settings = RoomSettings.defaults()
+                    .withSnapshotEveryUpdates(2)
+                    .withCleanupTimeout(Duration.ofSeconds(30))
+                    .withRetainEventsFor(Duration.ofMillis(1500));
+            ActorRef<Room.Command> room =
+                    kit.spawn(Room.create("period", settings, RoomServices.defaults(HookSystem.inProcess()), null));
             TestProbe<SocketOut> socket = join(kit, room, "c1");
             next(socket);
             Editors editors = new Editors();
             List<String> jsonAt = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 String s = "a" + i;
-                room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(
-                        editors.edit(0, d -> d.getText("t").insert(0, s)))));
+                room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(editors.edit(0, d -> d.getText("t")
+                        .insert(0, s)))));
                 next(socket);
                 jsonAt.add(editors.json());
             }
             RoomHistory history = new RoomHistory(kit.system(), WAIT);
             // snapshots at 2 and 4 were saved just now: within the period, nothing is deleted
             Thread.sleep(300);
-            assertEquals(jsonAt.get(0), AsOf.json(await(history.documentAt("period", 1)).doc()));
+            assertEquals(
+                    jsonAt.get(0),
+                    AsOf.json(await(history.documentAt("period", 1)).doc()));
             Thread.sleep(1600);
             for (int i = 4; i < 8; i++) {
                 String s = "b" + i;
-                room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(
-                        editors.edit(0, d -> d.getText("t").insert(0, s)))));
+                room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(editors.edit(0, d -> d.getText("t")
+                        .insert(0, s)))));
                 next(socket);
                 jsonAt.add(editors.json());
             }
@@ -294,7 +323,10 @@ class RoomHistoryTest {
             HistoryNotRetainedError error = awaitNotRetained(history, "period", 1);
             assertEquals(4L, ((Number) error.details().get("oldestSequenceNr")).longValue());
             for (int seq = 4; seq <= 8; seq++) {
-                assertEquals(jsonAt.get(seq - 1), AsOf.json(await(history.documentAt("period", seq)).doc()), "at " + seq);
+                assertEquals(
+                        jsonAt.get(seq - 1),
+                        AsOf.json(await(history.documentAt("period", seq)).doc()),
+                        "at " + seq);
             }
         });
     }

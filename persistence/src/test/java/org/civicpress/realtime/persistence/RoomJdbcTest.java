@@ -70,10 +70,12 @@ class RoomJdbcTest {
         SchemaCreator.ensureSchema(db);
         ActorTestKit kit = ActorTestKit.create("RoomJdbcRetentionTest", pekkoConfig(db));
         try {
-            RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(3)
-                    .withSnapshotInterval(Duration.ofMillis(1500)).withCleanupTimeout(Duration.ofMillis(300));
-            ActorRef<Room.Command> room = kit.spawn(Room.create("retained", settings,
-                    RoomServices.defaults(HookSystem.inProcess()), null));
+            RoomSettings settings = RoomSettings.defaults()
+                    .withSnapshotEveryUpdates(3)
+                    .withSnapshotInterval(Duration.ofMillis(1500))
+                    .withCleanupTimeout(Duration.ofMillis(300));
+            ActorRef<Room.Command> room =
+                    kit.spawn(Room.create("retained", settings, RoomServices.defaults(HookSystem.inProcess()), null));
             TestProbe<SocketOut> client = join(kit, room, "c1");
             next(client);
             // a burst: the first update is written alone, the next two arrive during that write (one event)
@@ -102,22 +104,34 @@ class RoomJdbcTest {
             // final snapshot at afterBurst + 4 (update, marker): it deleted the update-count snapshot
             awaitRows(db, q, "snapshot", 2);
             assertEquals(afterBurst + 4, max(db, q, "snapshot", "sequence_number"));
-            awaitCondition("the update-count snapshot deleted", () -> query(db, "SELECT MIN(" + q + "sequence_number"
-                    + q + ") FROM " + q + "snapshot" + q) == afterBurst + 2);
-            awaitCondition("update 4 and its marker deleted", () -> query(db, "SELECT MIN(" + q + "sequence_number"
-                    + q + ") FROM " + q + "event_journal" + q + " WHERE NOT " + q + "deleted" + q) == afterBurst + 3);
+            awaitCondition(
+                    "the update-count snapshot deleted",
+                    () -> query(db, "SELECT MIN(" + q + "sequence_number" + q + ") FROM " + q + "snapshot" + q)
+                            == afterBurst + 2);
+            awaitCondition(
+                    "update 4 and its marker deleted",
+                    () -> query(
+                                    db,
+                                    "SELECT MIN(" + q + "sequence_number" + q + ") FROM " + q + "event_journal" + q
+                                            + " WHERE NOT " + q + "deleted" + q)
+                            == afterBurst + 3);
             awaitRows(db, q, "event_journal", 2); // update 5 and the final marker
-            assertEquals(afterBurst + 3, query(db, "SELECT MIN(" + q + "sequence_number" + q + ") FROM " + q
-                    + "event_journal" + q + " WHERE NOT " + q + "deleted" + q));
+            assertEquals(
+                    afterBurst + 3,
+                    query(
+                            db,
+                            "SELECT MIN(" + q + "sequence_number" + q + ") FROM " + q + "event_journal" + q
+                                    + " WHERE NOT " + q + "deleted" + q));
             assertEquals(afterBurst + 4, max(db, q, "event_journal", "sequence_number"));
 
-            ActorRef<Room.Command> again = kit.spawn(Room.create("retained", settings,
-                    RoomServices.defaults(HookSystem.inProcess()), null));
+            ActorRef<Room.Command> again =
+                    kit.spawn(Room.create("retained", settings, RoomServices.defaults(HookSystem.inProcess()), null));
             TestProbe<SocketOut> other = join(kit, again, "c2");
             next(other);
             again.tell(new Room.FromClient("c2", SyncProtocol.encodeSyncStep1(new byte[] {0})));
             Doc doc = new Doc();
-            Y.applyUpdate(doc, assertInstanceOf(YMessage.SyncStep2.class, next(other)).update());
+            Y.applyUpdate(
+                    doc, assertInstanceOf(YMessage.SyncStep2.class, next(other)).update());
             assertEquals("ello worldXY", doc.getText("t").toString(), "recovered from the newest snapshot");
         } finally {
             ActorTestKit.shutdown(kit.system(), Duration.ofSeconds(30), false);
@@ -131,17 +145,18 @@ class RoomJdbcTest {
         SchemaCreator.ensureSchema(db);
         ActorTestKit kit = ActorTestKit.create("RoomJdbcSenderTest", pekkoConfig(db));
         try {
-            ActorRef<Room.Command> room = kit.spawn(Room.create("senders", RoomSettings.defaults(),
-                    RoomServices.defaults(HookSystem.inProcess()), null));
+            ActorRef<Room.Command> room = kit.spawn(Room.create(
+                    "senders", RoomSettings.defaults(), RoomServices.defaults(HookSystem.inProcess()), null));
             TestProbe<SocketOut> client = join(kit, room, "c1");
             next(client);
             long before = System.currentTimeMillis();
             room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(UPDATES.get(0))));
             next(client);
             try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-                 Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
-                         + " WHERE \"persistence_id\" = 'room|senders'")) {
+                    Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery("SELECT \"event_ser_manifest\", \"event_payload\" FROM \"event_journal\""
+                                    + " WHERE \"persistence_id\" = 'room|senders'")) {
                 assertTrue(rs.next());
                 assertEquals("U2", rs.getString(1));
                 var event = (Room.UpdatesJournaled) new RoomEventSerializer(null).fromBinary(rs.getBytes(2), "U2");
@@ -149,7 +164,8 @@ class RoomJdbcTest {
                 assertArrayEquals(UPDATES.get(0), update.update());
                 assertEquals("user-c1", update.userId());
                 assertEquals("c1", update.connectionId());
-                assertTrue(update.receivedAtMillis() >= before && update.receivedAtMillis() <= System.currentTimeMillis());
+                assertTrue(
+                        update.receivedAtMillis() >= before && update.receivedAtMillis() <= System.currentTimeMillis());
             }
         } finally {
             ActorTestKit.shutdown(kit.system(), Duration.ofSeconds(30), false);
@@ -195,27 +211,33 @@ class RoomJdbcTest {
         SchemaCreator.ensureSchema(db);
         ActorTestKit kit = ActorTestKit.create("RoomJdbcTest", pekkoConfig(db));
         try {
-            RoomSettings settings = RoomSettings.defaults().withSnapshotEveryUpdates(3)
-                    .withCleanupTimeout(Duration.ofMillis(300));
+            RoomSettings settings =
+                    RoomSettings.defaults().withSnapshotEveryUpdates(3).withCleanupTimeout(Duration.ofMillis(300));
             HookSystem hooks = HookSystem.inProcess();
-            ActorRef<Room.Command> room = kit.spawn(Room.create("jdbc-doc", settings, RoomServices.defaults(hooks), null));
+            ActorRef<Room.Command> room =
+                    kit.spawn(Room.create("jdbc-doc", settings, RoomServices.defaults(hooks), null));
             TestProbe<SocketOut> client = join(kit, room, "c1");
             assertInstanceOf(YMessage.SyncStep1.class, next(client));
             for (byte[] update : UPDATES) {
                 room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(update)));
-                assertArrayEquals(update, assertInstanceOf(YMessage.SyncUpdate.class, next(client)).update());
+                assertArrayEquals(
+                        update,
+                        assertInstanceOf(YMessage.SyncUpdate.class, next(client))
+                                .update());
             }
             room.tell(new Room.Leave("c1"));
             kit.createTestProbe().expectTerminated(room, WAIT);
 
-            // 4 update events + the marker of the final snapshot the stopping room takes (update 4 was not snapshotted):
+            // 4 update events + the marker of the final snapshot the stopping room takes (update 4 was not
+            // snapshotted):
             // the final snapshot at 5 deleted the events up to the previous snapshot at 3 (the journal keeps the
             // highest deleted row, marked deleted, so that sequence numbers never restart)
             awaitRows(db, quote, "event_journal", 2); // deletes run after the snapshot, maybe after the stop
             assertEquals(5, max(db, quote, "event_journal", "sequence_number"));
             awaitRows(db, quote, "snapshot", 2); // the snapshot after 3 updates and the final one
 
-            ActorRef<Room.Command> again = kit.spawn(Room.create("jdbc-doc", settings, RoomServices.defaults(hooks), null));
+            ActorRef<Room.Command> again =
+                    kit.spawn(Room.create("jdbc-doc", settings, RoomServices.defaults(hooks), null));
             TestProbe<SocketOut> other = join(kit, again, "c2");
             next(other);
             again.tell(new Room.FromClient("c2", SyncProtocol.encodeSyncStep1(new byte[] {0})));
@@ -232,14 +254,21 @@ class RoomJdbcTest {
     static TestProbe<SocketOut> join(ActorTestKit kit, ActorRef<Room.Command> room, String connectionId) {
         TestProbe<Room.ToConnection> connection = kit.createTestProbe();
         TestProbe<SocketOut> socket = kit.createTestProbe();
-        room.tell(new Room.Join(connectionId, connection.getRef(), "user-" + connectionId, false, socket.getRef(),
-                NodeRelay.get(kit.system()), null));
+        room.tell(new Room.Join(
+                connectionId,
+                connection.getRef(),
+                "user-" + connectionId,
+                false,
+                socket.getRef(),
+                NodeRelay.get(kit.system()),
+                null));
         connection.expectMessageClass(Room.Joined.class, WAIT);
         return socket;
     }
 
     static YMessage next(TestProbe<SocketOut> socket) {
-        return MessageDecoder.decode(socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
+        return MessageDecoder.decode(
+                socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 
     /** Same layering as PersistenceConfig, read from the cluster-config sources. */
@@ -272,8 +301,8 @@ class RoomJdbcTest {
 
     private static long query(DatabaseSettings db, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -78,20 +78,31 @@ class SchemaCreatorTest {
 
     @Test
     void anUnreachableDatabaseGivesAClearError() {
-        DatabaseSettings db = new DatabaseSettings(DatabaseKind.POSTGRES,
-                "jdbc:postgresql://127.0.0.1:1/realtime?connectTimeout=2", "nobody", "secret");
+        DatabaseSettings db = new DatabaseSettings(
+                DatabaseKind.POSTGRES, "jdbc:postgresql://127.0.0.1:1/realtime?connectTimeout=2", "nobody", "secret");
         SchemaException error = assertThrows(SchemaException.class, () -> SchemaCreator.ensureSchema(db));
         assertTrue(error.getMessage().contains("127.0.0.1:1"), error.getMessage());
         assertTrue(!error.getMessage().contains("secret"), "no password in messages");
     }
 
     private static void insertJournalRow(DatabaseSettings db, String table, String q) throws SQLException {
-        String columns = String.join(", ", List.of("persistence_id", "sequence_number", "writer", "write_timestamp",
-                "adapter_manifest", "event_ser_id", "event_ser_manifest", "event_payload").stream()
-                .map(column -> q + column + q).toList());
+        String columns = String.join(
+                ", ",
+                List.of(
+                                "persistence_id",
+                                "sequence_number",
+                                "writer",
+                                "write_timestamp",
+                                "adapter_manifest",
+                                "event_ser_id",
+                                "event_ser_manifest",
+                                "event_payload")
+                        .stream()
+                        .map(column -> q + column + q)
+                        .toList());
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             PreparedStatement s = c.prepareStatement(
-                     "INSERT INTO " + table + " (" + columns + ") VALUES ('room|r1', 1, 'w', 0, '', 1, 'm', ?)")) {
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO " + table + " (" + columns + ") VALUES ('room|r1', 1, 'w', 0, '', 1, 'm', ?)")) {
             s.setBytes(1, new byte[] {1});
             s.executeUpdate();
         }
@@ -99,8 +110,8 @@ class SchemaCreatorTest {
 
     private static long countRows(DatabaseSettings db, String table) throws SQLException {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }

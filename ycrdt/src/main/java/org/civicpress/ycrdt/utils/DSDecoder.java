@@ -4,11 +4,11 @@ import org.civicpress.ycrdt.lib0.Decoder;
 
 /** UpdateDecoder.js DSDecoderV1/V2 common surface: how delete sets are read. */
 public interface DSDecoder {
-  Decoder restDecoder();
+    Decoder restDecoder();
 
-  void resetDsCurVal();
+    void resetDsCurVal();
 
-  long readDsClock();
+    long readDsClock();
 
-  long readDsLen();
+    long readDsLen();
 }

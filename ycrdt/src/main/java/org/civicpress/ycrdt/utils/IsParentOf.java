@@ -5,15 +5,15 @@ import org.civicpress.ycrdt.types.AbstractType;
 
 /** isParentOf.js: whether child (an item) lives somewhere below parent. */
 public final class IsParentOf {
-  private IsParentOf() {}
+    private IsParentOf() {}
 
-  public static boolean isParentOf(AbstractType parent, Item child) {
-    while (child != null) {
-      if (child.parent == parent) {
-        return true;
-      }
-      child = child.parent instanceof AbstractType t ? t._item : null;
+    public static boolean isParentOf(AbstractType parent, Item child) {
+        while (child != null) {
+            if (child.parent == parent) {
+                return true;
+            }
+            child = child.parent instanceof AbstractType t ? t._item : null;
+        }
+        return false;
     }
-    return false;
-  }
 }

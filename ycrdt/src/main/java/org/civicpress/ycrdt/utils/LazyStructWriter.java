@@ -10,46 +10,46 @@ import org.civicpress.ycrdt.lib0.Encoder;
  * the sections are assembled by {@link #finish()}.
  */
 public final class LazyStructWriter {
-  private record Section(long written, byte[] rest) {}
+    private record Section(long written, byte[] rest) {}
 
-  private final UpdateEncoder encoder;
-  private final List<Section> clientStructs = new ArrayList<>();
-  private long currClient;
-  private long written;
+    private final UpdateEncoder encoder;
+    private final List<Section> clientStructs = new ArrayList<>();
+    private long currClient;
+    private long written;
 
-  public LazyStructWriter(UpdateEncoder encoder) {
-    this.encoder = encoder;
-  }
-
-  public void write(LazyStruct struct, long offset) {
-    if (written > 0 && currClient != struct.client) {
-      flush();
+    public LazyStructWriter(UpdateEncoder encoder) {
+        this.encoder = encoder;
     }
-    if (written == 0) {
-      currClient = struct.client;
-      encoder.writeClient(struct.client);
-      encoder.restEncoder().writeVarUint(struct.clock + offset);
-    }
-    struct.write(encoder, offset);
-    written++;
-  }
 
-  private void flush() {
-    if (written > 0) {
-      clientStructs.add(new Section(written, encoder.restEncoder().toUint8Array()));
-      encoder.setRestEncoder(new Encoder());
-      written = 0;
+    public void write(LazyStruct struct, long offset) {
+        if (written > 0 && currClient != struct.client) {
+            flush();
+        }
+        if (written == 0) {
+            currClient = struct.client;
+            encoder.writeClient(struct.client);
+            encoder.restEncoder().writeVarUint(struct.clock + offset);
+        }
+        struct.write(encoder, offset);
+        written++;
     }
-  }
 
-  /** Writes the section count and all sections into a fresh rest encoder (then the delete set follows). */
-  public void finish() {
-    flush();
-    Encoder restEncoder = encoder.restEncoder();
-    restEncoder.writeVarUint(clientStructs.size());
-    for (Section part : clientStructs) {
-      restEncoder.writeVarUint(part.written);
-      restEncoder.writeUint8Array(part.rest);
+    private void flush() {
+        if (written > 0) {
+            clientStructs.add(new Section(written, encoder.restEncoder().toUint8Array()));
+            encoder.setRestEncoder(new Encoder());
+            written = 0;
+        }
     }
-  }
+
+    /** Writes the section count and all sections into a fresh rest encoder (then the delete set follows). */
+    public void finish() {
+        flush();
+        Encoder restEncoder = encoder.restEncoder();
+        restEncoder.writeVarUint(clientStructs.size());
+        for (Section part : clientStructs) {
+            restEncoder.writeVarUint(part.written);
+            restEncoder.writeUint8Array(part.rest);
+        }
+    }
 }

@@ -5,28 +5,28 @@ package org.civicpress.ycrdt.utils;
  * throws {@link org.civicpress.ycrdt.InvalidUpdateException} on malformed input.
  */
 public interface UpdateDecoder extends DSDecoder {
-  ID readLeftID();
+    ID readLeftID();
 
-  ID readRightID();
+    ID readRightID();
 
-  long readClient();
+    long readClient();
 
-  /** The info byte of a struct (0..255). */
-  int readInfo();
+    /** The info byte of a struct (0..255). */
+    int readInfo();
 
-  String readString();
+    String readString();
 
-  boolean readParentInfo();
+    boolean readParentInfo();
 
-  int readTypeRef();
+    int readTypeRef();
 
-  long readLen();
+    long readLen();
 
-  Object readAny();
+    Object readAny();
 
-  byte[] readBuf();
+    byte[] readBuf();
 
-  Object readJSON();
+    Object readJSON();
 
-  String readKey();
+    String readKey();
 }

@@ -14,37 +14,37 @@ import org.civicpress.ycrdt.lib0.Json;
  * something that decodes to the same value; nothing but InvalidUpdateException escapes.
  */
 class Lib0FuzzTest {
-  @FuzzTest(maxDuration = "2m")
-  void anyRoundTrip(byte[] data) {
-    if (data == null) {
-      return;
+    @FuzzTest(maxDuration = "2m")
+    void anyRoundTrip(byte[] data) {
+        if (data == null) {
+            return;
+        }
+        Object value;
+        try {
+            value = new Decoder(data).readAny();
+        } catch (InvalidUpdateException rejected) {
+            return;
+        }
+        Encoder e = new Encoder();
+        e.writeAny(value);
+        byte[] once = e.toUint8Array();
+        Encoder e2 = new Encoder();
+        e2.writeAny(new Decoder(once).readAny());
+        assertArrayEquals(once, e2.toUint8Array());
     }
-    Object value;
-    try {
-      value = new Decoder(data).readAny();
-    } catch (InvalidUpdateException rejected) {
-      return;
-    }
-    Encoder e = new Encoder();
-    e.writeAny(value);
-    byte[] once = e.toUint8Array();
-    Encoder e2 = new Encoder();
-    e2.writeAny(new Decoder(once).readAny());
-    assertArrayEquals(once, e2.toUint8Array());
-  }
 
-  @FuzzTest(maxDuration = "2m")
-  void jsonRoundTrip(String text) {
-    if (text == null) {
-      return; // Jazzer's empty input
+    @FuzzTest(maxDuration = "2m")
+    void jsonRoundTrip(String text) {
+        if (text == null) {
+            return; // Jazzer's empty input
+        }
+        Object value;
+        try {
+            value = Json.parse(text);
+        } catch (InvalidUpdateException rejected) {
+            return;
+        }
+        String once = Json.stringify(value);
+        assertEquals(once, Json.stringify(Json.parse(once)));
     }
-    Object value;
-    try {
-      value = Json.parse(text);
-    } catch (InvalidUpdateException rejected) {
-      return;
-    }
-    String once = Json.stringify(value);
-    assertEquals(once, Json.stringify(Json.parse(once)));
-  }
 }

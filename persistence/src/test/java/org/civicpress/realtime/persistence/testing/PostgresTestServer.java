@@ -43,7 +43,8 @@ public final class PostgresTestServer implements AutoCloseable {
     public static PostgresTestServer start() throws IOException, InterruptedException {
         Optional<Path> bin = findBinaries();
         if (bin.isEmpty()) {
-            String message = "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)";
+            String message =
+                    "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 Assertions.fail(message + " and CI=true");
             }
@@ -56,16 +57,37 @@ public final class PostgresTestServer implements AutoCloseable {
             if (root) {
                 run(List.of("chown", "-R", "postgres:", dir.toString()), 30);
             }
-            server.pg(List.of(bin.get().resolve("initdb").toString(), "-D", server.data().toString(), "-U", "postgres",
-                    "-A", "trust", "-E", "UTF8", "--no-sync"), 120);
+            server.pg(
+                    List.of(
+                            bin.get().resolve("initdb").toString(),
+                            "-D",
+                            server.data().toString(),
+                            "-U",
+                            "postgres",
+                            "-A",
+                            "trust",
+                            "-E",
+                            "UTF8",
+                            "--no-sync"),
+                    120);
             // fsync off: tests kill the server JVM, never the machine; the socket directory is our own temp dir.
-            server.pg(List.of(bin.get().resolve("pg_ctl").toString(), "-D", server.data().toString(),
-                    "-l", dir.resolve("postgres.log").toString(), "-w", "-t", "90",
-                    "-o", "-p " + server.port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                            + " -c synchronous_commit=off -c full_page_writes=off",
-                    "start"), 120);
+            server.pg(
+                    List.of(
+                            bin.get().resolve("pg_ctl").toString(),
+                            "-D",
+                            server.data().toString(),
+                            "-l",
+                            dir.resolve("postgres.log").toString(),
+                            "-w",
+                            "-t",
+                            "90",
+                            "-o",
+                            "-p " + server.port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                    + " -c synchronous_commit=off -c full_page_writes=off",
+                            "start"),
+                    120);
             try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgres"), "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE realtime");
             }
             return server;
@@ -99,8 +121,18 @@ public final class PostgresTestServer implements AutoCloseable {
     public void close() {
         try {
             if (Files.exists(data().resolve("postmaster.pid"))) {
-                pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "immediate", "-w",
-                        "-t", "60", "stop"), 90);
+                pg(
+                        List.of(
+                                bin.resolve("pg_ctl").toString(),
+                                "-D",
+                                data().toString(),
+                                "-m",
+                                "immediate",
+                                "-w",
+                                "-t",
+                                "60",
+                                "stop"),
+                        90);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             System.getLogger(PostgresTestServer.class.getName())
