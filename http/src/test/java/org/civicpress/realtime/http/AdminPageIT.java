@@ -74,10 +74,11 @@ class AdminPageIT {
         assertError(get(port, "/api/events?token=not-a-jwt", null), 401, "AUTHENTICATION_FAILED", "?token= is read");
         assertError(get(port, "/api/rooms/bad%20id", admin), 400, "INVALID_ROOM_ID", "room ids are checked");
         assertError(
-                get(port, "/api/rooms/r1/history", admin),
+                get(port, "/api/rooms/r1/no-such-view", admin),
                 404,
                 "NOT_FOUND",
-                "only the exact /api/rooms/{roomId} is the inspector's (issue 15 adds sub-paths)");
+                "only the exact /api/rooms/{roomId} is the inspector's; its sub-paths are the history API's");
+        assertEquals(200, get(port, "/api/rooms/r1/history", admin).statusCode(), "the history API sits beside it");
         HttpResponse<String> cluster = get(port, "/api/cluster", admin);
         assertEquals(200, cluster.statusCode(), cluster.body());
         assertEquals("no-store", cluster.headers().firstValue("Cache-Control").orElse(""));
