@@ -179,15 +179,17 @@ try {
     statusesA: await a.page.evaluate(() => window.statusLog),
     statusesB: await b.page.evaluate(() => window.statusLog)
   })
-  // With a token (auth on): ?token= goes to the WebSocket URL as y-websocket params (this server ignores it
-  // while its WebSocket route does not authenticate).
-  const d = await openTab(browser, 'd', `${base}/demo/${encodeURIComponent(room)}?token=t0k3n`)
+  // With a token: ?token= goes to the WebSocket URL as y-websocket params, and the server verifies it (--token1,
+  // --token2: valid tokens of the test's server; a token the field sets reconnects with it).
+  const token1 = args.token1 || 't0k3n'
+  const token2 = args.token2 || 'other-token'
+  const d = await openTab(browser, 'd', `${base}/demo/${encodeURIComponent(room)}?token=${encodeURIComponent(token1)}`)
   const tokenUrl = await d.page.evaluate(() => window.demo.provider.url)
   await d.page.click('#auth summary')
-  await d.page.fill('#token', 'other-token')
+  await d.page.fill('#token', token2)
   await d.page.click('#token-form button')
-  await until(d.page, 'd reconnects with the token from the field', () =>
-    window.demo.provider.url.endsWith('?token=other-token') && document.getElementById('status').dataset.synced === 'true')
+  await until(d.page, 'd reconnects with the token from the field', (t) =>
+    window.demo.provider.url.endsWith(`?token=${t}`) && document.getElementById('status').dataset.synced === 'true', encodeURIComponent(token2))
   emit({ event: 'token', url: tokenUrl, fieldUrl: await d.page.evaluate(() => window.demo.provider.url) })
   emit({ event: 'done', pageErrors })
 } catch (e) {

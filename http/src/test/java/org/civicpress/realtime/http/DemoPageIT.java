@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.civicpress.realtime.auth.DevToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * Screenshots: http/target/screenshots.
  */
 class DemoPageIT {
+    private static final String SECRET = "demo-page-it-secret-0123456789abcdef";
     private static final Logger log = LoggerFactory.getLogger(DemoPageIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -100,6 +103,8 @@ class DemoPageIT {
         int port = ServerProcess.freePort();
         ServerProcess server = start(port, "demo-before");
         String room = "town-hall-minutes"; // a fresh data directory: the room is new
+        String token1 = token("dora");
+        String token2 = token("dora-2");
         Path screenshots = ItPaths.repoRoot().resolve("http/target/screenshots");
         NodeClient browser = NodeClient.start(
                 "demo-browser",
@@ -111,6 +116,10 @@ class DemoPageIT {
                         room,
                         "--screenshots",
                         screenshots.toString(),
+                        "--token1",
+                        token1,
+                        "--token2",
+                        token2,
                         "--words",
                         "12",
                         "--timeout",
@@ -166,9 +175,9 @@ class DemoPageIT {
                     tab + ": synced, then the connection lost, then connected and synced again: " + statuses);
         }
         JsonNode token = browser.await("token", STEP);
-        assertEquals(wsUrl(port, room) + "?token=t0k3n", token.path("url").asText(), "?token= is passed on");
+        assertEquals(wsUrl(port, room) + "?token=" + token1, token.path("url").asText(), "?token= is passed on");
         assertEquals(
-                wsUrl(port, room) + "?token=other-token",
+                wsUrl(port, room) + "?token=" + token2,
                 token.path("fieldUrl").asText(),
                 "the token field reconnects with its token");
         JsonNode done = browser.await("done", STEP);
@@ -180,9 +189,17 @@ class DemoPageIT {
     }
 
     private ServerProcess start(int port, String logName) throws Exception {
-        ServerProcess server = ServerProcess.start(dataDir, port, Map.of(), logName);
+        // Anonymous access stays on (the tabs without a token write); a token a tab presents is verified.
+        ServerProcess server =
+                ServerProcess.start(dataDir, port, Map.of("REALTIME_AUTH_JWT_HS256_SECRET", SECRET), logName);
         processes.add(server);
         return server;
+    }
+
+    /** A writer of every room for {@code sub}, signed with the server's secret. */
+    private static String token(String sub) {
+        return DevToken.mint(
+                new String[] {"--secret", SECRET, "--sub", sub, "--room", "*=write"}, Map.of(), Clock.systemUTC());
     }
 
     private static String wsUrl(int port, String room) {
