@@ -158,8 +158,8 @@ async function roomView (roomId) {
   const facts = h('dl', { class: 'facts', id: 'room-facts' },
     h('dt', {}, 'room'), h('dd', {}, room.roomId, ' ', link(demoHref(room.roomId), 'open demo ↗', { target: '_blank' })),
     h('dt', {}, 'type'), h('dd', {}, room.roomType),
-    h('dt', {}, 'journal seqNr'), h('dd', { 'data-fact': 'sequenceNr' }, room.sequenceNr, ' ',
-      link(historyHref(room.roomId), 'history ›', { id: 'history-link' })),
+    h('dt', {}, 'journal seqNr'), h('dd', { 'data-fact': 'sequenceNr' }, room.sequenceNr),
+    h('dt', {}, 'history'), h('dd', {}, link(historyHref(room.roomId), 'slider, diff, restore ›', { id: 'history-link' })),
     h('dt', {}, 'updates since snapshot'), h('dd', { 'data-fact': 'updatesSinceSnapshot' }, room.updatesSinceSnapshot),
     h('dt', {}, 'last snapshot'), h('dd', { 'data-fact': 'lastSnapshotSequenceNr' },
       room.lastSnapshotSequenceNr === 0 ? 'none yet' : 'at seqNr ' + room.lastSnapshotSequenceNr))
