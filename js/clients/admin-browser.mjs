@@ -5,7 +5,9 @@
 //                          --screenshots DIR [--timeout 240000]
 // (--editor-token: the demo tabs' token when auth is on: a writer of the room)
 // stdout (JSON lines): "refused" {status, text} (the page before it has a token), "room" {connections,
-//   document, facts}, "live" {before, after, notReloaded}, "cluster" {members, rooms, demoLink, hash}, "done" {pageErrors};
+//   document, facts}, "live" {before, after, notReloaded}, "cluster" {members, rooms, demoLink, hash},
+//   "history" {points, latestDocument, earlySequenceNr, earlyDocument, earlyDiff, earlyPoint, typed},
+//   "restored" {dialog, texts, points}, "done" {pageErrors};
 //   "timeout" {what} when something does not happen in time (the Java side fails on it).
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -104,5 +106,59 @@ await runScript(browser, async () => {
   await admin.page.click(`#rooms tr[data-room-id="${room}"] a[href^="#/room/"]`)
   await until(admin.page, 'room view again', () => document.getElementById('document') !== null)
   emit({ event: 'cluster', ...cluster, hash: await admin.page.evaluate(() => location.hash) })
+
+  // History (issue 15): the room view links to it; the slider starts at the newest point (the whole text).
+  await admin.page.click('#history-link')
+  await until(admin.page, 'history view at the newest point with the text', (t) => {
+    const doc = document.getElementById('history-document')
+    return document.getElementById('history-slider') !== null && doc && doc.textContent.includes(t)
+  }, typed)
+  const latest = await admin.page.evaluate(() => ({
+    points: Number(document.getElementById('history-slider').max) + 1,
+    sequenceNr: document.getElementById('history-point').dataset.sequenceNr,
+    document: document.getElementById('history-document').textContent
+  }))
+  // An early point (the middle of the journal): the document then, shorter, and the diff to the point before.
+  const early = Math.floor((latest.points - 1) / 2)
+  await admin.page.locator('#history-slider').fill(String(early))
+  await until(admin.page, 'the document as of an early point', (seq) => {
+    const point = document.getElementById('history-point')
+    return point && point.dataset.sequenceNr !== seq && document.getElementById('history-document') !== null
+  }, latest.sequenceNr)
+  const earlyState = await admin.page.evaluate(() => ({
+    sequenceNr: document.getElementById('history-point').dataset.sequenceNr,
+    point: document.getElementById('history-point').innerText,
+    document: document.getElementById('history-document').textContent,
+    diff: document.getElementById('history-diff')?.innerText ?? null
+  }))
+  emit({
+    event: 'history',
+    points: latest.points,
+    latestDocument: latest.document,
+    earlySequenceNr: earlyState.sequenceNr,
+    earlyDocument: earlyState.document,
+    earlyDiff: earlyState.diff,
+    earlyPoint: earlyState.point,
+    typed
+  })
+  // Restore it: confirmed in the dialog; the rollback reaches both demo tabs as an edit.
+  let dialog = null
+  admin.page.once('dialog', (d) => { dialog = d.message(); d.accept() })
+  await admin.page.click('#history-restore')
+  for (const tab of [a, b]) {
+    await until(tab.page, tab.name + ' has the restored (shorter) text', (t) => {
+      const text = window.demo.editor.getText()
+      return text.length < t.length && t.startsWith(text)
+    }, typed)
+  }
+  await until(admin.page, 'the history view lists the restoring update', (n) =>
+    Number(document.getElementById('history-slider')?.max) + 1 > n && document.getElementById('history-document') !== null, latest.points)
+  await admin.page.screenshot({ path: path.join(shots, 'admin-history.png'), fullPage: true })
+  emit({
+    event: 'restored',
+    dialog,
+    texts: await Promise.all([a, b].map(tab => tab.page.evaluate(() => window.demo.editor.getText()))),
+    points: await admin.page.evaluate(() => Number(document.getElementById('history-slider').max) + 1)
+  })
   emit({ event: 'done', pageErrors })
 })

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The admin inspector (issue 14) on the real server jar with auth on: its JSON API over real HTTP (401 without
  * a token, 403 for a token without the realtime:admin role, the answers with one), and the page in a real
  * browser (js/clients/admin-browser.mjs): two demo tabs on one room, the inspector shows the room with two
- * connections and the typed text in its document JSON, and a third tab's client:connected event arrives live.
- * Screenshot: http/target/screenshots/admin.png.
+ * connections and the typed text in its document JSON, and a third tab's client:connected event arrives live;
+ * the room's history view (issue 15): its slider moved to an early point shows an earlier document, and
+ * restoring that point gives both demo tabs the earlier text. Screenshots: http/target/screenshots/admin.png,
+ * admin-history.png (docs/images/ has copies).
  */
 class AdminPageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,8 +68,13 @@ class AdminPageIT {
         String editor = token("--sub", "bob", "--room", "*=write");
 
         // The API: refused without a token and without the admin role, with the seed's error shape.
-        for (String path :
-                List.of("/api/cluster", "/api/rooms", "/api/rooms/r1", "/api/events", "/api/events/stream")) {
+        for (String path : List.of(
+                "/api/cluster",
+                "/api/rooms",
+                "/api/rooms/r1",
+                "/api/rooms/r1/history",
+                "/api/events",
+                "/api/events/stream")) {
             assertError(get(port, path, null), 401, "AUTHENTICATION_FAILED", path);
             assertError(get(port, path, editor), 403, "PERMISSION_DENIED", path);
         }
@@ -132,13 +139,35 @@ class AdminPageIT {
         assertEquals("/demo/" + room, clusterView.path("demoLink").asText(), "room ids link to the demo page");
         assertEquals("#/room/" + room, clusterView.path("hash").asText(), "cluster -> node -> room by links");
 
+        // History (issue 15): the slider's early point shows an earlier, shorter document; restoring it reaches
+        // the connected demo tabs as an edit.
+        JsonNode history = browser.await("history", STEP);
+        String typed = history.path("typed").asText();
+        assertTrue(history.path("points").asInt() >= 2, "the typing journaled several points: " + history);
+        assertTrue(history.path("latestDocument").asText().contains(typed), history.toString());
+        String earlyDocument = history.path("earlyDocument").asText();
+        assertTrue(!earlyDocument.contains(typed), "an early point shows the text not yet complete: " + history);
+        assertTrue(history.path("earlyPoint").asText().contains("bob"), "the update's user: " + history);
+        JsonNode restored = browser.await("restored", STEP);
+        assertTrue(restored.path("dialog").asText().contains("Restore room " + room), restored.toString());
+        List<String> texts = NodeClient.strings(restored.path("texts"));
+        assertEquals(2, texts.size(), restored.toString());
+        assertEquals(texts.get(0), texts.get(1), "both demo tabs hold the restored version: " + restored);
+        String text = texts.get(0);
+        assertTrue(text.length() < typed.length() && typed.startsWith(text), restored.toString());
+        assertTrue(earlyDocument.contains(text), "the tabs hold the early point's text: " + restored + history);
+        assertTrue(
+                restored.path("points").asInt() > history.path("points").asInt(),
+                "the rollback is a new journal point: " + restored);
+
         JsonNode done = browser.await("done", STEP);
         assertEquals(List.of(), NodeClient.strings(done.path("pageErrors")), "no error in any page");
 
-        // The same room through the API, as the page read it.
+        // The same room through the API, as the page read it: since the restore, with the early point's text.
         JsonNode roomJson = JSON.readTree(get(port, "/api/rooms/" + room, admin).body());
         assertEquals(room, roomJson.path("roomId").asText());
-        assertTrue(roomJson.path("document").toString().contains("typed for the inspector"), roomJson.toString());
+        assertTrue(roomJson.path("document").toString().contains(text), roomJson.toString());
+        assertTrue(!roomJson.path("document").toString().contains(typed), roomJson.toString());
         JsonNode events = JSON.readTree(get(port, "/api/events", admin).body()).path("events");
         assertTrue(events.size() >= 3, "room created, clients connected: " + events);
     }
