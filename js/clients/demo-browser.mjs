@@ -4,7 +4,8 @@
 //     [--mode mixed]
 // --mode mixed (issue 13): tab a on y-websocket, tab b on @hocuspocus/provider (/demo/ROOM?provider=hocuspocus,
 //   with ?token=t0k3n) in the same room; both type at once; stdout "mixed" {textA, textB, words, peersA, peersB,
-//   caretsA, caretsB, kindA, kindB, urlB, tokenB, statusB} then "done". No stdin commands.
+//   caretsA, caretsB, kindA, kindB, urlB, tokenB, statusB}, "token" {token, status} (a tab with ?token=t0k3n
+//   on a server without a token verifier), then "done". No stdin commands.
 // stdin commands: "killed" (the test has kill -9'ed the server), "restarted" (it listens again, same port
 //   and data dir), "quit".
 // stdout (JSON lines): "ready" {peersA, peersB, swatchA, swatchB}, "converged" {text, words}, "offline" {status},
@@ -136,7 +137,7 @@ if (args.mode === 'mixed') {
 /** One tab on y-websocket, one on the Hocuspocus provider, one room: presence both ways, typing converges. */
 async function mixedProviders () {
   const a = await openTab(browser, 'a', `${base}/demo/${encodeURIComponent(room)}`)
-  const b = await openTab(browser, 'b', `${base}/demo/${encodeURIComponent(room)}?provider=hocuspocus&token=t0k3n`)
+  const b = await openTab(browser, 'b', `${base}/demo/${encodeURIComponent(room)}?provider=hocuspocus`)
   for (const [tab, name, colour] of [[a, 'Alice', '#d1495b'], [b, 'Bob', '#2a7ab0']]) {
     await tab.page.fill('#user-name', name)
     await tab.page.locator('#user-color').evaluate((el, c) => { el.value = c; el.dispatchEvent(new Event('input')) }, colour)
@@ -157,7 +158,7 @@ async function mixedProviders () {
   await b.page.screenshot({ path: path.join(shots, 'demo-hocuspocus.png') })
   const info = (page) => page.evaluate(() => ({
     kind: window.demo.kind,
-    url: window.demo.provider.configuration.websocketProvider
+    url: window.demo.provider.configuration // HocuspocusProvider (y-websocket's provider has none)
       ? window.demo.provider.configuration.websocketProvider.url
       : window.demo.provider.url,
     token: window.demo.provider.configuration ? window.demo.provider.configuration.token : null
@@ -178,6 +179,11 @@ async function mixedProviders () {
     tokenB: ib.token,
     statusB: sb.status
   })
+  // ?token= is the provider's token: this server (anonymous, no verifier) refuses any token, so the tab says so.
+  const d = await browser.newContext().then(c => c.newPage())
+  await d.goto(`${base}/demo/${encodeURIComponent(room)}?provider=hocuspocus&token=t0k3n`)
+  await until(d, 'd shows its token refused', () => document.getElementById('status').textContent.includes('authentication failed'))
+  emit({ event: 'token', token: await d.evaluate(() => window.demo.provider.configuration.token), status: (await state(d)).status })
   emit({ event: 'done', pageErrors })
 }
 

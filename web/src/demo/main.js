@@ -57,7 +57,7 @@ document.title = room + ': CivicPress realtime demo'
 let user = initialUser()
 const token = initialToken()
 const doc = new Y.Doc()
-const status = { connection: 'connecting', synced: false, closed: null, unsynced: 0 }
+const status = { connection: 'connecting', synced: false, closed: null, unsynced: 0, denied: false }
 const useHocuspocus = new URLSearchParams(location.search).get('provider') === 'hocuspocus' && hocuspocusUrl() !== null
 const tracker = useHocuspocus ? null : new DurableEchoTracker(doc, renderStatus)
 const provider = useHocuspocus ? hocuspocusProvider() : websocketProvider()
@@ -90,10 +90,11 @@ function hocuspocusProvider () {
     else status.synced = false
     renderStatus()
   })
-  p.on('synced', ({ state }) => { status.synced = state; renderStatus() })
+  p.on('synced', ({ state }) => { status.synced = state; if (state) status.denied = false; renderStatus() })
   p.on('unsyncedChanges', ({ number }) => { status.unsynced = number; renderStatus() })
   p.on('close', ({ event }) => { status.closed = event ? event.code : null; renderStatus() })
-  p.on('authenticationFailed', () => { status.closed = 4401; renderStatus() })
+  // The socket stays open (it may carry other documents): only this document was refused its token.
+  p.on('authenticationFailed', () => { status.denied = true; status.synced = false; renderStatus() })
   return p
 }
 
@@ -114,7 +115,8 @@ function renderStatus () {
   const parts = [status.connection === 'connected' ? 'connected' : status.connection === 'connecting' ? 'connecting…' : 'disconnected']
   const reason = closeReason(status.closed)
   if (status.connection !== 'connected' && reason) parts.push(`(${status.closed} ${reason})`)
-  if (status.connection === 'connected') parts.push(status.synced ? 'synced' : 'syncing…')
+  if (status.denied) parts.push('(4401 ' + closeReason(4401) + ')')
+  else if (status.connection === 'connected') parts.push(status.synced ? 'synced' : 'syncing…')
   parts.push(waiting === 0 ? 'all edits saved'
     : `${waiting} ${waiting === 1 ? 'edit' : 'edits'} waiting for the durable echo`)
   el.textContent = parts.join(' · ')

@@ -88,7 +88,8 @@ final class PageRoutes extends AllDirectives {
      */
     PageRoutes(String realtimePath, String hocuspocusPath) {
         String wsPath = "/" + realtimePath.strip().replaceAll("^/+|/+$", "");
-        String hpPath = hocuspocusPath == null ? "" : "/" + hocuspocusPath.strip().replaceAll("^/+|/+$", "");
+        String hpPath =
+                hocuspocusPath == null ? "" : "/" + hocuspocusPath.strip().replaceAll("^/+|/+$", "");
         List<String> missing = new ArrayList<>();
         for (String page : PAGES) {
             Optional<byte[]> html = resource(ROOT + page + ".html");

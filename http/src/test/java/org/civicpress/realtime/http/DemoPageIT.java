@@ -217,8 +217,9 @@ class DemoPageIT {
         JsonNode mixed = browser.await("mixed", STEP);
         assertEquals("y-websocket", mixed.path("kindA").asText());
         assertEquals("hocuspocus", mixed.path("kindB").asText(), "?provider=hocuspocus picks the Hocuspocus provider");
-        assertEquals("ws://127.0.0.1:" + port + "/hocuspocus", mixed.path("urlB").asText(), "on the server's endpoint");
-        assertEquals("t0k3n", mixed.path("tokenB").asText(), "?token= is the provider's token");
+        assertEquals(
+                "ws://127.0.0.1:" + port + "/hocuspocus", mixed.path("urlB").asText(), "on the server's endpoint");
+        assertEquals("", mixed.path("tokenB").asText(), "no token: anonymous");
         String text = mixed.path("textA").asText();
         assertEquals(text, mixed.path("textB").asText(), "both tabs show the same document");
         for (String word : NodeClient.strings(mixed.path("words"))) {
@@ -231,6 +232,11 @@ class DemoPageIT {
         assertTrue(
                 mixed.path("statusB").asText().startsWith("connected · synced · all edits saved"),
                 "no unsynced changes left: " + mixed.path("statusB"));
+        JsonNode token = browser.await("token", STEP);
+        assertEquals("t0k3n", token.path("token").asText(), "?token= is the provider's token");
+        assertTrue(
+                token.path("status").asText().contains("4401 authentication failed"),
+                "a server without a token verifier refuses it, and the page says so: " + token);
         JsonNode done = browser.await("done", STEP);
         assertEquals(List.of(), NodeClient.strings(done.path("pageErrors")), "no error in any page");
     }
