@@ -73,7 +73,7 @@ const settled = (expected) => {
     expected.every(w => text.includes(w))
 }
 
-async function openTab (browser, name, url) {
+async function openTab (browser, name, url, waitSynced = true) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 640 } })
   const page = await context.newPage()
   page.on('pageerror', (e) => {
@@ -99,7 +99,7 @@ async function openTab (browser, name, url) {
     record()
     new MutationObserver(record).observe(el, { attributes: true, childList: true, characterData: true, subtree: true })
   })
-  await until(page, name + ' synced', () => document.getElementById('status').dataset.synced === 'true')
+  if (waitSynced) await until(page, name + ' synced', () => document.getElementById('status').dataset.synced === 'true')
   return { context, page, name }
 }
 
@@ -249,15 +249,16 @@ try {
     statusesA: await a.page.evaluate(() => window.statusLog),
     statusesB: await b.page.evaluate(() => window.statusLog)
   })
-  // With a token (auth on): ?token= goes to the WebSocket URL as y-websocket params (this server ignores it
-  // while its WebSocket route does not authenticate).
-  const d = await openTab(browser, 'd', `${base}/demo/${encodeURIComponent(room)}?token=t0k3n`)
+  // With a token: ?token= goes to the WebSocket URL as y-websocket params. This anonymous server has no token
+  // verifier, so it refuses any token (close 4401) and the tab says so; the URLs are what is checked here.
+  const d = await openTab(browser, 'd', `${base}/demo/${encodeURIComponent(room)}?token=t0k3n`, false)
+  await until(d.page, 'd shows its token refused', () => document.getElementById('status').textContent.includes('authentication failed'))
   const tokenUrl = await d.page.evaluate(() => window.demo.provider.url)
   await d.page.click('#auth summary')
   await d.page.fill('#token', 'other-token')
   await d.page.click('#token-form button')
-  await until(d.page, 'd reconnects with the token from the field', () =>
-    window.demo.provider.url.endsWith('?token=other-token') && document.getElementById('status').dataset.synced === 'true')
+  await until(d.page, 'd reconnects with the token from the field (refused too)', () =>
+    window.demo.provider.url.endsWith('?token=other-token') && document.getElementById('status').textContent.includes('authentication failed'))
   emit({ event: 'token', url: tokenUrl, fieldUrl: await d.page.evaluate(() => window.demo.provider.url) })
   emit({ event: 'done', pageErrors })
 } catch (e) {
