@@ -1,6 +1,11 @@
 // The demo page (/demo) in a real browser: Debian's chromium driven by playwright-core. Two tabs (separate
 // browser contexts: no shared storage, so they meet only through the server) edit one room at once.
 //   node demo-browser.mjs --url http://127.0.0.1:3001 --room r1 --screenshots DIR [--words 12] [--timeout 240000]
+//     [--mode mixed]
+// --mode mixed (issue 13): tab a on y-websocket, tab b on @hocuspocus/provider (/demo/ROOM?provider=hocuspocus,
+//   with ?token=t0k3n) in the same room; both type at once; stdout "mixed" {textA, textB, words, peersA, peersB,
+//   caretsA, caretsB, kindA, kindB, urlB, tokenB, statusB}, "token" {token, status} (a tab with ?token=t0k3n
+//   on a server without a token verifier), then "done". No stdin commands.
 // stdin commands: "killed" (the test has kill -9'ed the server), "restarted" (it listens again, same port
 //   and data dir), "quit".
 // stdout (JSON lines): "ready" {peersA, peersB, swatchA, swatchB}, "converged" {text, words}, "offline" {status},
@@ -68,7 +73,7 @@ const settled = (expected) => {
     expected.every(w => text.includes(w))
 }
 
-async function openTab (browser, name, url) {
+async function openTab (browser, name, url, waitSynced = true) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 640 } })
   const page = await context.newPage()
   page.on('pageerror', (e) => {
@@ -94,7 +99,7 @@ async function openTab (browser, name, url) {
     record()
     new MutationObserver(record).observe(el, { attributes: true, childList: true, characterData: true, subtree: true })
   })
-  await until(page, name + ' synced', () => document.getElementById('status').dataset.synced === 'true')
+  if (waitSynced) await until(page, name + ' synced', () => document.getElementById('status').dataset.synced === 'true')
   return { context, page, name }
 }
 
@@ -117,6 +122,71 @@ const browser = await chromium.launch({
   // Chromium's sandbox refuses to run as root (CI containers run as root).
   args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : []
 })
+if (args.mode === 'mixed') {
+  try {
+    await mixedProviders()
+  } catch (e) {
+    emit({ event: 'timeout', what: 'browser script failed', error: String(e).split('\n')[0] })
+    process.exitCode = 1
+  } finally {
+    await browser.close()
+  }
+  process.exit(process.exitCode || 0)
+}
+
+/** One tab on y-websocket, one on the Hocuspocus provider, one room: presence both ways, typing converges. */
+async function mixedProviders () {
+  const a = await openTab(browser, 'a', `${base}/demo/${encodeURIComponent(room)}`)
+  const b = await openTab(browser, 'b', `${base}/demo/${encodeURIComponent(room)}?provider=hocuspocus`)
+  for (const [tab, name, colour] of [[a, 'Alice', '#d1495b'], [b, 'Bob', '#2a7ab0']]) {
+    await tab.page.fill('#user-name', name)
+    await tab.page.locator('#user-color').evaluate((el, c) => { el.value = c; el.dispatchEvent(new Event('input')) }, colour)
+  }
+  await until(a.page, 'a sees Bob', () => [...document.querySelectorAll('#peers li.peer')].some(li => li.textContent === 'Bob'))
+  await until(b.page, 'b sees Alice', () => [...document.querySelectorAll('#peers li.peer')].some(li => li.textContent === 'Alice'))
+  await a.page.locator('.ProseMirror').click()
+  await a.page.keyboard.type('Alice:')
+  await a.page.keyboard.press('Enter')
+  await a.page.keyboard.type('Bob:')
+  for (const tab of [a, b]) await until(tab.page, tab.name + ' has both lines', settled, ['Alice:', 'Bob:'])
+  const [wordsA, wordsB] = await Promise.all([typeWords(a.page, 0, 'alice', words), typeWords(b.page, 1, 'bob', words)])
+  const all = [...wordsA, ...wordsB]
+  for (const tab of [a, b]) await until(tab.page, tab.name + ' converged', settled, all)
+  await until(a.page, 'a shows Bob\'s caret', () => [...document.querySelectorAll('.collaboration-carets__label')].some(l => l.textContent === 'Bob'))
+  await until(b.page, 'b shows Alice\'s caret', () => [...document.querySelectorAll('.collaboration-carets__label')].some(l => l.textContent === 'Alice'))
+  const [sa, sb] = [await state(a.page), await state(b.page)]
+  await b.page.screenshot({ path: path.join(shots, 'demo-hocuspocus.png') })
+  const info = (page) => page.evaluate(() => ({
+    kind: window.demo.kind,
+    url: window.demo.provider.configuration // HocuspocusProvider (y-websocket's provider has none)
+      ? window.demo.provider.configuration.websocketProvider.url
+      : window.demo.provider.url,
+    token: window.demo.provider.configuration ? window.demo.provider.configuration.token : null
+  }))
+  const [ia, ib] = [await info(a.page), await info(b.page)]
+  emit({
+    event: 'mixed',
+    textA: sa.text,
+    textB: sb.text,
+    words: all,
+    peersA: sa.peers,
+    peersB: sb.peers,
+    caretsA: sa.carets,
+    caretsB: sb.carets,
+    kindA: ia.kind,
+    kindB: ib.kind,
+    urlB: ib.url,
+    tokenB: ib.token,
+    statusB: sb.status
+  })
+  // ?token= is the provider's token: this server (anonymous, no verifier) refuses any token, so the tab says so.
+  const d = await browser.newContext().then(c => c.newPage())
+  await d.goto(`${base}/demo/${encodeURIComponent(room)}?provider=hocuspocus&token=t0k3n`)
+  await until(d, 'd shows its token refused', () => document.getElementById('status').textContent.includes('authentication failed'))
+  emit({ event: 'token', token: await d.evaluate(() => window.demo.provider.configuration.token), status: (await state(d)).status })
+  emit({ event: 'done', pageErrors })
+}
+
 try {
   // Both room URL forms: /demo/NAME and /demo?room=NAME.
   const a = await openTab(browser, 'a', `${base}/demo/${encodeURIComponent(room)}`)

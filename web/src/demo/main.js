@@ -1,8 +1,12 @@
-// The demo editor: TipTap 3 on a Yjs doc synced through y-websocket with the server that served the page.
+// The demo editor: TipTap 3 on a Yjs doc synced through y-websocket with the server that served the page, or
+// with ?provider=hocuspocus through @hocuspocus/provider and the server's Hocuspocus endpoint (same rooms).
 // Room from /demo/NAME or /demo?room=NAME (default "demo"); ?token=... (or the token field) when auth is on.
 import './demo.css'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+// Declared in the root package.json workspace install (js/), not in web/package.json: declaring it here would
+// change package-lock.json; it resolves from the shared node_modules as it is.
+import { HocuspocusProvider } from '@hocuspocus/provider'
 import { Editor } from '@tiptap/core'
 // The few extensions the toolbar offers, not StarterKit: links, code blocks, history and the rest of it would
 // add ~60 KB of bundle a demo does not need (and Collaboration brings its own undo).
@@ -16,7 +20,7 @@ import HardBreak from '@tiptap/extension-hard-break'
 import { BulletList, ListItem } from '@tiptap/extension-list'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
-import { DurableEchoTracker, closeReason, initialToken, realtimeUrl, rememberToken } from '../shared/connection.js'
+import { DurableEchoTracker, closeReason, hocuspocusUrl, initialToken, realtimeUrl, rememberToken } from '../shared/connection.js'
 
 const ROOM_ID = /^[A-Za-z0-9._:-]{1,256}$/ // RoomIds in the server
 const $ = (id) => document.getElementById(id)
@@ -53,30 +57,66 @@ document.title = room + ': CivicPress realtime demo'
 let user = initialUser()
 const token = initialToken()
 const doc = new Y.Doc()
-const status = { connection: 'connecting', synced: false, closed: null }
-const tracker = new DurableEchoTracker(doc, renderStatus)
-const provider = new WebsocketProvider(realtimeUrl(), room, doc, {
-  connect: false,
-  // Tabs collaborate through the server only (no BroadcastChannel shortcut): what you see is what it relays.
-  disableBc: true,
-  params: token ? { token } : {},
-  WebSocketPolyfill: tracker.socketClass()
-})
-tracker.fromServer(provider)
-provider.on('status', ({ status: s }) => { status.connection = s; if (s === 'connected') status.closed = null; renderStatus() })
-provider.on('sync', (synced) => { status.synced = synced; renderStatus() })
-provider.on('connection-close', (event) => { status.closed = event ? event.code : null; renderStatus() })
+const status = { connection: 'connecting', synced: false, closed: null, unsynced: 0, denied: false }
+const useHocuspocus = new URLSearchParams(location.search).get('provider') === 'hocuspocus' && hocuspocusUrl() !== null
+const tracker = useHocuspocus ? null : new DurableEchoTracker(doc, renderStatus)
+const provider = useHocuspocus ? hocuspocusProvider() : websocketProvider()
+
+/** y-websocket: one socket per room, the token as ?token=. */
+function websocketProvider () {
+  const p = new WebsocketProvider(realtimeUrl(), room, doc, {
+    connect: false,
+    // Tabs collaborate through the server only (no BroadcastChannel shortcut): what you see is what it relays.
+    disableBc: true,
+    params: token ? { token } : {},
+    WebSocketPolyfill: tracker.socketClass()
+  })
+  tracker.fromServer(p)
+  p.on('status', ({ status: s }) => { status.connection = s; if (s === 'connected') status.closed = null; renderStatus() })
+  p.on('sync', (synced) => { status.synced = synced; renderStatus() })
+  p.on('connection-close', (event) => { status.closed = event ? event.code : null; renderStatus() })
+  return p
+}
+
+/**
+ * @hocuspocus/provider: the token in its Auth message. Its unsynced changes count the updates the server has
+ * not answered with SyncStatus yet, which the server sends only once the journal has them (the durable echo).
+ */
+function hocuspocusProvider () {
+  const p = new HocuspocusProvider({ url: hocuspocusUrl(), name: room, document: doc, token: token || '' })
+  p.on('status', ({ status: s }) => {
+    status.connection = s
+    if (s === 'connected') status.closed = null
+    else status.synced = false
+    renderStatus()
+  })
+  p.on('synced', ({ state }) => { status.synced = state; if (state) status.denied = false; renderStatus() })
+  p.on('unsyncedChanges', ({ number }) => { status.unsynced = number; renderStatus() })
+  p.on('close', ({ event }) => { status.closed = event ? event.code : null; renderStatus() })
+  // The socket stays open (it may carry other documents): only this document was refused its token.
+  p.on('authenticationFailed', () => { status.denied = true; status.synced = false; renderStatus() })
+  return p
+}
+
+$('provider-name').textContent = useHocuspocus ? 'Hocuspocus' : 'y-websocket'
+const otherProvider = new URLSearchParams(location.search)
+if (useHocuspocus) otherProvider.delete('provider')
+else otherProvider.set('provider', 'hocuspocus')
+$('provider-toggle').href = location.pathname + (otherProvider.size > 0 ? '?' + otherProvider : '')
+$('provider-toggle').textContent = useHocuspocus ? 'use y-websocket' : 'use Hocuspocus'
+if (hocuspocusUrl() === null) $('provider-toggle').parentElement.hidden = true
 
 function renderStatus () {
   const el = $('status')
-  const waiting = tracker.waiting
+  const waiting = tracker ? tracker.waiting : status.unsynced
   el.dataset.connection = status.connection
   el.dataset.synced = String(status.synced && status.connection === 'connected')
   el.dataset.pending = String(waiting)
   const parts = [status.connection === 'connected' ? 'connected' : status.connection === 'connecting' ? 'connecting…' : 'disconnected']
   const reason = closeReason(status.closed)
   if (status.connection !== 'connected' && reason) parts.push(`(${status.closed} ${reason})`)
-  if (status.connection === 'connected') parts.push(status.synced ? 'synced' : 'syncing…')
+  if (status.denied) parts.push('(4401 ' + closeReason(4401) + ')')
+  else if (status.connection === 'connected') parts.push(status.synced ? 'synced' : 'syncing…')
   parts.push(waiting === 0 ? 'all edits saved'
     : `${waiting} ${waiting === 1 ? 'edit' : 'edits'} waiting for the durable echo`)
   el.textContent = parts.join(' · ')
@@ -143,6 +183,12 @@ $('token-form').addEventListener('submit', (e) => {
   e.preventDefault()
   const value = $('token').value.trim()
   rememberToken(value)
+  if (useHocuspocus) {
+    provider.configuration.token = value
+    provider.disconnect()
+    provider.connect()
+    return
+  }
   provider.params = value ? { token: value } : {}
   provider.disconnect()
   provider.connect()
@@ -150,6 +196,6 @@ $('token-form').addEventListener('submit', (e) => {
 
 renderStatus()
 renderPeers()
-provider.connect()
+if (!useHocuspocus) provider.connect() // the Hocuspocus provider connects itself
 // For the browser tests and the curious (devtools): the live objects of this page.
-window.demo = { editor, doc, provider, tracker, status }
+window.demo = { editor, doc, provider, tracker, status, kind: useHocuspocus ? 'hocuspocus' : 'y-websocket' }

@@ -5,8 +5,19 @@ import * as decoding from 'lib0/decoding'
 
 /** ws(s)://host/<path> of the server that served this page (its path is written into the page's meta tag). */
 export function realtimeUrl () {
-  const meta = document.querySelector('meta[name="realtime-path"]')
-  let path = meta && !meta.content.startsWith('%') ? meta.content : '/realtime'
+  return wsUrl('realtime-path', '/realtime')
+}
+
+/** ws(s)://host/<hocuspocus.path> of this server, or null when its Hocuspocus endpoint is disabled. */
+export function hocuspocusUrl () {
+  return wsUrl('hocuspocus-path', '/hocuspocus')
+}
+
+function wsUrl (metaName, fallback) {
+  const meta = document.querySelector(`meta[name="${metaName}"]`)
+  // Unfilled placeholder (page opened from disk or a dev server): assume the defaults.
+  let path = meta && !meta.content.startsWith('%') ? meta.content : fallback
+  if (!path) return null // the server wrote an empty path: endpoint disabled
   if (!path.startsWith('/')) path = '/' + path
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path
 }

@@ -53,6 +53,8 @@ final class PageRoutes extends AllDirectives {
     private static final String ROOT = "web/";
     /** Written into the pages as {@code <meta name="realtime-path">}: where their WebSockets go. */
     private static final String REALTIME_PATH_PLACEHOLDER = "%REALTIME_PATH%";
+    /** Written as {@code <meta name="hocuspocus-path">}: the Hocuspocus endpoint, empty when it is off. */
+    private static final String HOCUSPOCUS_PATH_PLACEHOLDER = "%HOCUSPOCUS_PATH%";
     /** Asset names esbuild writes: {@code <name>-<HASH>.<ext>}; anything else (a slash, "..") is not looked up. */
     private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}(\\.[A-Za-z0-9]{1,10}){1,2}");
 
@@ -80,9 +82,14 @@ final class PageRoutes extends AllDirectives {
     /** Only assets that exist are cached: the set is bounded by what the jar holds, whatever clients ask for. */
     private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
 
-    /** @param realtimePath the WebSocket path ({@code path} setting), with or without slashes */
-    PageRoutes(String realtimePath) {
+    /**
+     * @param realtimePath the WebSocket path ({@code path} setting), with or without slashes
+     * @param hocuspocusPath the Hocuspocus endpoint ({@code hocuspocus.path}), or null when it is disabled
+     */
+    PageRoutes(String realtimePath, String hocuspocusPath) {
         String wsPath = "/" + realtimePath.strip().replaceAll("^/+|/+$", "");
+        String hpPath =
+                hocuspocusPath == null ? "" : "/" + hocuspocusPath.strip().replaceAll("^/+|/+$", "");
         List<String> missing = new ArrayList<>();
         for (String page : PAGES) {
             Optional<byte[]> html = resource(ROOT + page + ".html");
@@ -94,6 +101,7 @@ final class PageRoutes extends AllDirectives {
                     page,
                     new String(html.get(), StandardCharsets.UTF_8)
                             .replace(REALTIME_PATH_PLACEHOLDER, htmlAttribute(wsPath))
+                            .replace(HOCUSPOCUS_PATH_PLACEHOLDER, htmlAttribute(hpPath))
                             .getBytes(StandardCharsets.UTF_8));
         }
         if (!missing.isEmpty()) {

@@ -82,7 +82,8 @@ final class RealtimeRoutes extends AllDirectives {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
                 hocuspocusRoute(correlationId),
                 pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
-                new PageRoutes(path).route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
+                new PageRoutes(path, hocuspocusPath)
+                        .route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
                 admin == null ? reject() : admin.route(correlationId), // GET /api/cluster, /api/rooms, /api/events
                 history == null ? reject() : history.route(correlationId), // /api/rooms/{roomId}/history, ...
                 path("alive", () -> get(() -> json(StatusCodes.OK, "{\"status\":\"alive\"}"))),

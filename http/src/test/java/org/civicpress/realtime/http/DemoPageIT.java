@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * lists the other and shows its caret; the server is kill -9'ed and restarted on the same port and data
  * directory: the tabs show the lost connection, count what they type meanwhile as waiting for the durable
  * echo, a fresh tab finds every edit both tabs saw confirmed, and the two tabs reconnect and converge with it.
+ * Issue 13: a tab on y-websocket and a tab on {@code @hocuspocus/provider} ({@code ?provider=hocuspocus}, the
+ * server's Hocuspocus endpoint) share one room: presence and carets both ways, typing at once converges.
  * Screenshots: http/target/screenshots.
  */
 class DemoPageIT {
@@ -60,6 +62,9 @@ class DemoPageIT {
             assertTrue(
                     page.body().contains("<meta name=\"realtime-path\" content=\"/realtime\">"),
                     "the server writes its WebSocket path into the page");
+            assertTrue(
+                    page.body().contains("<meta name=\"hocuspocus-path\" content=\"/hocuspocus\">"),
+                    "and its Hocuspocus path, for ?provider=hocuspocus");
         }
         String html = server.get("/demo").body();
         assertFalse(
@@ -186,6 +191,63 @@ class DemoPageIT {
                 "demo: {} characters confirmed before kill -9, all recovered; screenshots in {}",
                 confirmed.length(),
                 screenshots);
+    }
+
+    @Test
+    void aYWebsocketTabAndAHocuspocusTabShareOneRoom() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail(CHROMIUM + " is missing: install Debian's chromium package (.ci/run does)");
+        }
+        if (ItPaths.nodePackage(ItPaths.clients(), "playwright-core") == null) {
+            fail("node cannot find playwright-core from js/clients: run npm ci at the repository root");
+        }
+        int port = ServerProcess.freePort();
+        start(port, "demo-mixed");
+        String room = "council-agenda";
+        Path screenshots = ItPaths.repoRoot().resolve("http/target/screenshots");
+        NodeClient browser = NodeClient.start(
+                "demo-browser-mixed",
+                "demo-browser.mjs",
+                List.of(
+                        "--mode",
+                        "mixed",
+                        "--url",
+                        "http://127.0.0.1:" + port,
+                        "--room",
+                        room,
+                        "--screenshots",
+                        screenshots.toString(),
+                        "--words",
+                        "10",
+                        "--timeout",
+                        "240000"));
+        processes.add(browser);
+
+        JsonNode mixed = browser.await("mixed", STEP);
+        assertEquals("y-websocket", mixed.path("kindA").asText());
+        assertEquals("hocuspocus", mixed.path("kindB").asText(), "?provider=hocuspocus picks the Hocuspocus provider");
+        assertEquals(
+                "ws://127.0.0.1:" + port + "/hocuspocus", mixed.path("urlB").asText(), "on the server's endpoint");
+        assertEquals("", mixed.path("tokenB").asText(), "no token: anonymous");
+        String text = mixed.path("textA").asText();
+        assertEquals(text, mixed.path("textB").asText(), "both tabs show the same document");
+        for (String word : NodeClient.strings(mixed.path("words"))) {
+            assertTrue(text.contains(word), word + " typed and shown in both tabs");
+        }
+        assertEquals(List.of("Bob"), NodeClient.strings(mixed.path("peersA")), "the y-websocket tab lists Bob");
+        assertEquals(List.of("Alice"), NodeClient.strings(mixed.path("peersB")), "the Hocuspocus tab lists Alice");
+        assertTrue(NodeClient.strings(mixed.path("caretsA")).contains("Bob"), mixed.toString());
+        assertTrue(NodeClient.strings(mixed.path("caretsB")).contains("Alice"), mixed.toString());
+        assertTrue(
+                mixed.path("statusB").asText().startsWith("connected · synced · all edits saved"),
+                "no unsynced changes left: " + mixed.path("statusB"));
+        JsonNode token = browser.await("token", STEP);
+        assertEquals("t0k3n", token.path("token").asText(), "?token= is the provider's token");
+        assertTrue(
+                token.path("status").asText().contains("4401 authentication failed"),
+                "a token the server cannot verify is refused, and the page says so: " + token);
+        JsonNode done = browser.await("done", STEP);
+        assertEquals(List.of(), NodeClient.strings(done.path("pageErrors")), "no error in any page");
     }
 
     private ServerProcess start(int port, String logName) throws Exception {
