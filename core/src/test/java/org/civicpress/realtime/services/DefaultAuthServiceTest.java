@@ -231,7 +231,9 @@ class DefaultAuthServiceTest {
                             base.database(),
                             base.cluster(),
                             base.websocket(),
-                            base.api()));
+                            base.api(),
+                            base.history(),
+                            base.hocuspocus()));
             AuthService s = c.resolve(ServiceKeys.AUTH, AuthService.class);
             assertInstanceOf(AuthOutcome.MissingToken.class, join(s.authenticate(null, "c")));
         }

@@ -89,7 +89,10 @@ class RealtimeServicesTest {
                         "http://127.0.0.1:9/x", "s", java.util.Set.of(), 1, Duration.ofSeconds(1))),
                 base.database(),
                 base.cluster(),
-                base.websocket());
+                base.websocket(),
+                base.api(),
+                base.history(),
+                base.hocuspocus());
         ServiceContainer c = new ServiceContainer();
         RealtimeServices.registerRealtimeServices(c, withHook);
         RealtimeServices.startBackgroundServices(c);
@@ -192,6 +195,9 @@ class RealtimeServicesTest {
                 List.of(new RealtimeConfig.Webhook(url, "s", java.util.Set.of(), 100, Duration.ofSeconds(1))),
                 base.database(),
                 base.cluster(),
-                base.websocket());
+                base.websocket(),
+                base.api(),
+                base.history(),
+                base.hocuspocus());
     }
 }

@@ -39,7 +39,9 @@ class PekkoConfigFactoryTest {
                 defaults.database(),
                 cluster,
                 defaults.websocket(),
-                defaults.api());
+                defaults.api(),
+                defaults.history(),
+                defaults.hocuspocus());
     }
 
     private Config build(RealtimeConfig config) {
