@@ -6,23 +6,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
-import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.AwarenessProtocol;
 import org.civicpress.realtime.protocol.YMessage;
 import org.civicpress.realtime.room.RoomTestKit.FakeClient;
 import org.civicpress.ycrdt.Y;
 import org.civicpress.ycrdt.utils.Doc;
 import org.civicpress.ycrdt.utils.DocOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,41 +21,7 @@ import org.junit.jupiter.api.Test;
  * websocket.max_awareness_clients): the offending connection is closed with 4429 and the room's document,
  * journal and awareness are exactly what they were.
  */
-class RoomLimitsTest {
-    private static ActorTestKit kit;
-    private static PersistenceTestKit journal;
-    private static SnapshotTestKit snapshots;
-    private static HookSystem hooks;
-
-    private String roomId;
-    private String pid;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create("RoomLimitsTest", config());
-        journal = PersistenceTestKit.create(kit.system());
-        snapshots = SnapshotTestKit.create(kit.system());
-        hooks = HookSystem.inProcess();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
-
-    @AfterEach
-    void reset() {
-        journal.resetPolicy();
-        journal.clearAll();
-        snapshots.clearAll();
-    }
-
-    @BeforeEach
-    void newRoomId() {
-        roomId = "r-" + UUID.randomUUID();
-        pid = "room|" + roomId;
-    }
-
+class RoomLimitsTest extends JournaledRoomTestBase {
     private ActorRef<Room.Command> spawnRoom(RoomSettings.Limits limits) {
         return kit.spawn(Room.create(roomId, fastSettings().withLimits(limits), RoomServices.defaults(hooks), null));
     }

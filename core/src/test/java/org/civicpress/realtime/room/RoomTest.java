@@ -6,63 +6,20 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.civicpress.realtime.hooks.HookEvent;
 import org.civicpress.realtime.hooks.HookEvents;
-import org.civicpress.realtime.hooks.HookSystem;
 import org.civicpress.realtime.protocol.AwarenessProtocol;
 import org.civicpress.realtime.protocol.SyncProtocol;
 import org.civicpress.realtime.protocol.YMessage;
 import org.civicpress.realtime.room.RoomTestKit.FakeClient;
 import org.civicpress.realtime.room.RoomTestKit.HoldFirstWrite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RoomTest {
-    private static ActorTestKit kit;
-    private static PersistenceTestKit journal;
-    private static SnapshotTestKit snapshots;
-    private static HookSystem hooks;
-
-    private String roomId;
-    private String pid;
-
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create("RoomTest", config());
-        journal = PersistenceTestKit.create(kit.system());
-        snapshots = SnapshotTestKit.create(kit.system());
-        hooks = HookSystem.inProcess();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
-
-    @AfterEach
-    void reset() {
-        journal.resetPolicy();
-        journal.clearAll();
-        snapshots.clearAll();
-    }
-
-    @BeforeEach
-    void newRoomId() {
-        roomId = "r-" + UUID.randomUUID();
-        pid = "room|" + roomId;
-    }
-
+class RoomTest extends JournaledRoomTestBase {
     private ActorRef<Room.Command> spawnRoom(RoomSettings settings) {
         return kit.spawn(Room.create(roomId, settings, RoomServices.defaults(hooks), null));
     }
