@@ -195,8 +195,11 @@ try {
     await tab.page.fill('#user-name', name)
     await tab.page.locator('#user-color').evaluate((el, c) => { el.value = c; el.dispatchEvent(new Event('input')) }, colour)
   }
-  await until(a.page, 'a sees Bob', () => [...document.querySelectorAll('#peers li.peer')].some(li => li.textContent === 'Bob'))
-  await until(b.page, 'b sees Alice', () => [...document.querySelectorAll('#peers li.peer')].some(li => li.textContent === 'Alice'))
+  // Name and colour travel in separate awareness updates: wait for both, or the swatch may still show the random colour.
+  const seesPeer = (page, label, name, rgb) => until(page, label, ([n, c]) => [...document.querySelectorAll('#peers li.peer')]
+    .some(li => li.textContent === n && li.querySelector('.swatch')?.style.background === c), [name, rgb])
+  await seesPeer(a.page, 'a sees Bob in his colour', 'Bob', 'rgb(42, 122, 176)')
+  await seesPeer(b.page, 'b sees Alice in her colour', 'Alice', 'rgb(209, 73, 91)')
   const swatch = (page) => page.evaluate(() => [...document.querySelectorAll('#peers li.peer .swatch')].map(s => s.style.background))
   emit({ event: 'ready', peersA: (await state(a.page)).peers, peersB: (await state(b.page)).peers, swatchA: await swatch(a.page), swatchB: await swatch(b.page) })
 
