@@ -88,7 +88,9 @@ work="$(mktemp -d /tmp/bench-server.XXXXXX)"
 results="$out/results.jsonl"
 mkdir -p "$out"
 : > "$results"
-rm -f "$out"/*-histogram-*.txt
+: > "$out/report.txt"
+: > "$out/loadtool.log"
+rm -f "$out"/*-histogram-*.txt "$out/meta.json"
 
 # Thousands of sockets in one process each (the storm of 10,000: the server and the load tool hold one
 # descriptor per connection): lift the soft limit to the hard one for everything started from here.
@@ -262,7 +264,7 @@ done
 log "done in $((SECONDS - start_time)) s; raw results in $results"
 
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB RAM"
-mode="$([ "$quick" = 1 ] && echo quick || echo full)$([ "$steady" = 1 ] && echo ", steady")${nice_level:+, nice $nice_level}, $repeat run(s) of a and b, ${duration} s measured after ${warmup} s warm-up; idle ${idle} s${sweep_rates:+; sweep $sweep_rates/s per writer, ${sweep_duration} s after ${sweep_warmup} s}${storm_sizes:+; storms $storm_sizes, deadline ${storm_deadline} s}"
+mode="$([ "$quick" = 1 ] && echo quick || echo full)$([ "$steady" = 1 ] && echo ", steady" || true)${nice_level:+, nice $nice_level}, $repeat run(s) of a and b, ${duration} s measured after ${warmup} s warm-up; idle ${idle} s${sweep_rates:+; sweep $sweep_rates/s per writer, ${sweep_duration} s after ${sweep_warmup} s}${storm_sizes:+; storms $storm_sizes, deadline ${storm_deadline} s}"
 node -e 'const [f, ...v] = process.argv.slice(1); const k = ["date", "machine", "loadBefore", "loadAfter", "java", "node", "mode", "command", "minutes"];
   require("fs").writeFileSync(f, JSON.stringify(Object.fromEntries(k.map((x, i) => [x, v[i]])), null, 1) + "\n")' "$out/meta.json" \
   "$(date -u '+%Y-%m-%d %H:%M UTC')" "$machine" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" \

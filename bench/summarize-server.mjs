@@ -56,7 +56,7 @@ function printDetails() {
   const specs = {
     load: loadMetrics,
     'c-idle-2000': [
-      ['connected', 'connected', 0], ['rssKibPerConnection', 'RSS KiB / connection (baseline after load + GC)', 1],
+      ['connected', 'connected', 0], ['rssKibPerConnection', 'RSS KiB / connection (baseline after warm-up + GC)', 1],
       ['serverRssKibBefore', 'server RSS KiB (baseline)', 0], ['rssMibAfter', 'server RSS MiB (end)', 1],
       ['serverCpuSeconds', 'server CPU s while idle', 2], ['idleCpuPercent', 'idle CPU % of a core', 2],
       ['failuresTotal', 'errors + server closes + connect failures', 0]
