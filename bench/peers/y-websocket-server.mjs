@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import './gc-on-signal.mjs'
 
 delete process.env.YPERSISTENCE
 const require = createRequire(import.meta.url)

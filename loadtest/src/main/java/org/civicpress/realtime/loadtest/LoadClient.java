@@ -40,6 +40,9 @@ public final class LoadClient {
     private final AtomicBoolean synced = new AtomicBoolean();
     private final AtomicBoolean gone = new AtomicBoolean();
     private volatile Transport transport;
+    /** System.nanoTime when the first sync message (SyncStep1 or SyncStep2) of the server arrived; 0 until then. */
+    private volatile long firstSyncNanos;
+
     private byte[] lastUpdate;
 
     public LoadClient(
@@ -102,6 +105,16 @@ public final class LoadClient {
 
     public String room() {
         return room;
+    }
+
+    /** The WebSocket upgrade completed (the server answered 101). */
+    boolean isUpgraded() {
+        return transport != null;
+    }
+
+    /** When the server's first sync message arrived (System.nanoTime), 0 if none yet: a storm's "open". */
+    long firstSyncNanos() {
+        return firstSyncNanos;
     }
 
     void onOpen(Transport t) {
@@ -190,13 +203,21 @@ public final class LoadClient {
         if (message instanceof IncomingMessage.Update u) {
             UpdateMarkers.scan(u.message(), u.from(), u.to(), id -> ledger.markDelivered(id, index, now));
         } else if (message instanceof IncomingMessage.SyncStep1 s) {
+            noteFirstSync(now);
             transport.send(protocol.syncReply(room, stepTwoFor(s.stateVector())));
         } else if (message instanceof IncomingMessage.SyncStep2) {
+            noteFirstSync(now);
             synced.set(true);
         } else if (message instanceof IncomingMessage.Awareness) {
             counters.awarenessReceived.increment();
         } else if (message instanceof IncomingMessage.AuthResult a && !a.granted()) {
             fail("permission denied: " + a.detail(), null);
+        }
+    }
+
+    private void noteFirstSync(long now) {
+        if (firstSyncNanos == 0) {
+            firstSyncNanos = now;
         }
     }
 

@@ -23,7 +23,10 @@ public record LoadOptions(
         List<Long> serverPids,
         int ioClients,
         String client,
-        Flood flood) {
+        Flood flood,
+        double stormDeadlineSeconds,
+        int stormWarmupClients,
+        String windowEndCommand) {
 
     /**
      * Flooding clients (security issue 10): {@code perRoom} extra clients per room that join like any
@@ -65,6 +68,14 @@ public record LoadOptions(
               --flood-bytes B       text bytes per flooding update, besides its 16-byte marker (default 1024)
               --flood-room same|separate   flooders join the measured room (default) or a room of their own
               --flood-awareness 0|1 also send an awareness update after each flooding update (default 0)
+              --storm-deadline S    connection storm instead of a load run: every client (--rooms x --clients,
+                                    --writers 0) connects at once, no pacing; a client is open once its
+                                    upgrade completed and the server's first sync message arrived; reports
+                                    how many opened within S seconds, open-time percentiles, failures by kind
+              --storm-warmup N      throw-away clients opened and closed first, so the tool's own code is
+                                    compiled before the storm (default 500; 0 = none)
+              --window-end-command CMD   run by `sh -c` right after the measured window's figures are read,
+                                    before the connections close (e.g. a class histogram of the server)
             """;
 
     public static LoadOptions parse(String[] args) {
@@ -96,7 +107,10 @@ public record LoadOptions(
                 "flood-rate",
                 "flood-bytes",
                 "flood-room",
-                "flood-awareness");
+                "flood-awareness",
+                "storm-deadline",
+                "storm-warmup",
+                "window-end-command");
         for (String k : m.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
@@ -118,6 +132,12 @@ public record LoadOptions(
         String client = m.getOrDefault("client", "nio");
         if (!client.equals("nio") && !client.equals("jdk")) {
             throw new IllegalArgumentException("--client must be nio or jdk, got '" + client + "'");
+        }
+        LoadOptions.Flood flood = parseFlood(m);
+        double stormDeadline = doubleIn(m, "storm-deadline", 0, 0.1, 3_600);
+        if (m.containsKey("storm-deadline") && (writers > 0 || flood.perRoom() > 0)) {
+            throw new IllegalArgumentException(
+                    "--storm-deadline measures connection opening only: give --writers 0 and no --flooders");
         }
         List<Long> pids = new ArrayList<>();
         for (String p : m.getOrDefault("server-pid", "").split(",")) {
@@ -147,7 +167,10 @@ public record LoadOptions(
                 List.copyOf(pids),
                 intIn(m, "io-clients", 2, 1, 64),
                 client,
-                parseFlood(m));
+                flood,
+                stormDeadline,
+                intIn(m, "storm-warmup", 500, 0, 100_000),
+                m.get("window-end-command"));
     }
 
     private static Flood parseFlood(Map<String, String> m) {
@@ -164,6 +187,11 @@ public record LoadOptions(
             throw new IllegalArgumentException("--flood-awareness must be 0 or 1, got '" + awareness + "'");
         }
         return new Flood(perRoom, rate, bytes, room.equals("separate"), awareness.equals("1"));
+    }
+
+    /** A connection storm ({@code --storm-deadline}) instead of a load run. */
+    public boolean storm() {
+        return stormDeadlineSeconds > 0;
     }
 
     public int totalClients() {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +49,16 @@ public final class LoadRun {
         /** Runs {@code writersTick} about every millisecond, and {@code floodTick} beside it (NIO: on the flooders' own loop). */
         void startTicker(Runnable writersTick, Runnable floodTick);
 
+        /** The longest working stretch of the (first) NIO loop so far, 0 for the java.net.http client. */
+        default long longestLoopIterationNanos() {
+            return 0;
+        }
+
+        /** CPU time of the (first) NIO loop's thread so far, 0 for the java.net.http client. */
+        default long loopThreadCpuNanos() {
+            return 0;
+        }
+
         @Override
         void close();
     }
@@ -61,6 +73,165 @@ public final class LoadRun {
             } finally {
                 closeAll();
             }
+        }
+    }
+
+    /**
+     * A connection storm: every client connects at once (no pacing, no cap on handshakes in flight), as when a
+     * node dies and its clients reconnect to the survivors; waits until every client is open or gone, or the
+     * deadline passes.
+     */
+    public StormReport storm() throws InterruptedException, IOException {
+        long serverPid =
+                options.serverPids().isEmpty() ? -1 : options.serverPids().get(0);
+        try (Connector connector = options.client().equals("jdk") ? jdkConnector() : nioConnector()) {
+            try {
+                return stormWith(connector, serverPid);
+            } finally {
+                closeAll();
+            }
+        }
+    }
+
+    private StormReport stormWith(Connector connector, long serverPid) throws InterruptedException {
+        if (options.stormWarmupClients() > 0) {
+            warmUpForStorm(connector, options.stormWarmupClients());
+        }
+        createClients();
+        List<URI> uris = clients.stream().map(this::uri).toList();
+        List<Long> pids = options.serverPids();
+        List<Long> self = List.of(ProcessHandle.current().pid());
+        long rssBefore = serverPid > 0 ? proc.rssKib(serverPid) : -1;
+        double cpu0 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
+        double self0 = proc.cpuSeconds(self);
+        long loop0 = connector.loopThreadCpuNanos();
+        long overflows0 = proc.listenOverflows();
+        log.info(
+                "storm: {} clients connecting at once to {} ({} client)",
+                clients.size(),
+                options.urlFor(clients.get(0).room()),
+                options.client());
+        long start = System.nanoTime();
+        for (int i = 0; i < clients.size(); i++) {
+            LoadClient client = clients.get(i);
+            connector.connect(uris.get(i), client, error -> noteConnectResult(client, error));
+        }
+        long issued = System.nanoTime() - start;
+        long deadline = start + (long) (options.stormDeadlineSeconds() * 1e9);
+        await(
+                () -> clients.stream().allMatch(c -> c.firstSyncNanos() != 0 || c.isGone()),
+                (deadline - System.nanoTime()) / 1e9);
+        long end = Math.min(System.nanoTime(), deadline);
+        double cpu1 = pids.isEmpty() ? 0 : proc.cpuSeconds(pids);
+        double self1 = proc.cpuSeconds(self);
+        long loop1 = connector.loopThreadCpuNanos();
+        long overflows1 = proc.listenOverflows();
+        long rssAfter = serverPid > 0 ? proc.rssKib(serverPid) : -1;
+
+        LogLinearHistogram openMicros = new LogLinearHistogram();
+        int upgraded = 0;
+        long noUpgrade = 0;
+        long noSync = 0;
+        for (LoadClient c : clients) {
+            long at = c.firstSyncNanos();
+            if (c.isUpgraded()) {
+                upgraded++;
+            }
+            if (at != 0 && at <= deadline) {
+                openMicros.record((at - start) / 1_000);
+            } else if (!c.isGone()) {
+                if (c.isUpgraded()) {
+                    noSync++;
+                } else {
+                    noUpgrade++;
+                }
+            }
+        }
+        Map<String, Long> failures = new TreeMap<>(counters.closeReasons());
+        if (noUpgrade > 0) {
+            failures.put("no upgrade by the deadline", noUpgrade);
+        }
+        if (noSync > 0) {
+            failures.put("upgraded, no sync message by the deadline", noSync);
+        }
+        return new StormReport(
+                options.scenario(),
+                options.serverLabel(),
+                options.protocolName(),
+                options.rooms(),
+                options.clientsPerRoom(),
+                options.stormDeadlineSeconds(),
+                upgraded,
+                (int) openMicros.count(),
+                openMicros.percentile(50) / 1e3,
+                openMicros.percentile(99) / 1e3,
+                openMicros.max() / 1e3,
+                failures,
+                issued / 1e6,
+                (end - start) / 1e9,
+                cpu1 - cpu0,
+                self1 - self0,
+                (loop1 - loop0) / 1e9,
+                overflows0 < 0 || overflows1 < 0 ? -1 : overflows1 - overflows0,
+                connector.longestLoopIterationNanos() / 1e6,
+                rssBefore,
+                rssAfter);
+    }
+
+    /**
+     * A small storm of throw-away clients in rooms of their own before the measured one, closed again: a fresh
+     * JVM runs the handshake and protocol code interpreted (and compiles it on the same pinned core), which
+     * made the tool's first storm cost it ~1 ms of CPU per connection with stalls of over half a second.
+     */
+    private void warmUpForStorm(Connector connector, int count) throws InterruptedException {
+        LoadCounters warmCounters = new LoadCounters();
+        List<LoadClient> warm = new ArrayList<>();
+        String prefix =
+                "stormwarmup-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        for (int i = 0; i < count; i++) {
+            warm.add(new LoadClient(
+                    clients.size() + i, prefix + "-" + i / 20, false, options.protocol(), ledger, warmCounters));
+        }
+        long start = System.nanoTime();
+        for (LoadClient c : warm) {
+            connector.connect(URI.create(options.urlFor(c.room(), c.index())), c, error -> {
+                if (error != null) {
+                    c.markConnectFailed();
+                }
+            });
+        }
+        await(() -> warm.stream().allMatch(c -> c.firstSyncNanos() != 0 || c.isGone()), 30);
+        long open = warm.stream().filter(c -> c.firstSyncNanos() != 0).count();
+        try {
+            CompletableFuture.allOf(warm.stream().map(LoadClient::close).toArray(CompletableFuture[]::new))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("not every warm-up close completed: {}", rootMessage(e));
+        }
+        log.info(
+                "storm warm-up: {} of {} throw-away clients opened in {} ms, closed",
+                open,
+                count,
+                (System.nanoTime() - start) / 1_000_000);
+        Thread.sleep(1_000);
+    }
+
+    /** {@code --window-end-command}: e.g. a class histogram of the server while the connections are still open. */
+    private void runWindowEndCommand() throws InterruptedException {
+        String command = options.windowEndCommand();
+        if (command == null || command.isBlank()) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                log.warn("--window-end-command still running after 120 s: killed");
+            } else if (p.exitValue() != 0) {
+                log.warn("--window-end-command exited with {}", p.exitValue());
+            }
+        } catch (IOException e) {
+            log.warn("--window-end-command: {}", e.toString());
         }
     }
 
@@ -115,6 +286,7 @@ public final class LoadRun {
                     flood.readyTicks);
         }
         long rssAfter = serverPid > 0 ? proc.rssKib(serverPid) : -1;
+        runWindowEndCommand();
         if (ledger.unknownIds() > 0) {
             log.warn("{} received markers match no update this run sent", ledger.unknownIds());
         }
@@ -190,6 +362,47 @@ public final class LoadRun {
     }
 
     private void connectAll(Connector connector) throws InterruptedException {
+        createClients();
+        // Rate-limited ramp, and a cap on handshakes in flight, so thousands of connects don't storm.
+        Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
+        long interval = (long) (1e9 / options.connectRate());
+        long next = System.nanoTime();
+        log.info(
+                "connecting {} clients at {}/s to {}{} ({} client)",
+                clients.size(),
+                options.connectRate(),
+                options.urlFor(clients.get(0).room()),
+                options.urlTemplates().size() > 1
+                        ? " and " + (options.urlTemplates().size() - 1) + " more URL(s)"
+                        : "",
+                options.client());
+        for (LoadClient client : clients) {
+            sleepUntil(next);
+            next += interval;
+            pending.acquire();
+            connector.connect(uri(client), client, error -> {
+                pending.release();
+                noteConnectResult(client, error);
+            });
+        }
+        if (!pending.tryAcquire(MAX_PENDING_HANDSHAKES, 60, TimeUnit.SECONDS)) {
+            log.warn("some handshakes did not finish within 60 s");
+        }
+    }
+
+    private URI uri(LoadClient client) {
+        return URI.create(options.urlFor(client.room(), client.index()));
+    }
+
+    private void noteConnectResult(LoadClient client, Throwable error) {
+        if (error != null) {
+            client.markConnectFailed();
+            counters.connectFailures.increment();
+            counters.noteCloseReason("connect failed: " + rootMessage(error));
+        }
+    }
+
+    private void createClients() {
         String prefix = "bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         for (int r = 0; r < options.rooms(); r++) {
             String room = prefix + "-" + r;
@@ -214,35 +427,6 @@ public final class LoadRun {
             isFlooder[c.index()] = c.isFlooder();
         }
         ledger.setFlooders(isFlooder);
-        // Rate-limited ramp, and a cap on handshakes in flight, so thousands of connects don't storm.
-        Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
-        long interval = (long) (1e9 / options.connectRate());
-        long next = System.nanoTime();
-        log.info(
-                "connecting {} clients at {}/s to {}{} ({} client)",
-                clients.size(),
-                options.connectRate(),
-                options.urlFor(clients.get(0).room()),
-                options.urlTemplates().size() > 1
-                        ? " and " + (options.urlTemplates().size() - 1) + " more URL(s)"
-                        : "",
-                options.client());
-        for (LoadClient client : clients) {
-            sleepUntil(next);
-            next += interval;
-            pending.acquire();
-            connector.connect(URI.create(options.urlFor(client.room(), client.index())), client, error -> {
-                pending.release();
-                if (error != null) {
-                    client.markConnectFailed();
-                    counters.connectFailures.increment();
-                    counters.noteCloseReason("connect failed: " + rootMessage(error));
-                }
-            });
-        }
-        if (!pending.tryAcquire(MAX_PENDING_HANDSHAKES, 60, TimeUnit.SECONDS)) {
-            log.warn("some handshakes did not finish within 60 s");
-        }
     }
 
     /** Each writer sends at a fixed rate from a random phase; {@link #tick} runs on one thread. */
@@ -398,6 +582,16 @@ public final class LoadRun {
                     loop.setTicker(writersTick);
                     floodLoop.setTicker(floodTick);
                 }
+            }
+
+            @Override
+            public long loopThreadCpuNanos() {
+                return loop.threadCpuNanos();
+            }
+
+            @Override
+            public long longestLoopIterationNanos() {
+                return loop.longestIterationNanos();
             }
 
             @Override

@@ -23,6 +23,14 @@ public final class LoadTool {
             System.exit(2);
             return;
         }
+        if (options.storm()) {
+            StormReport storm = new LoadRun(options).storm();
+            System.out.print(storm.humanBlock());
+            System.out.println(storm.jsonLine());
+            System.out.flush();
+            System.exit(storm.upgraded() == 0 ? 1 : 0);
+            return;
+        }
         LoadReport report = new LoadRun(options).run();
         System.out.print(report.humanBlock());
         System.out.println(report.jsonLine());

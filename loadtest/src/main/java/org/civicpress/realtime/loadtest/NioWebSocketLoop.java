@@ -23,11 +23,19 @@ import org.slf4j.LoggerFactory;
 final class NioWebSocketLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NioWebSocketLoop.class);
 
+    /**
+     * Tasks (mostly connects) run per loop iteration before the ready sockets are served: a storm queues
+     * thousands of connects at once, and running them all first would delay every handshake behind them.
+     */
+    private static final int MAX_TASKS_PER_ITERATION = 256;
+
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile Runnable ticker = () -> {};
     private volatile boolean running = true;
+    /** Longest time one iteration spent working (tasks, ready sockets, ticker; not waiting in select). */
+    private volatile long longestIterationNanos;
 
     NioWebSocketLoop(String threadName) throws IOException {
         selector = Selector.open();
@@ -73,14 +81,33 @@ final class NioWebSocketLoop implements AutoCloseable {
         });
     }
 
+    /** The longest working stretch of one loop iteration so far, in nanoseconds (a stall of the tool). */
+    long longestIterationNanos() {
+        return longestIterationNanos;
+    }
+
+    /** CPU time the loop thread has used so far (what the tool itself spends on the sockets), nanoseconds. */
+    long threadCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
+    }
+
     private void loop() {
+        boolean moreTasks = false;
         while (running) {
             try {
-                selector.select(1);
-                Runnable task;
-                while ((task = tasks.poll()) != null) {
-                    task.run();
+                if (moreTasks) {
+                    selector.selectNow();
+                } else {
+                    selector.select(1);
                 }
+                long start = System.nanoTime();
+                Runnable task;
+                int n = 0;
+                while (n < MAX_TASKS_PER_ITERATION && (task = tasks.poll()) != null) {
+                    task.run();
+                    n++;
+                }
+                moreTasks = !tasks.isEmpty();
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -89,6 +116,7 @@ final class NioWebSocketLoop implements AutoCloseable {
                     ws.onReady(key);
                 }
                 ticker.run();
+                longestIterationNanos = Math.max(longestIterationNanos, System.nanoTime() - start);
             } catch (IOException | RuntimeException e) {
                 log.warn("event loop: {}", e.toString(), e);
             }

@@ -4,34 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The flooding client of security issue 10 ({@code --flooders}): its options, and a real run against a real
- * Yjs server. The server is Hocuspocus 3.4.4 from {@code bench/peers} (the root npm workspace hoists it; the
- * y-websocket 1.5.4 peer sits in {@code bench/node_modules}, which not every checkout has), run by node.
- * It does not shape client messages, so an unlimited flooder must get far more through than the writers.
+ * Yjs server, Hocuspocus 3.4.4 ({@link HocuspocusPeer}). It does not shape client messages, so an
+ * unlimited flooder must get far more through than the writers.
  */
 class FlooderTest {
-    private static final Path ROOT =
-            Path.of("").toAbsolutePath().getFileName().toString().equals("loadtest")
-                    ? Path.of("").toAbsolutePath().getParent()
-                    : Path.of("").toAbsolutePath();
-    private static Process peer;
-    private static int port;
-    private static Path peerLog;
+    private static HocuspocusPeer peer;
 
     @Test
     void flooderOptionsParseAndRejectBadInput() {
@@ -116,7 +100,7 @@ class FlooderTest {
     private static LoadReport run(String... flood) throws Exception {
         String[] base = {
             "--url",
-            "ws://127.0.0.1:" + port + "/",
+            peer.url(),
             "--protocol",
             "hocuspocus",
             "--clients",
@@ -140,59 +124,13 @@ class FlooderTest {
 
     @BeforeAll
     static void startPeer() throws Exception {
-        Path script = ROOT.resolve("bench/peers/hocuspocus-server.mjs");
-        assumeTrue(Files.isRegularFile(script), "no " + script);
-        assumeTrue(
-                Files.isDirectory(ROOT.resolve("node_modules/@hocuspocus/server")),
-                "@hocuspocus/server not installed: run npm ci at the repository root");
-        assumeTrue(onPath("node"), "node not on PATH");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        peerLog = Files.createTempFile("hocuspocus-peer", ".log");
-        ProcessBuilder pb = new ProcessBuilder("node", script.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(peerLog.toFile());
-        pb.environment().put("PORT", String.valueOf(port));
-        pb.environment().put("HOST", "127.0.0.1");
-        peer = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!listening(port)) {
-            if (!peer.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("hocuspocus peer did not start: " + Files.readString(peerLog));
-            }
-            Thread.sleep(100);
-        }
+        peer = HocuspocusPeer.start();
     }
 
     @AfterAll
     static void stopPeer() throws Exception {
         if (peer != null) {
-            peer.destroy();
-            if (!peer.waitFor(10, TimeUnit.SECONDS)) {
-                peer.destroyForcibly();
-            }
+            peer.close();
         }
-        if (peerLog != null) {
-            Files.deleteIfExists(peerLog);
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
