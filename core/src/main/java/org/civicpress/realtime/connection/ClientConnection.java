@@ -1,13 +1,14 @@
 package org.civicpress.realtime.connection;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -21,23 +22,22 @@ import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.metrics.NodeMetrics;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
 import org.civicpress.realtime.protocol.SyncProtocol;
-import org.civicpress.realtime.room.RejectReason;
 import org.civicpress.realtime.room.Room;
 import org.civicpress.realtime.room.RoomSettings;
 
 /**
- * One actor per WebSocket. It joins its room (through sharding), forwards the socket's frames to the
- * room incarnation that answered {@link Room.Joined}, closes the socket when the room says so, and watches
- * the incarnation: when it stops (passivation, persist failure, rebalance) the connection joins again;
+ * One actor per WebSocket. It joins its room (through sharding), points the socket's {@link RoomRoute} at the
+ * room incarnation that answered {@link Room.Joined} (the socket's messages then go straight there, not through
+ * this actor), closes the socket when the room says so, and watches the incarnation: when it stops (passivation, persist failure, rebalance) the connection joins again;
  * that join is flagged {@link Room.Join#rejoin()}, so the new incarnation sends its SyncStep1 (the
  * y-websocket client sends back whatever the room lacks) and the whole document (whatever the client
  * missed while the old incarnation stopped).
- * Frames arriving while no incarnation is known are queued (bounded) and forwarded after the join.
+ * Frames arriving while no incarnation is known are queued (bounded) by the route and forwarded after the join.
  * Exception: when this node shuts down, a stopped incarnation is not joined again (the shard is being
  * handed off and the local region stops); the socket stays open until the server's 1012 after the hand-off.
  *
  * <p>Read-only connections ({@link RoomAccess#READ}): every frame that could change the document (an Update,
- * a SyncStep2 with content, {@link SyncProtocol#mayChangeDocument}) is dropped here, before any room sees it:
+ * a SyncStep2 with content, {@link SyncProtocol#mayChangeDocument}) is dropped by the route, before any room sees it:
  * never applied, journaled or broadcast; counted as {@code realtime_messages_rejected_total{reason="read_only"}}.
  * The socket stays open: the client keeps receiving the room's updates and may send awareness and SyncStep1.
  */
@@ -51,8 +51,11 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
      */
     private record FromRoom(Room.ToConnection message) implements Command {}
 
-    /** From the flow: one binary frame the client sent. */
+    /** One binary frame the client sent, for a connection run behind another actor (a Hocuspocus document). */
     public record FromSocket(byte[] message) implements Command {}
+
+    /** From the route: the room is unavailable and more than twice the message limit waits for it. */
+    record QueueOverflow(long queuedBytes) implements Command {}
 
     /** From the flow: the client closed the socket. */
     public record SocketClosed() implements Command {}
@@ -82,11 +85,55 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
             String userId,
             RoomAccess access,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings settings,
             RoomLocator locator) {
         return create(
-                roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator, false);
+                roomId,
+                connectionId,
+                remoteAddress,
+                userId,
+                access,
+                correlationId,
+                socket,
+                settings,
+                locator,
+                false,
+                null);
+    }
+
+    /**
+     * Starts the connection of a y-websocket socket (its actor lives under /system) and returns what the socket
+     * hands its messages to: the connection's {@link RoomRoute}, straight to the room incarnation.
+     */
+    public static SocketIn start(
+            ActorSystem<?> system,
+            String roomId,
+            String connectionId,
+            String remoteAddress,
+            String userId,
+            RoomAccess access,
+            String correlationId,
+            SocketOut socket,
+            RoomSettings settings) {
+        RoomRoute route = route(connectionId, access, NodeMetrics.get(system), settings);
+        ActorRef<Command> connection = system.systemActorOf(
+                create(
+                        roomId,
+                        connectionId,
+                        remoteAddress,
+                        userId,
+                        access,
+                        correlationId,
+                        socket,
+                        settings,
+                        null,
+                        false,
+                        route),
+                "connection-" + connectionId,
+                Props.empty());
+        route.ownedBy(connection);
+        return route;
     }
 
     /**
@@ -100,11 +147,26 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
             String userId,
             RoomAccess access,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings settings,
             RoomLocator locator) {
         return create(
-                roomId, connectionId, remoteAddress, userId, access, correlationId, socket, settings, locator, true);
+                roomId,
+                connectionId,
+                remoteAddress,
+                userId,
+                access,
+                correlationId,
+                socket,
+                settings,
+                locator,
+                true,
+                null);
+    }
+
+    private static RoomRoute route(
+            String connectionId, RoomAccess access, RealtimeMetrics metrics, RoomSettings settings) {
+        return new RoomRoute(connectionId, access, metrics, 2L * settings.maxMessageBytes());
     }
 
     private static Behavior<Command> create(
@@ -114,10 +176,11 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
             String userId,
             RoomAccess access,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings settings,
             RoomLocator locator,
-            boolean extensionFrames) {
+            boolean extensionFrames,
+            RoomRoute startedRoute) {
         if (access == null || !access.canRead()) {
             throw new IllegalArgumentException("a connection needs READ or WRITE access, got " + access);
         }
@@ -137,12 +200,14 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
                         connectionId,
                         remoteAddress,
                         userId,
-                        access,
                         correlationId,
                         socket,
                         settings,
                         locator != null ? locator : RoomLocator.sharding(ctx.getSystem()),
-                        extensionFrames))));
+                        extensionFrames,
+                        startedRoute != null
+                                ? startedRoute
+                                : route(connectionId, access, NodeMetrics.get(ctx.getSystem()), settings)))));
     }
 
     private final TimerScheduler<Command> timers;
@@ -150,21 +215,17 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private final String connectionId;
     private final String remoteAddress;
     private final String userId;
-    /** READ: document-changing frames are dropped (see the class comment). */
-    private final RoomAccess access;
-
-    private final RealtimeMetrics metrics;
     /** The room sends this connection its extension frames (a Hocuspocus document). */
     private final boolean extensionFrames;
     /** The upgrade request's correlation id: in the MDC and in this connection's hook events. */
     private final String correlationId;
 
-    private final ActorRef<SocketOut> socket;
+    private final SocketOut socket;
     private final RoomLocator locator;
     /** This node's relay: rooms on other nodes write to our socket through it, once per node and broadcast. */
-    private final ActorRef<NodeRelay.Command> relay;
-
-    private final long maxQueuedBytes;
+    private final NodeRelay relay;
+    /** Where the socket's messages go: the joined incarnation, or a bounded queue while there is none. */
+    private final RoomRoute route;
     /** What the room answers to (a message adapter of this actor: stable, watched by the room). */
     private final ActorRef<Room.ToConnection> fromRoom;
 
@@ -173,9 +234,8 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private boolean rejoining;
     /** This node shuts down and our room was handed off: no more joins, frames are dropped until the 1012. */
     private boolean nodeLeaving;
-
-    private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
-    private long queuedBytes;
+    /** The socket ended, or this actor closed it: nothing to close when it stops. */
+    private boolean socketDone;
 
     private ClientConnection(
             ActorContext<Command> ctx,
@@ -184,12 +244,12 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
             String connectionId,
             String remoteAddress,
             String userId,
-            RoomAccess access,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings settings,
             RoomLocator locator,
-            boolean extensionFrames) {
+            boolean extensionFrames,
+            RoomRoute route) {
         super(ctx);
         this.extensionFrames = extensionFrames;
         this.timers = timers;
@@ -197,30 +257,42 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         this.connectionId = connectionId;
         this.remoteAddress = remoteAddress;
         this.userId = userId;
-        this.access = access;
-        this.metrics = NodeMetrics.get(ctx.getSystem());
         this.correlationId = correlationId;
         this.socket = socket;
         this.locator = locator;
-        this.maxQueuedBytes = 2L * settings.maxMessageBytes();
+        this.route = route;
+        route.ownedBy(ctx.getSelf());
         this.relay = NodeRelay.get(ctx.getSystem());
         this.fromRoom = ctx.messageAdapter(Room.ToConnection.class, FromRoom::new);
-        // Before the first Join: the relay knows the socket before any room can name this connection to it.
-        relay.tell(new NodeRelay.Register(connectionId, socket));
+        // Before the first Join: a room on this node finds the socket there when this connection joins.
+        relay.register(connectionId, socket);
         join();
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(FromSocket.class, this::onFromSocket)
+                .onMessage(FromSocket.class, frame -> {
+                    route.fromClient(frame.message());
+                    return this;
+                })
+                .onMessage(QueueOverflow.class, this::onQueueOverflow)
                 .onMessage(FromRoom.class, this::onFromRoom)
                 .onMessage(RoomTerminated.class, this::onRoomTerminated)
                 .onMessageEquals(Tick.RETRY_JOIN, this::onRetryJoin)
-                .onMessage(SocketClosed.class, closed -> leave("socket closed"))
-                .onMessage(SocketFailed.class, failed -> leave("socket failed: " + failed.cause()))
+                .onMessage(SocketClosed.class, closed -> {
+                    socketDone = true;
+                    return leave("socket closed");
+                })
+                .onMessage(SocketFailed.class, failed -> {
+                    socketDone = true;
+                    return leave("socket failed: " + failed.cause());
+                })
                 .onSignal(PostStop.class, stopped -> {
-                    relay.tell(new NodeRelay.Unregister(connectionId));
+                    relay.unregister(connectionId);
+                    route.drop();
+                    // Stopped without closing its socket (a crash): no socket outlives its connection.
+                    if (!socketDone) socket.close(CloseCodes.SERVICE_RESTART.code(), "connection ended, reconnect");
                     return this;
                 })
                 .build();
@@ -231,52 +303,33 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
         // a room on another node writes through our node's relay.
         locator.locate(roomId)
                 .tell(new Room.Join(
-                        connectionId, fromRoom, userId, rejoining, socket, relay, correlationId, extensionFrames));
+                        connectionId, fromRoom, userId, rejoining, relay.ref(), correlationId, extensionFrames));
         timers.startSingleTimer(Tick.RETRY_JOIN, Tick.RETRY_JOIN, JOIN_RETRY);
     }
 
-    private Behavior<Command> onFromSocket(FromSocket frame) {
-        if (!access.canWrite() && SyncProtocol.mayChangeDocument(frame.message())) {
-            metrics.messageRejected(RejectReason.READ_ONLY);
-            getContext()
-                    .getLog()
-                    .debug(
-                            "connection {} (user {}): read-only, dropped a {}-byte document change",
-                            connectionId,
-                            userId,
-                            frame.message().length);
-            return this;
-        }
-        if (incarnation != null) {
-            incarnation.tell(new Room.FromClient(connectionId, frame.message()));
-            return this;
-        }
-        if (nodeLeaving) {
-            // Never journaled, so never echoed: y-websocket sends these edits again after reconnecting
-            // (the new room's SyncStep1 shows it what the room lacks).
-            return this;
-        }
-        queuedBytes += frame.message().length;
-        if (queuedBytes > maxQueuedBytes) {
-            getContext()
-                    .getLog()
-                    .warn(
-                            "connection {} ({}): room {} unavailable and {} bytes queued, closing",
-                            connectionId,
-                            remoteAddress,
-                            roomId,
-                            queuedBytes);
-            socket.tell(new SocketOut.CloseSocket(CloseCodes.SERVICE_RESTART.code(), "room unavailable, reconnect"));
-            return leave("queue overflow");
-        }
-        queued.add(frame.message());
-        return this;
+    private Behavior<Command> onQueueOverflow(QueueOverflow overflow) {
+        getContext()
+                .getLog()
+                .warn(
+                        "connection {} ({}): room {} unavailable and {} bytes queued, closing",
+                        connectionId,
+                        remoteAddress,
+                        roomId,
+                        overflow.queuedBytes());
+        closeSocket(CloseCodes.SERVICE_RESTART.code(), "room unavailable, reconnect");
+        return leave("queue overflow");
+    }
+
+    private void closeSocket(int code, String reason) {
+        socketDone = true;
+        socket.close(code, reason);
     }
 
     private Behavior<Command> onFromRoom(FromRoom fromRoom) {
         if (fromRoom.message() instanceof Room.Joined joined) return onJoined(joined);
         Room.CloseWith close = (Room.CloseWith) fromRoom.message();
-        socket.tell(new SocketOut.CloseSocket(close.code(), close.reason()));
+        closeSocket(close.code(), close.reason());
+        route.drop();
         return Behaviors.stopped();
     }
 
@@ -288,14 +341,14 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
             incarnation = joined.incarnation();
             getContext().watchWith(incarnation, new RoomTerminated(incarnation));
         }
-        while (!queued.isEmpty()) incarnation.tell(new Room.FromClient(connectionId, queued.poll()));
-        queuedBytes = 0;
+        route.joined(incarnation);
         return this;
     }
 
     private Behavior<Command> onRoomTerminated(RoomTerminated terminated) {
         if (!terminated.incarnation().equals(incarnation)) return this;
         incarnation = null;
+        route.lost();
         if (CoordinatedShutdown.get(getContext().getSystem())
                 .getShutdownReason()
                 .isPresent()) {
@@ -306,6 +359,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
                     .getLog()
                     .debug("connection {}: room {} handed off, waiting for the 1012", connectionId, roomId);
             nodeLeaving = true;
+            route.drop();
             timers.cancel(Tick.RETRY_JOIN);
             return this;
         }
@@ -321,6 +375,7 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     }
 
     private Behavior<Command> leave(String why) {
+        route.drop();
         getContext().getLog().debug("connection {} ({}) leaving room {}: {}", connectionId, remoteAddress, roomId, why);
         if (incarnation != null) {
             incarnation.tell(new Room.Leave(connectionId));

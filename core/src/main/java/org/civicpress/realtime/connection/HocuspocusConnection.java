@@ -71,7 +71,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
             String socketId,
             String remoteAddress,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings roomSettings,
             AuthService auth,
             Settings settings,
@@ -84,7 +84,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
             String socketId,
             String remoteAddress,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings roomSettings,
             AuthService auth,
             Settings settings,
@@ -119,7 +119,11 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                         return Behaviors.same();
                     })
                     .onAnyMessage(other -> Behaviors.same())
-                    .onSignal(Terminated.class, t -> Behaviors.stopped())
+                    .onSignal(Terminated.class, t -> {
+                        // Ignored when the socket already ended; after a crash, no socket outlives its session.
+                        socket.close(CloseCodes.SERVICE_RESTART.code(), "connection ended, reconnect");
+                        return Behaviors.stopped();
+                    })
                     .build();
         });
     }
@@ -141,7 +145,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         long pendingBytes;
         boolean readOnly;
         ActorRef<ClientConnection.Command> connection;
-        ActorRef<SocketOut> out;
+        DocumentSocket out;
         /** Closes the document when its token expires (null: the token does not expire). */
         Cancellable expiry;
 
@@ -154,7 +158,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     private final String socketId;
     private final String remoteAddress;
     private final String correlationId;
-    private final ActorRef<SocketOut> socket;
+    private final SocketOut socket;
     private final RoomSettings roomSettings;
     private final AuthService auth;
     private final Settings settings;
@@ -169,7 +173,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
             String socketId,
             String remoteAddress,
             String correlationId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             RoomSettings roomSettings,
             AuthService auth,
             Settings settings,
@@ -214,7 +218,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         }
         if (doc == null) {
             if (!validName.test(name)) {
-                socket.tell(new SocketOut.Frame(HocuspocusProtocol.permissionDenied(name, "invalid document name")));
+                socket.send(HocuspocusProtocol.permissionDenied(name, "invalid document name"));
                 return this;
             }
             if (docs.size() >= settings.maxDocuments()) {
@@ -280,7 +284,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
             getContext()
                     .getLog()
                     .info("hocuspocus {} ({}): document {} refused: {}", socketId, remoteAddress, doc.name, reason);
-            socket.tell(new SocketOut.Frame(HocuspocusProtocol.permissionDenied(doc.name, reason)));
+            socket.send(HocuspocusProtocol.permissionDenied(doc.name, reason));
             doc.phase = Phase.DENIED;
             doc.pending.clear();
             doc.pendingBytes = 0;
@@ -289,13 +293,10 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         RoomAccess access = authenticated.principal().accessTo(doc.name);
         doc.readOnly = !access.canWrite();
         // Before the room can write anything for this document: the provider starts syncing after it.
-        socket.tell(new SocketOut.Frame(HocuspocusProtocol.authenticated(doc.name, doc.readOnly)));
+        socket.send(HocuspocusProtocol.authenticated(doc.name, doc.readOnly));
         String child = doc.generation + "-" + doc.connectionId;
-        doc.out = getContext()
-                .spawn(
-                        documentOut(
-                                doc.name, doc.generation, socket, getContext().getSelf()),
-                        "out-" + child);
+        doc.out = new DocumentSocket(
+                doc.name, doc.generation, socket, getContext().getSelf());
         doc.connection = getContext()
                 .spawn(
                         ClientConnection.createWithExtensionFrames(
@@ -331,7 +332,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
                 // Refused as on the y-websocket endpoint (never reaches the room); the Hocuspocus server answers
                 // a read-only client's SyncStep2 with true when it brings nothing new: an empty update does not.
                 boolean nothingNew = syncType == SyncProtocol.MESSAGE_YJS_SYNC_STEP2 && isEmptyUpdate(sync.update());
-                socket.tell(new SocketOut.Frame(HocuspocusProtocol.syncStatus(doc.name, nothingNew)));
+                socket.send(HocuspocusProtocol.syncStatus(doc.name, nothingNew));
                 return;
             }
             toRoom(doc, sync.yFrame());
@@ -339,7 +340,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
             toRoom(doc, awareness.yFrame());
             // The Hocuspocus server sends awareness changes to every connection, the sender too: a provider
             // alone on its socket would otherwise receive nothing and reconnect after messageReconnectTimeout.
-            socket.tell(new SocketOut.Frame(HocuspocusProtocol.wrap(doc.name, awareness.yFrame())));
+            socket.send(HocuspocusProtocol.wrap(doc.name, awareness.yFrame()));
         } else if (message instanceof HocuspocusProtocol.QueryAwareness) {
             toRoom(doc, new byte[] {(byte) org.civicpress.realtime.protocol.MessageType.QUERY_AWARENESS});
         } else if (message instanceof HocuspocusProtocol.Stateless stateless) {
@@ -347,7 +348,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         } else if (message instanceof HocuspocusProtocol.BroadcastStateless broadcast) {
             // Server-side API in Hocuspocus: to every connection of the document, the sender included.
             toRoom(doc, RoomExtensionFrames.stateless(broadcast.payload(), true));
-            socket.tell(new SocketOut.Frame(HocuspocusProtocol.stateless(doc.name, broadcast.payload())));
+            socket.send(HocuspocusProtocol.stateless(doc.name, broadcast.payload()));
         } else {
             // A second token (the provider re-sends after a fast destroy/recreate), SyncStatus, unknown types:
             // the Hocuspocus server ignores them too.
@@ -375,7 +376,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         if (closing || doc == null || doc.generation != closed.generation()) return this;
         int code = closed.code();
         if (code == CloseCodes.SERVICE_RESTART.code()
-                || code == 1013
+                || code == CloseCodes.TOO_SLOW.code()
                 || code == CloseCodes.RATE_LIMITED.code()
                 || code == CloseCodes.INTERNAL_ERROR.code()
                 || code == 1011) {
@@ -383,9 +384,9 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         }
         docs.remove(doc.name);
         if (doc.expiry != null) doc.expiry.cancel();
-        getContext().stop(doc.out);
-        socket.tell(new SocketOut.Frame(HocuspocusProtocol.close(
-                doc.name, closed.reason() == null ? "Server closed the connection" : closed.reason())));
+        doc.out.shut();
+        socket.send(HocuspocusProtocol.close(
+                doc.name, closed.reason() == null ? "Server closed the connection" : closed.reason()));
         return this;
     }
 
@@ -398,7 +399,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         if (closing || doc == null || doc.generation != expired.generation()) return this;
         String reason =
                 AuthOutcome.sessionExpired().error().map(Throwable::getMessage).orElse("token expired");
-        socket.tell(new SocketOut.Frame(HocuspocusProtocol.permissionDenied(doc.name, reason)));
+        socket.send(HocuspocusProtocol.permissionDenied(doc.name, reason));
         closeDocument(doc, reason);
         return this;
     }
@@ -408,7 +409,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         if (doc.expiry != null) doc.expiry.cancel();
         docs.remove(doc.name);
         if (doc.connection != null) doc.connection.tell(new ClientConnection.SocketClosed());
-        if (doc.out != null) getContext().stop(doc.out);
+        if (doc.out != null) doc.out.shut();
         getContext().getLog().debug("hocuspocus {}: document {} closed: {}", socketId, doc.name, why);
     }
 
@@ -416,9 +417,10 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         getContext()
                 .getLog()
                 .info("hocuspocus {} ({}): closing the socket with {}: {}", socketId, remoteAddress, code, reason);
-        socket.tell(new SocketOut.CloseSocket(code, reason));
+        socket.close(code, reason);
         closing = true;
         for (Doc doc : docs.values()) {
+            if (doc.out != null) doc.out.shut();
             if (doc.connection != null) doc.connection.tell(new ClientConnection.SocketClosed());
         }
         docs.clear();
@@ -428,6 +430,7 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     private Behavior<Command> stop(String why) {
         getContext().getLog().debug("hocuspocus {} ({}) ended: {}", socketId, remoteAddress, why);
         for (Doc doc : docs.values()) {
+            if (doc.out != null) doc.out.shut();
             if (doc.connection != null) doc.connection.tell(new ClientConnection.SocketClosed());
         }
         docs.clear();
@@ -436,31 +439,49 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
     }
 
     /**
-     * The socket one document's {@link ClientConnection} (and its room) writes to: room frames go out with the
-     * document name in front, durable acknowledgements as SyncStatus(true), stateless frames as Stateless; a
-     * close becomes {@link DocumentClosed} for the session to decide.
+     * The socket one document's {@link ClientConnection} (and its room) writes to, from any thread: room frames go
+     * out with the document name in front, durable acknowledgements as SyncStatus(true), stateless frames as
+     * Stateless; a close becomes {@link DocumentClosed} for the session to decide. Shut once the document closed:
+     * what its room still sends is dropped.
      */
-    private static Behavior<SocketOut> documentOut(
-            String name, long generation, ActorRef<SocketOut> socket, ActorRef<Command> session) {
-        SocketOut.Frame saved = new SocketOut.Frame(HocuspocusProtocol.syncStatus(name, true));
-        return Behaviors.receive(SocketOut.class)
-                .onMessage(SocketOut.Frame.class, frame -> {
-                    byte[] bytes = frame.bytes();
-                    if (!RoomExtensionFrames.isExtension(bytes)) {
-                        socket.tell(new SocketOut.Frame(HocuspocusProtocol.wrap(name, bytes)));
-                    } else if (bytes[0] == RoomExtensionFrames.DURABLE_ACK) {
-                        for (int i = RoomExtensionFrames.ackCount(bytes); i > 0; i--) socket.tell(saved);
-                    } else {
-                        String payload =
-                                RoomExtensionFrames.decodeStateless(bytes).payload();
-                        socket.tell(new SocketOut.Frame(HocuspocusProtocol.stateless(name, payload)));
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(SocketOut.CloseSocket.class, close -> {
-                    session.tell(new DocumentClosed(name, generation, close.code(), close.reason()));
-                    return Behaviors.stopped();
-                })
-                .build();
+    private static final class DocumentSocket implements SocketOut {
+        private final String name;
+        private final long generation;
+        private final SocketOut socket;
+        private final ActorRef<Command> session;
+        private final byte[] saved;
+        private volatile boolean shut;
+
+        DocumentSocket(String name, long generation, SocketOut socket, ActorRef<Command> session) {
+            this.name = name;
+            this.generation = generation;
+            this.socket = socket;
+            this.session = session;
+            this.saved = HocuspocusProtocol.syncStatus(name, true);
+        }
+
+        void shut() {
+            shut = true;
+        }
+
+        @Override
+        public void send(byte[] bytes) {
+            if (shut) return;
+            if (!RoomExtensionFrames.isExtension(bytes)) {
+                socket.send(HocuspocusProtocol.wrap(name, bytes));
+            } else if (bytes[0] == RoomExtensionFrames.DURABLE_ACK) {
+                for (int i = RoomExtensionFrames.ackCount(bytes); i > 0; i--) socket.send(saved);
+            } else {
+                socket.send(HocuspocusProtocol.stateless(
+                        name, RoomExtensionFrames.decodeStateless(bytes).payload()));
+            }
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            if (shut) return;
+            shut = true;
+            session.tell(new DocumentClosed(name, generation, code, reason));
+        }
     }
 }

@@ -7,8 +7,12 @@ package org.civicpress.realtime.errors;
 public enum CloseCodes {
     NORMAL(1000, "normal closure"),
     GOING_AWAY(1001, "server going away"),
+    /** RFC 6455 framing broken by the client: unmasked frame, reserved bits, bad fragmentation or control frame. */
+    PROTOCOL_ERROR(1002, "protocol error"),
     MESSAGE_TOO_BIG(1009, "message too big"),
     SERVICE_RESTART(1012, "service restart, reconnect"),
+    /** RFC 6455 "Try Again Later": the client did not read its messages fast enough. */
+    TOO_SLOW(1013, "client too slow, reconnect"),
     INVALID_MESSAGE(4400, "invalid message or Yjs update"),
     AUTHENTICATION_FAILED(4401, "authentication failed"),
     PERMISSION_DENIED(4403, "permission denied"),

@@ -22,31 +22,35 @@ final class FanOut {
             String connectionId,
             ActorRef<Room.ToConnection> connection,
             String userId,
-            ActorRef<SocketOut> socket,
+            SocketOut socket,
             ActorRef<NodeRelay.Command> relay,
             String correlationId,
             boolean extensionFrames) {
 
-        static Member of(Room.Join join) {
-            ActorRef<SocketOut> local = localOnly(join.socket());
+        /**
+         * The member for a join; {@code local} is this node's relay. A connection of this node has registered its
+         * socket there (before joining): the room then writes to it directly, with no message per frame. A socket
+         * no longer registered (the connection stopped meanwhile) is reached through the relay, which drops it.
+         */
+        static Member of(Room.Join join, NodeRelay local) {
+            SocketOut socket = join.relay().equals(local.ref()) ? local.localSocket(join.connectionId()) : null;
             return new Member(
                     join.connectionId(),
                     join.connection(),
                     join.userId(),
-                    local,
-                    local == null ? join.relay() : null,
+                    socket,
+                    join.relay(),
                     join.correlationId(),
                     join.extensionFrames());
         }
 
         /**
-         * Writes a frame to the client. Straight to the socket when it lives in this JVM (one actor hop
-         * less per delivery: the fan-out hot path); else through its node's relay, as broadcasts do, so the
-         * frames of one client keep their order.
+         * Writes a frame to the client. Straight to the socket when it lives in this JVM (the fan-out hot path);
+         * else through its node's relay, as broadcasts do, so the frames of one client keep their order.
          */
         void send(byte[] frame) {
             if (socket != null) {
-                socket.tell(new SocketOut.Frame(frame));
+                socket.send(frame);
             } else {
                 relay.tell(new NodeRelay.Deliver(frame, List.of(connectionId)));
             }
@@ -58,25 +62,16 @@ final class FanOut {
      * per other node, to its relay, naming that node's receivers (not one remote message per client).
      */
     static void toAll(Collection<Member> members, byte[] frame, Member except) {
-        SocketOut.Frame direct = new SocketOut.Frame(frame);
         Map<ActorRef<NodeRelay.Command>, List<String>> perNode = null;
         for (Member m : members) {
             if (m == except) continue;
             if (m.socket() != null) {
-                m.socket().tell(direct);
+                m.socket().send(frame);
             } else {
                 if (perNode == null) perNode = new HashMap<>();
                 perNode.computeIfAbsent(m.relay(), relay -> new ArrayList<>()).add(m.connectionId());
             }
         }
         if (perNode != null) perNode.forEach((relay, ids) -> relay.tell(new NodeRelay.Deliver(frame, ids)));
-    }
-
-    /**
-     * The socket ref only when it lives in this JVM: a remote socket would need SocketOut to be
-     * serializable, and the relay of its node writes to it just as well.
-     */
-    private static ActorRef<SocketOut> localOnly(ActorRef<SocketOut> socket) {
-        return socket.path().address().hasLocalScope() ? socket : null;
     }
 }

@@ -37,7 +37,6 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.civicpress.realtime.CborSerializable;
 import org.civicpress.realtime.api.DocumentApi;
 import org.civicpress.realtime.delivery.NodeRelay;
-import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.errors.CloseReasons;
 import org.civicpress.realtime.history.AsOf;
@@ -139,8 +138,8 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
 
     /**
      * A connection joins; the room answers {@link Joined} on {@code connection}, then its SyncStep1 and the
-     * awareness states on {@code socket} (in this JVM) or through {@code relay} (its node's relay, for a socket
-     * on another node). {@code userId} null = anonymous. {@code rejoin}: the connection was joined to an
+     * awareness states: straight to its socket when {@code relay} is this node's (the socket is then registered
+     * there under {@code connectionId}), else through {@code relay}, the relay of the connection's node. {@code userId} null = anonymous. {@code rejoin}: the connection was joined to an
      * incarnation that stopped; the room also sends it the whole document (see "Re-joins" in the package note).
      * {@code extensionFrames}: the connection understands {@link RoomExtensionFrames} (durable acks, stateless
      * messages): the Hocuspocus endpoint's connections; y-websocket connections never receive them.
@@ -150,7 +149,6 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
             ActorRef<ToConnection> connection,
             String userId,
             boolean rejoin,
-            ActorRef<SocketOut> socket,
             ActorRef<NodeRelay.Command> relay,
             String correlationId,
             boolean extensionFrames)
@@ -158,7 +156,6 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
         public Join {
             Objects.requireNonNull(connectionId, "connectionId");
             Objects.requireNonNull(connection, "connection");
-            Objects.requireNonNull(socket, "socket");
             Objects.requireNonNull(relay, "relay");
         }
 
@@ -168,10 +165,9 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
                 ActorRef<ToConnection> connection,
                 String userId,
                 boolean rejoin,
-                ActorRef<SocketOut> socket,
                 ActorRef<NodeRelay.Command> relay,
                 String correlationId) {
-            this(connectionId, connection, userId, rejoin, socket, relay, correlationId, false);
+            this(connectionId, connection, userId, rejoin, relay, correlationId, false);
         }
     }
 
@@ -523,7 +519,7 @@ public final class Room extends EventSourcedBehavior<Room.Command, Room.Event, R
     }
 
     private Effect<Event, State> onJoin(State state, Join join) {
-        Member previous = state.members.put(join.connectionId(), Member.of(join));
+        Member previous = state.members.put(join.connectionId(), Member.of(join, NodeRelay.get(ctx.getSystem())));
         if (previous == null || !previous.connection().equals(join.connection())) {
             if (previous != null) ctx.unwatch(previous.connection());
             ctx.watchWith(join.connection(), new ConnectionTerminated(join.connectionId()));

@@ -45,7 +45,7 @@ class ClientConnectionTest {
 
     @Test
     void queuesUntilJoinedForwardsBothWaysAndRejoinsWhenTheIncarnationStops() {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         TestProbe<Room.Command> room1 = kit.createTestProbe();
         TestProbe<Room.Command> room2 = kit.createTestProbe();
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
@@ -56,7 +56,7 @@ class ClientConnectionTest {
                 "u1",
                 RoomAccess.WRITE,
                 null,
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 roomId -> current.get()));
 
@@ -65,8 +65,8 @@ class ClientConnectionTest {
         assertEquals("u1", join.userId());
         // the room answers to the connection's message adapter, and writes to the socket or through the relay
         assertEquals(conn.path(), join.connection().path().parent());
-        assertEquals(socket.getRef(), join.socket());
-        assertEquals(NodeRelay.get(kit.system()), join.relay());
+        assertEquals(NodeRelay.get(kit.system()).ref(), join.relay());
+        assertNotNull(NodeRelay.get(kit.system()).localSocket("c1"), "the socket is registered before the join");
 
         conn.tell(new ClientConnection.FromSocket(FRAME_STEP1_A));
         room1.expectNoMessage(QUIET);
@@ -80,7 +80,7 @@ class ClientConnectionTest {
                 room1.expectMessageClass(Room.FromClient.class, WAIT).message());
 
         // a room on another node writes through this node's relay, where the connection registered its socket
-        join.relay().tell(new NodeRelay.Deliver(FRAME_UPDATE_U1, List.of("c1")));
+        NodeRelay.get(kit.system()).ref().tell(new NodeRelay.Deliver(FRAME_UPDATE_U1, List.of("c1")));
         assertArrayEquals(
                 FRAME_UPDATE_U1,
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
@@ -99,7 +99,7 @@ class ClientConnectionTest {
 
     @Test
     void closeFromTheRoomClosesTheSocketAndStops() {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
                 "doc",
@@ -108,7 +108,7 @@ class ClientConnectionTest {
                 null,
                 RoomAccess.WRITE,
                 null,
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 roomId -> room.getRef()));
         Room.Join join = room.expectMessageClass(Room.Join.class, WAIT);
@@ -121,7 +121,7 @@ class ClientConnectionTest {
 
     @Test
     void unansweredJoinIsRetried() {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
         kit.spawn(ClientConnection.create(
                 "doc",
@@ -130,7 +130,7 @@ class ClientConnectionTest {
                 null,
                 RoomAccess.WRITE,
                 null,
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 roomId -> room.getRef()));
         room.expectMessageClass(Room.Join.class, WAIT);
@@ -145,7 +145,7 @@ class ClientConnectionTest {
         HookSystem hooks = HookSystem.inProcess();
         AtomicReference<ActorRef<Room.Command>> current =
                 new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
                 "doc-real",
                 "c4",
@@ -153,7 +153,7 @@ class ClientConnectionTest {
                 null,
                 RoomAccess.WRITE,
                 null,
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 settings,
                 roomId -> current.get()));
 
@@ -188,7 +188,7 @@ class ClientConnectionTest {
         RoomSettings settings = fastSettings();
         ActorRef<Room.Command> room =
                 kit.spawn(Room.create("doc-ro", settings, RoomServices.defaults(HookSystem.inProcess()), null));
-        TestProbe<SocketOut> readerSocket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> readerSocket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> reader = kit.spawn(ClientConnection.create(
                 "doc-ro",
                 "r1",
@@ -196,7 +196,7 @@ class ClientConnectionTest {
                 "rita",
                 RoomAccess.READ,
                 null,
-                readerSocket.getRef(),
+                SocketOut.toActor(readerSocket.getRef()),
                 settings,
                 roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(readerSocket));
@@ -222,7 +222,7 @@ class ClientConnectionTest {
                 org.civicpress.realtime.metrics.NodeMetrics.get(kit.system()).scrape();
         assertTrue(after.contains("realtime_messages_rejected_total{reason=\"read_only\"} 2"), after);
 
-        TestProbe<SocketOut> writerSocket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> writerSocket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> writer = kit.spawn(ClientConnection.create(
                 "doc-ro",
                 "w1",
@@ -230,7 +230,7 @@ class ClientConnectionTest {
                 "wanda",
                 RoomAccess.WRITE,
                 null,
-                writerSocket.getRef(),
+                SocketOut.toActor(writerSocket.getRef()),
                 settings,
                 roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(writerSocket));
@@ -261,7 +261,7 @@ class ClientConnectionTest {
             if ("doc-corr".equals(e.roomId())) events.add(e);
         });
         ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, RoomServices.defaults(hooks), null));
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
                 "doc-corr",
                 "c5",
@@ -269,7 +269,7 @@ class ClientConnectionTest {
                 null,
                 RoomAccess.WRITE,
                 "req-77",
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 settings,
                 roomId -> room));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
@@ -290,7 +290,7 @@ class ClientConnectionTest {
         assertNull(byName.get(HookEvents.ROOM_CREATED).correlationId(), "a room event is not one connection's");
     }
 
-    private static YMessage nextFrom(TestProbe<SocketOut> socket) {
+    private static YMessage nextFrom(TestProbe<SocketOut.Written> socket) {
         return MessageDecoder.decode(
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }

@@ -81,12 +81,12 @@ class HocuspocusConnectionTest {
         return rooms.computeIfAbsent(id, r -> kit.spawn(Room.create(r, settings, RoomServices.defaults(hooks), null)));
     }
 
-    private static ActorRef<ClientConnection.Command> connect(TestProbe<SocketOut> socket, boolean relay) {
+    private static ActorRef<ClientConnection.Command> connect(TestProbe<SocketOut.Written> socket, boolean relay) {
         return kit.spawn(HocuspocusConnection.forSocket(
                 "s-" + System.nanoTime(),
                 "127.0.0.1",
                 "corr",
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 auth,
                 new HocuspocusConnection.Settings(relay, 4, 64 * 1024, 3),
@@ -117,13 +117,13 @@ class HocuspocusConnectionTest {
         return HocuspocusProtocol.wrap(doc, yFrame);
     }
 
-    private static HocuspocusProtocol.Message next(TestProbe<SocketOut> socket) {
+    private static HocuspocusProtocol.Message next(TestProbe<SocketOut.Written> socket) {
         return HocuspocusProtocol.decode(
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
 
     /** The next frame of this type (the room's greeting and awareness come in between). */
-    private static <T extends HocuspocusProtocol.Message> T nextOf(TestProbe<SocketOut> socket, Class<T> type) {
+    private static <T extends HocuspocusProtocol.Message> T nextOf(TestProbe<SocketOut.Written> socket, Class<T> type) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             HocuspocusProtocol.Message m = next(socket);
@@ -133,17 +133,17 @@ class HocuspocusConnectionTest {
     }
 
     /** The close, skipping the frames before it (PermissionDenied answers). */
-    private static SocketOut.CloseSocket closeOf(TestProbe<SocketOut> socket) {
+    private static SocketOut.CloseSocket closeOf(TestProbe<SocketOut.Written> socket) {
         while (true) {
-            SocketOut out = socket.receiveMessage(WAIT);
+            SocketOut.Written out = socket.receiveMessage(WAIT);
             if (out instanceof SocketOut.CloseSocket close) return close;
         }
     }
 
-    private static void assertNoStateless(TestProbe<SocketOut> socket) {
+    private static void assertNoStateless(TestProbe<SocketOut.Written> socket) {
         long end = System.nanoTime() + Duration.ofMillis(400).toNanos();
         while (System.nanoTime() < end) {
-            SocketOut out;
+            SocketOut.Written out;
             try {
                 out = socket.receiveMessage(Duration.ofMillis(100));
             } catch (AssertionError quiet) {
@@ -157,7 +157,7 @@ class HocuspocusConnectionTest {
 
     @Test
     void documentsAreAuthenticatedOneByOneAndSyncStatusFollowsTheJournalWrite() throws Exception {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = connect(socket, true);
         String t = token(Map.of("hp-w*", "write", "hp-r", "read"));
         // messages before the token are queued, then handled in order once the document is authenticated
@@ -207,8 +207,8 @@ class HocuspocusConnectionTest {
         LinkedBlockingQueue<HookEvent> events = new LinkedBlockingQueue<>();
         hooks.on(HookEvents.STATELESS, events::add);
         String t = token(Map.of("hp-s*", "write"));
-        TestProbe<SocketOut> a = kit.createTestProbe();
-        TestProbe<SocketOut> b = kit.createTestProbe();
+        TestProbe<SocketOut.Written> a = kit.createTestProbe();
+        TestProbe<SocketOut.Written> b = kit.createTestProbe();
         ActorRef<ClientConnection.Command> ca = connect(a, true);
         ActorRef<ClientConnection.Command> cb = connect(b, true);
         for (var c : java.util.List.of(ca, cb)) {
@@ -237,7 +237,7 @@ class HocuspocusConnectionTest {
 
     @Test
     void aDocumentItsRoomClosesGetsACloseMessageAndTheSocketServesTheOthers() throws Exception {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = connect(socket, true);
         String t = token(Map.of("hp-c*", "write"));
         send(conn, HocuspocusProtocol.token("hp-c1", t));
@@ -255,7 +255,7 @@ class HocuspocusConnectionTest {
 
     @Test
     void aDocumentWhoseTokenExpiresIsDeniedAndLeavesItsRoom() throws Exception {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = connect(socket, true);
         send(
                 conn,
@@ -274,17 +274,17 @@ class HocuspocusConnectionTest {
 
     @Test
     void tooMuchBeforeAuthenticationOrTooManyDocumentsCloses4429() throws Exception {
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = connect(socket, true);
         for (int i = 0; i < 5; i++) send(conn, sync("hp-q", SyncProtocol.encodeSyncStep1(new byte[] {0})));
         assertEquals(4429, closeOf(socket).code(), "more than auth.max_pending_messages before the token");
 
-        TestProbe<SocketOut> many = kit.createTestProbe();
+        TestProbe<SocketOut.Written> many = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn2 = connect(many, true);
         for (int i = 0; i < 4; i++) send(conn2, HocuspocusProtocol.token("hp-m" + i, ""));
         assertEquals(4429, closeOf(many).code(), "one document more than hocuspocus.max_documents_per_socket");
 
-        TestProbe<SocketOut> garbage = kit.createTestProbe();
+        TestProbe<SocketOut.Written> garbage = kit.createTestProbe();
         send(connect(garbage, true), new byte[] {9, 'x'});
         assertEquals(4400, closeOf(garbage).code());
     }

@@ -67,10 +67,18 @@ class RoomManagerTest {
             if ("managed-1".equals(e.roomId())) destroyed.add(e);
         });
         try {
-            TestProbe<SocketOut> socket = kit.createTestProbe();
+            TestProbe<SocketOut.Written> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                    "managed-1", "c1", "127.0.0.1", "alice", RoomAccess.WRITE, null, socket.getRef(), settings, null));
-            TestProbe<SocketOut> anonymousSocket = kit.createTestProbe();
+                    "managed-1",
+                    "c1",
+                    "127.0.0.1",
+                    "alice",
+                    RoomAccess.WRITE,
+                    null,
+                    SocketOut.toActor(socket.getRef()),
+                    settings,
+                    null));
+            TestProbe<SocketOut.Written> anonymousSocket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> anonymous = kit.spawn(ClientConnection.create(
                     "managed-1",
                     "c2",
@@ -78,7 +86,7 @@ class RoomManagerTest {
                     null,
                     RoomAccess.WRITE,
                     null,
-                    anonymousSocket.getRef(),
+                    SocketOut.toActor(anonymousSocket.getRef()),
                     settings,
                     null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
@@ -125,7 +133,7 @@ class RoomManagerTest {
 
             RoomManager.ClosedRoom closed = join(manager.close("managed-1", CloseCodes.SERVICE_RESTART, "maintenance"));
             assertEquals(new RoomManager.ClosedRoom("managed-1", 2), closed);
-            for (TestProbe<SocketOut> s : List.of(socket, anonymousSocket)) {
+            for (TestProbe<SocketOut.Written> s : List.of(socket, anonymousSocket)) {
                 SocketOut.CloseSocket close = s.expectMessageClass(SocketOut.CloseSocket.class, WAIT);
                 assertEquals(1012, close.code());
                 assertEquals("maintenance", close.reason());
@@ -153,7 +161,7 @@ class RoomManagerTest {
         return stage.toCompletableFuture().join();
     }
 
-    private static YMessage next(TestProbe<SocketOut> socket) {
+    private static YMessage next(TestProbe<SocketOut.Written> socket) {
         return MessageDecoder.decode(
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }

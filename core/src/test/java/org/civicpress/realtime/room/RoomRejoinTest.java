@@ -106,7 +106,7 @@ class RoomRejoinTest {
         String roomId = "rejoin-3";
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(
                 kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
-        TestProbe<SocketOut> socket = kit.createTestProbe();
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
                 roomId,
                 "c1",
@@ -114,7 +114,7 @@ class RoomRejoinTest {
                 null,
                 RoomAccess.WRITE,
                 null,
-                socket.getRef(),
+                SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 id -> current.get()));
         assertInstanceOf(YMessage.SyncStep1.class, nextFrom(socket));
@@ -137,7 +137,7 @@ class RoomRejoinTest {
         assertEquals(2, journal.persistedInStorage("room|" + roomId).size());
     }
 
-    private static YMessage nextFrom(TestProbe<SocketOut> socket) {
+    private static YMessage nextFrom(TestProbe<SocketOut.Written> socket) {
         return MessageDecoder.decode(
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }

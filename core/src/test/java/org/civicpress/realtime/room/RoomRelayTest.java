@@ -11,7 +11,6 @@ import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.civicpress.realtime.delivery.NodeRelay;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.hooks.HookSystem;
@@ -59,10 +58,7 @@ class RoomRelayTest {
             String id,
             TestProbe<Room.ToConnection> conn,
             TestProbe<NodeRelay.Command> relay) {
-        ActorRef<SocketOut> remoteSocket = ActorRefResolver.get(kit.system())
-                .resolveActorRef("pekko://OtherNode@127.0.0.1:25519/user/socket-" + id);
-        assertFalse(remoteSocket.path().address().hasLocalScope());
-        room.tell(new Room.Join(id, conn.getRef(), null, false, remoteSocket, relay.getRef(), null));
+        room.tell(new Room.Join(id, conn.getRef(), null, false, relay.getRef(), null));
         conn.expectMessageClass(Room.Joined.class, WAIT);
     }
 
@@ -121,14 +117,14 @@ class RoomRelayTest {
 
     @Test
     void theRelayWritesToRegisteredSocketsOnly() {
-        ActorRef<NodeRelay.Command> relay = NodeRelay.get(kit.system());
+        NodeRelay relay = NodeRelay.get(kit.system());
         assertSame(relay, NodeRelay.get(kit.system()), "one relay per node");
-        TestProbe<SocketOut> one = kit.createTestProbe();
-        TestProbe<SocketOut> two = kit.createTestProbe();
-        relay.tell(new NodeRelay.Register("one", one.getRef()));
-        relay.tell(new NodeRelay.Register("two", two.getRef()));
+        TestProbe<SocketOut.Written> one = kit.createTestProbe();
+        TestProbe<SocketOut.Written> two = kit.createTestProbe();
+        relay.register("one", SocketOut.toActor(one.getRef()));
+        relay.register("two", SocketOut.toActor(two.getRef()));
 
-        relay.tell(new NodeRelay.Deliver(new byte[] {1}, List.of("one", "two", "unknown")));
+        relay.ref().tell(new NodeRelay.Deliver(new byte[] {1}, List.of("one", "two", "unknown")));
         assertArrayEquals(
                 new byte[] {1},
                 one.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
@@ -136,8 +132,8 @@ class RoomRelayTest {
                 new byte[] {1},
                 two.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
 
-        relay.tell(new NodeRelay.Unregister("one"));
-        relay.tell(new NodeRelay.Deliver(new byte[] {2}, List.of("one", "two")));
+        relay.unregister("one");
+        relay.ref().tell(new NodeRelay.Deliver(new byte[] {2}, List.of("one", "two")));
         assertArrayEquals(
                 new byte[] {2},
                 two.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());

@@ -63,8 +63,8 @@ public final class RoomTestKit {
     public static final class FakeClient {
         public final String id;
         public final TestProbe<Room.ToConnection> probe;
-        public final TestProbe<SocketOut> socket;
-        final ActorRef<NodeRelay.Command> relay;
+        public final TestProbe<SocketOut.Written> socket;
+        final NodeRelay relay;
 
         public FakeClient(ActorTestKit kit, String id) {
             this.id = id;
@@ -73,9 +73,10 @@ public final class RoomTestKit {
             this.relay = NodeRelay.get(kit.system());
         }
 
-        /** The Join ClientConnection sends. */
+        /** The Join ClientConnection sends, after registering its socket with the node's relay as it does. */
         public Room.Join joinCommand(String userId, boolean rejoin) {
-            return new Room.Join(id, probe.getRef(), userId, rejoin, socket.getRef(), relay, null);
+            relay.register(id, SocketOut.toActor(socket.getRef()));
+            return new Room.Join(id, probe.getRef(), userId, rejoin, relay.ref(), null);
         }
 
         /** Joins and checks the room's greeting: Joined, then its SyncStep1. */

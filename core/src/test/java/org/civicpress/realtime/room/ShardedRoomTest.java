@@ -65,9 +65,17 @@ class ShardedRoomTest {
             if ("sharded-1".equals(e.roomId())) destroyed.add(e);
         });
         try {
-            TestProbe<SocketOut> socket = kit.createTestProbe();
+            TestProbe<SocketOut.Written> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                    "sharded-1", "c1", "127.0.0.1", null, RoomAccess.WRITE, null, socket.getRef(), settings, null));
+                    "sharded-1",
+                    "c1",
+                    "127.0.0.1",
+                    null,
+                    RoomAccess.WRITE,
+                    null,
+                    SocketOut.toActor(socket.getRef()),
+                    settings,
+                    null));
             assertInstanceOf(YMessage.SyncStep1.class, next(socket));
             conn.tell(new ClientConnection.FromSocket(FRAME_UPDATE_U1));
             assertArrayEquals(
@@ -81,9 +89,17 @@ class ShardedRoomTest {
             assertNotNull(destroyed.poll(10, TimeUnit.SECONDS), "idle room passivated through its shard");
 
             // a new connection starts a new incarnation that recovered U1
-            TestProbe<SocketOut> socket2 = kit.createTestProbe();
+            TestProbe<SocketOut.Written> socket2 = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn2 = kit.spawn(ClientConnection.create(
-                    "sharded-1", "c2", "127.0.0.1", null, RoomAccess.WRITE, null, socket2.getRef(), settings, null));
+                    "sharded-1",
+                    "c2",
+                    "127.0.0.1",
+                    null,
+                    RoomAccess.WRITE,
+                    null,
+                    SocketOut.toActor(socket2.getRef()),
+                    settings,
+                    null));
             YMessage.SyncStep1 step1 = assertInstanceOf(YMessage.SyncStep1.class, next(socket2));
             assertArrayEquals(hex("010105"), step1.stateVector());
             conn2.tell(new ClientConnection.SocketClosed());
@@ -93,7 +109,7 @@ class ShardedRoomTest {
         }
     }
 
-    private static YMessage next(TestProbe<SocketOut> socket) {
+    private static YMessage next(TestProbe<SocketOut.Written> socket) {
         return MessageDecoder.decode(
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }

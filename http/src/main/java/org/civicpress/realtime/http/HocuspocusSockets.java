@@ -35,7 +35,7 @@ final class HocuspocusSockets {
         return path;
     }
 
-    ConnectionFlow.ConnectionFactory connectionFactory(String remote, String correlationId) {
+    RoomSockets.ConnectionFactory connectionFactory(String remote, String correlationId) {
         return (socketId, socket) -> HocuspocusConnection.forSocket(
                 socketId, remote, correlationId, socket, roomSettings, auth, settings, RoomIds::isValid);
     }

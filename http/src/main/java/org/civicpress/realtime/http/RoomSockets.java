@@ -2,29 +2,25 @@ package org.civicpress.realtime.http;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.event.Logging;
-import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.impl.engine.ws.FrameEvent;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.scaladsl.model.ws.Message;
-import org.apache.pekko.http.scaladsl.settings.ServerSettings;
-import org.apache.pekko.http.scaladsl.settings.WebSocketSettings;
-import org.apache.pekko.stream.ThrottleMode;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Graph;
 import org.civicpress.realtime.auth.AuthOutcome;
 import org.civicpress.realtime.auth.Principal;
 import org.civicpress.realtime.auth.RoomAccess;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.connection.ClientConnection;
+import org.civicpress.realtime.connection.SocketIn;
 import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.errors.CloseCodes;
 import org.civicpress.realtime.errors.RealtimeError;
@@ -35,12 +31,13 @@ import org.civicpress.realtime.room.RoomSettings;
 import org.civicpress.realtime.services.AuthService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Admission of a WebSocket to a room, once the route has validated the request: not ready (starting or
  * shutting down) → accepted and closed at once with 1012 (y-websocket reconnects with its backoff); over a
- * connection limit → closed with 4429; else the connection's stream ({@link ConnectionFlow}) behind the
- * per-connection message shaper.
+ * connection limit → closed with 4429; else the connection's {@link SocketStage} (frames, message shaping,
+ * close handshake) with what the admission starts behind it.
  *
  * <p>Authentication (docs/security.md, "How connections use it"): the upgrade is always accepted, so that a
  * browser can see why it is refused. The stream then asks {@link AuthService#authorizeRoom} (non-blocking;
@@ -64,17 +61,15 @@ final class RoomSockets {
     private static final Logger log = LoggerFactory.getLogger(RoomSockets.class);
     private final ActorSystem<?> system;
     private final RoomSettings roomSettings;
-    private final int outgoingBufferMessages;
     private final ServerState state;
     private final RealtimeMetrics metrics;
     private final ConnectionLimiter connectionLimiter;
-    private final int messagesPerSecond;
-    private final int burstMessages;
     private final OpenSockets openSockets = new OpenSockets();
-    private final WebSocketSettings webSocketSettings;
-    private final LoggingAdapter wsLog;
     private final AuthService authService;
-    private final ConnectionFlow.PendingLimit pendingLimit;
+    /** Every socket's limits; {@code /realtime} sockets hold at most auth.max_pending_* before admission. */
+    private final SocketStage.Limits limits;
+
+    private final SocketStage.Tracker tracker;
 
     RoomSockets(
             ActorSystem<?> system,
@@ -87,18 +82,37 @@ final class RoomSockets {
             RealtimeConfig.Auth auth) {
         this.system = system;
         this.authService = authService;
-        this.pendingLimit = new ConnectionFlow.PendingLimit(auth.maxPendingMessages(), auth.maxPendingBytes());
         this.roomSettings = roomSettings;
-        this.outgoingBufferMessages = outgoingBufferMessages;
         this.state = state;
         this.metrics = metrics;
         this.connectionLimiter =
                 new ConnectionLimiter(rateLimiting.connectionsPerIp(), rateLimiting.connectionsPerUser());
-        this.messagesPerSecond = rateLimiting.messagesPerSecond();
-        this.burstMessages = rateLimiting.burstMessages();
-        this.webSocketSettings =
-                ServerSettings.apply(system.settings().config()).websocketSettings();
-        this.wsLog = Logging.getLogger(system.classicSystem(), "org.civicpress.realtime.http.WebSocket");
+        this.limits = new SocketStage.Limits(
+                roomSettings.maxMessageBytes(),
+                outgoingBufferMessages,
+                rateLimiting.messagesPerSecond(),
+                rateLimiting.burstMessages(),
+                CLOSE_TIMEOUT,
+                new SocketStage.PendingLimit(auth.maxPendingMessages(), auth.maxPendingBytes()));
+        this.tracker = new SocketStage.Tracker(openSockets, metrics);
+        Duration ping = keepAliveInterval(system);
+        if (ping != null) {
+            // One sweep for the node instead of a timer per connection; every half interval, see pingIdle.
+            Duration every = ping.dividedBy(2);
+            system.scheduler().scheduleWithFixedDelay(every, every, openSockets::pingIdle, system.executionContext());
+        }
+    }
+
+    /** How long the peer may wait for our close frame's answer before the connection ends anyway. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
+    /** websocket.ping_interval (pekko.http.server.websocket.periodic-keep-alive-max-idle), null when off. */
+    private static Duration keepAliveInterval(ActorSystem<?> system) {
+        String path = "pekko.http.server.websocket.periodic-keep-alive-max-idle";
+        var config = system.settings().config();
+        if (!config.hasPath(path) || "infinite".equals(config.getString(path))) return null;
+        Duration interval = config.getDuration(path);
+        return interval.isZero() || interval.isNegative() ? null : interval;
     }
 
     OpenSockets openSockets() {
@@ -111,17 +125,21 @@ final class RoomSockets {
      */
     HttpResponse accept(
             UpgradeToWebSocketLowLevel upgrade, String roomId, String remote, String correlationId, String token) {
-        return CustomCloseFrames.serve(
+        return serve(
                 upgrade,
-                handler(
+                stage(
                         roomId,
                         remote,
                         correlationId,
-                        pendingLimit,
+                        limits,
                         (lease, expiry) -> (connectionId, socket) ->
-                                admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)),
-                webSocketSettings,
-                wsLog);
+                                admit(roomId, remote, correlationId, token, lease, expiry, connectionId, socket)));
+    }
+
+    /** What runs behind a socket of the Hocuspocus endpoint: one actor speaking {@link ClientConnection.Command}. */
+    @FunctionalInterface
+    interface ConnectionFactory {
+        Behavior<ClientConnection.Command> create(String connectionId, SocketOut socket);
     }
 
     /**
@@ -134,36 +152,52 @@ final class RoomSockets {
             String label,
             String remote,
             String correlationId,
-            ConnectionFlow.ConnectionFactory connection) {
-        return CustomCloseFrames.serve(
+            ConnectionFactory connection) {
+        return serve(
                 upgrade,
-                handler(
+                stage(
                         label,
                         remote,
                         correlationId,
-                        ConnectionFlow.PendingLimit.NONE_NEEDED,
-                        (lease, expiry) -> (connectionId, socket) ->
-                                CompletableFuture.completedFuture(connection.create(connectionId, socket))),
-                webSocketSettings,
-                wsLog);
+                        limits.withPending(SocketStage.PendingLimit.NONE_NEEDED),
+                        (lease, expiry) -> (connectionId, socket) -> {
+                            // A typed system's user guardian cannot be asked to spawn from outside: connections
+                            // live under /system.
+                            ActorRef<ClientConnection.Command> started = system.systemActorOf(
+                                    connection.create(connectionId, socket),
+                                    "connection-" + connectionId,
+                                    Props.empty());
+                            return CompletableFuture.completedFuture(SocketIn.toActor(started));
+                        }));
+    }
+
+    private static HttpResponse serve(UpgradeToWebSocketLowLevel upgrade, SocketStage stage) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Graph<FlowShape<FrameEvent, FrameEvent>, Object> graph = (Graph) stage;
+        return upgrade.handleFrames(graph, Option.empty());
     }
 
     /** Decides what runs behind an admitted socket, given its connection-limit lease and its expiry timer. */
     @FunctionalInterface
     private interface AdmissionFactory {
-        ConnectionFlow.Admission create(ConnectionLimiter.Lease lease, Expiry expiry);
+        SocketStage.Admission create(ConnectionLimiter.Lease lease, Expiry expiry);
     }
 
-    private Flow<Message, Message, NotUsed> handler(
-            String roomId,
+    private SocketStage stage(
+            String label,
             String remote,
             String correlationId,
-            ConnectionFlow.PendingLimit pending,
+            SocketStage.Limits socketLimits,
             AdmissionFactory admission) {
+        String connectionId = UUID.randomUUID().toString();
         ServerState.Phase phase = state.phase();
         if (phase != ServerState.Phase.READY) {
             // Starting (rooms not ready) or shutting down (rooms being handed off): reconnect, here later or elsewhere.
-            return closing(
+            return SocketStage.closing(
+                    connectionId,
+                    label,
+                    remote,
+                    socketLimits,
                     CloseCodes.SERVICE_RESTART.code(),
                     phase == ServerState.Phase.STARTING
                             ? "server starting, reconnect"
@@ -177,35 +211,21 @@ final class RoomSockets {
                     correlationId,
                     () -> log.warn(
                             "WebSocket for room {} from {} refused: too many connections per {}",
-                            roomId,
+                            label,
                             remote,
                             outcome.refusal() == ConnectionLimiter.Refusal.IP ? "IP" : "user"));
-            return refused(outcome.refusal());
+            String reason = outcome.refusal() == ConnectionLimiter.Refusal.IP
+                    ? "too many connections from this address"
+                    : USER_LIMIT_REASON;
+            return SocketStage.closing(
+                    connectionId, label, remote, socketLimits, CloseCodes.RATE_LIMITED.code(), reason);
         }
         ConnectionLimiter.Lease lease = outcome.lease();
         Expiry expiry = new Expiry();
-        return Flow.<Message>create()
-                .throttle(messagesPerSecond, Duration.ofSeconds(1), burstMessages, ThrottleMode.shaping())
-                .via(ConnectionFlow.create(
-                        system,
-                        roomId,
-                        remote,
-                        roomSettings,
-                        outgoingBufferMessages,
-                        openSockets,
-                        metrics,
-                        pending,
-                        admission.create(lease, expiry)))
-                .watchTermination((notUsed, done) -> {
-                    // Not whenComplete: on a Scala-backed stage it runs on the common pool, a new thread per
-                    // call on a 1-CPU machine. release() is cheap and thread-safe: run it where it completes.
-                    done.whenCompleteAsync(
-                            (ok, error) -> {
-                                expiry.socketEnded();
-                                lease.release();
-                            },
-                            Runnable::run);
-                    return notUsed;
+        return new SocketStage(
+                connectionId, label, remote, socketLimits, admission.create(lease, expiry), tracker, () -> {
+                    expiry.socketEnded();
+                    lease.release();
                 });
     }
 
@@ -213,7 +233,7 @@ final class RoomSockets {
      * Authenticates and authorizes the socket; completes with its connection, or null after telling the
      * socket why it is refused. Runs on whatever thread completes the auth stage (never blocks it).
      */
-    private CompletionStage<Behavior<ClientConnection.Command>> admit(
+    private CompletionStage<SocketIn> admit(
             String roomId,
             String remote,
             String correlationId,
@@ -221,7 +241,7 @@ final class RoomSockets {
             ConnectionLimiter.Lease lease,
             Expiry expiry,
             String connectionId,
-            ActorRef<SocketOut> socket) {
+            SocketOut socket) {
         return authService.authorizeRoom(token, roomId, connectionId).thenApply(outcome -> {
             if (!(outcome instanceof AuthOutcome.Authenticated authenticated)) {
                 RealtimeError error = outcome.error().orElseThrow();
@@ -250,7 +270,7 @@ final class RoomSockets {
                                 roomId,
                                 remote,
                                 userId));
-                socket.tell(new SocketOut.CloseSocket(CloseCodes.RATE_LIMITED.code(), USER_LIMIT_REASON));
+                socket.close(CloseCodes.RATE_LIMITED.code(), USER_LIMIT_REASON);
                 return null;
             }
             RoomAccess access = principal.accessTo(roomId);
@@ -275,15 +295,15 @@ final class RoomSockets {
                     deny(socket, AuthOutcome.sessionExpired().error().orElseThrow());
                 });
             }
-            return ClientConnection.create(
-                    roomId, connectionId, remote, userId, access, correlationId, socket, roomSettings, null);
+            return ClientConnection.start(
+                    system, roomId, connectionId, remote, userId, access, correlationId, socket, roomSettings);
         });
     }
 
     /** The y-protocols permission-denied message with the error's reason, then its close code (4401, 4403). */
-    static void deny(ActorRef<SocketOut> socket, RealtimeError error) {
-        socket.tell(new SocketOut.Frame(AuthProtocol.encodePermissionDenied(error.getMessage())));
-        socket.tell(new SocketOut.CloseSocket(error.wsCloseCode(), error.closeReason()));
+    static void deny(SocketOut socket, RealtimeError error) {
+        socket.send(AuthProtocol.encodePermissionDenied(error.getMessage()));
+        socket.close(error.wsCloseCode(), error.closeReason());
     }
 
     /** The close at a token's expiry; cancelled when the socket ends first. */
@@ -305,16 +325,4 @@ final class RoomSockets {
     }
 
     private static final String USER_LIMIT_REASON = "too many connections for this user";
-
-    private static Flow<Message, Message, NotUsed> refused(ConnectionLimiter.Refusal refusal) {
-        String reason =
-                refusal == ConnectionLimiter.Refusal.IP ? "too many connections from this address" : USER_LIMIT_REASON;
-        return closing(CloseCodes.RATE_LIMITED.code(), reason);
-    }
-
-    /** A handler that closes the just-accepted WebSocket with {@code code} and ignores what the client sends. */
-    private static Flow<Message, Message, NotUsed> closing(int code, String reason) {
-        return Flow.fromSinkAndSourceCoupled(
-                Sink.ignore(), Source.single(CustomCloseFrames.closeMessage(code, reason)));
-    }
 }

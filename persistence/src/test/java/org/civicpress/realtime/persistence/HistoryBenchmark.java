@@ -111,7 +111,7 @@ class HistoryBenchmark {
                     .withRetainEventsFor(Duration.ofDays(1));
             ActorRef<Room.Command> room =
                     kit.spawn(Room.create("bench", settings, RoomServices.defaults(HookSystem.inProcess()), null));
-            TestProbe<SocketOut> socket = join(kit, room, "c1");
+            TestProbe<SocketOut.Written> socket = join(kit, room, "c1");
             next(socket);
             long w0 = System.nanoTime();
             TestProbe<Room.Inspection> inspect = kit.createTestProbe();

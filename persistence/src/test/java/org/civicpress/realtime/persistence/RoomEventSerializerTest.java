@@ -13,7 +13,6 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.civicpress.realtime.delivery.NodeRelay;
-import org.civicpress.realtime.delivery.SocketOut;
 import org.civicpress.realtime.room.Room;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,9 +139,8 @@ class RoomEventSerializerTest {
     @Test
     void crossNodeMessagesUseJacksonCbor() throws Exception {
         TestProbe<Room.ToConnection> connection = kit.createTestProbe();
-        TestProbe<SocketOut> socket = kit.createTestProbe();
         TestProbe<NodeRelay.Command> relay = kit.createTestProbe();
-        var join = new Room.Join("c1", connection.getRef(), "user", true, socket.getRef(), relay.getRef(), "corr-1");
+        var join = new Room.Join("c1", connection.getRef(), "user", true, relay.getRef(), "corr-1");
         assertTrue(serialization.findSerializerFor(join).getClass().getName().contains("Jackson"));
         var joinBack = (Room.Join) roundTrip(join);
         assertEquals(join, joinBack);

@@ -78,9 +78,9 @@ class RoomHistoryTest {
                     .withRetainEventsFor(Duration.ofHours(1));
             RoomServices services = RoomServices.defaults(HookSystem.inProcess());
             ActorRef<Room.Command> room = kit.spawn(Room.create("audited", settings, services, null));
-            List<TestProbe<SocketOut>> sockets = new ArrayList<>();
+            List<TestProbe<SocketOut.Written>> sockets = new ArrayList<>();
             for (String c : List.of("c1", "c2", "c3")) {
-                TestProbe<SocketOut> socket = join(kit, room, c);
+                TestProbe<SocketOut.Written> socket = join(kit, room, c);
                 next(socket); // SyncStep1
                 sockets.add(socket);
             }
@@ -103,7 +103,7 @@ class RoomHistoryTest {
                 byte[] update = editors.edit(user, edits.get(i));
                 room.tell(new Room.FromClient("c" + (user + 1), SyncProtocol.encodeUpdate(update)));
                 // every member receives it: one event per update (sent one at a time)
-                for (TestProbe<SocketOut> s : sockets) assertInstanceOf(YMessage.SyncUpdate.class, next(s));
+                for (TestProbe<SocketOut.Written> s : sockets) assertInstanceOf(YMessage.SyncUpdate.class, next(s));
                 jsonAt.add(editors.json());
             }
             RoomHistory history = new RoomHistory(kit.system(), WAIT);
@@ -204,7 +204,7 @@ class RoomHistoryTest {
             for (String c : List.of("c1", "c2", "c3")) room.tell(new Room.Leave(c));
             kit.createTestProbe().expectTerminated(room, WAIT);
             ActorRef<Room.Command> again = kit.spawn(Room.create("audited", settings, services, null));
-            TestProbe<SocketOut> fresh = join(kit, again, "c4");
+            TestProbe<SocketOut.Written> fresh = join(kit, again, "c4");
             next(fresh);
             again.tell(new Room.FromClient("c4", SyncProtocol.encodeSyncStep1(new byte[] {0})));
             Doc recovered = AsOf.rebuild(
@@ -221,7 +221,7 @@ class RoomHistoryTest {
                     RoomSettings.defaults().withSnapshotEveryUpdates(2).withCleanupTimeout(Duration.ofMillis(500));
             ActorRef<Room.Command> room =
                     kit.spawn(Room.create("forgetful", settings, RoomServices.defaults(HookSystem.inProcess()), null));
-            TestProbe<SocketOut> socket = join(kit, room, "c1");
+            TestProbe<SocketOut.Written> socket = join(kit, room, "c1");
             next(socket);
             Editors editors = new Editors();
             for (int i = 0; i < 6; i++) {
@@ -294,7 +294,7 @@ class RoomHistoryTest {
                     .withRetainEventsFor(Duration.ofMillis(1500));
             ActorRef<Room.Command> room =
                     kit.spawn(Room.create("period", settings, RoomServices.defaults(HookSystem.inProcess()), null));
-            TestProbe<SocketOut> socket = join(kit, room, "c1");
+            TestProbe<SocketOut.Written> socket = join(kit, room, "c1");
             next(socket);
             Editors editors = new Editors();
             List<String> jsonAt = new ArrayList<>();

@@ -76,7 +76,7 @@ class RoomJdbcTest {
                     .withCleanupTimeout(Duration.ofMillis(300));
             ActorRef<Room.Command> room =
                     kit.spawn(Room.create("retained", settings, RoomServices.defaults(HookSystem.inProcess()), null));
-            TestProbe<SocketOut> client = join(kit, room, "c1");
+            TestProbe<SocketOut.Written> client = join(kit, room, "c1");
             next(client);
             // a burst: the first update is written alone, the next two arrive during that write (one event)
             room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(UPDATES.get(0))));
@@ -126,7 +126,7 @@ class RoomJdbcTest {
 
             ActorRef<Room.Command> again =
                     kit.spawn(Room.create("retained", settings, RoomServices.defaults(HookSystem.inProcess()), null));
-            TestProbe<SocketOut> other = join(kit, again, "c2");
+            TestProbe<SocketOut.Written> other = join(kit, again, "c2");
             next(other);
             again.tell(new Room.FromClient("c2", SyncProtocol.encodeSyncStep1(new byte[] {0})));
             Doc doc = new Doc();
@@ -147,7 +147,7 @@ class RoomJdbcTest {
         try {
             ActorRef<Room.Command> room = kit.spawn(Room.create(
                     "senders", RoomSettings.defaults(), RoomServices.defaults(HookSystem.inProcess()), null));
-            TestProbe<SocketOut> client = join(kit, room, "c1");
+            TestProbe<SocketOut.Written> client = join(kit, room, "c1");
             next(client);
             long before = System.currentTimeMillis();
             room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(UPDATES.get(0))));
@@ -216,7 +216,7 @@ class RoomJdbcTest {
             HookSystem hooks = HookSystem.inProcess();
             ActorRef<Room.Command> room =
                     kit.spawn(Room.create("jdbc-doc", settings, RoomServices.defaults(hooks), null));
-            TestProbe<SocketOut> client = join(kit, room, "c1");
+            TestProbe<SocketOut.Written> client = join(kit, room, "c1");
             assertInstanceOf(YMessage.SyncStep1.class, next(client));
             for (byte[] update : UPDATES) {
                 room.tell(new Room.FromClient("c1", SyncProtocol.encodeUpdate(update)));
@@ -238,7 +238,7 @@ class RoomJdbcTest {
 
             ActorRef<Room.Command> again =
                     kit.spawn(Room.create("jdbc-doc", settings, RoomServices.defaults(hooks), null));
-            TestProbe<SocketOut> other = join(kit, again, "c2");
+            TestProbe<SocketOut.Written> other = join(kit, again, "c2");
             next(other);
             again.tell(new Room.FromClient("c2", SyncProtocol.encodeSyncStep1(new byte[] {0})));
             YMessage.SyncStep2 state = assertInstanceOf(YMessage.SyncStep2.class, next(other));
@@ -251,22 +251,17 @@ class RoomJdbcTest {
     }
 
     /** Joins as ClientConnection does (its socket, this node's relay); returns the socket probe. */
-    static TestProbe<SocketOut> join(ActorTestKit kit, ActorRef<Room.Command> room, String connectionId) {
+    static TestProbe<SocketOut.Written> join(ActorTestKit kit, ActorRef<Room.Command> room, String connectionId) {
         TestProbe<Room.ToConnection> connection = kit.createTestProbe();
-        TestProbe<SocketOut> socket = kit.createTestProbe();
-        room.tell(new Room.Join(
-                connectionId,
-                connection.getRef(),
-                "user-" + connectionId,
-                false,
-                socket.getRef(),
-                NodeRelay.get(kit.system()),
-                null));
+        TestProbe<SocketOut.Written> socket = kit.createTestProbe();
+        NodeRelay relay = NodeRelay.get(kit.system());
+        relay.register(connectionId, SocketOut.toActor(socket.getRef()));
+        room.tell(new Room.Join(connectionId, connection.getRef(), "user-" + connectionId, false, relay.ref(), null));
         connection.expectMessageClass(Room.Joined.class, WAIT);
         return socket;
     }
 
-    static YMessage next(TestProbe<SocketOut> socket) {
+    static YMessage next(TestProbe<SocketOut.Written> socket) {
         return MessageDecoder.decode(
                 socket.expectMessageClass(SocketOut.Frame.class, WAIT).bytes());
     }
