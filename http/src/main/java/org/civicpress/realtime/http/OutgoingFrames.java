@@ -1,8 +1,8 @@
 package org.civicpress.realtime.http;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.civicpress.realtime.delivery.SocketOut;
 
 /**
@@ -24,7 +24,23 @@ final class OutgoingFrames implements SocketOut {
     /** A keep-alive ping asked for by the node's sweep ({@link OpenSockets#pingIdle}). */
     static final Object PING = new Object();
 
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * A multi-producer single-consumer linked queue (Vyukov's): a writer swaps itself in as the tail with one atomic
+     * exchange and links the previous tail to it; the stage, the only reader, follows the links from {@code head}.
+     */
+    private static final class Node {
+        Object item;
+        volatile Node next;
+
+        Node(Object item) {
+            this.item = item;
+        }
+    }
+
+    private final AtomicReference<Node> tail;
+    /** The last node taken (or the initial stub); read by the stage only. */
+    private Node head;
+
     private final AtomicInteger waiting = new AtomicInteger();
     private final int capacity;
     /** Set by the stage when it found the queue empty: the next writer must wake it. */
@@ -44,6 +60,23 @@ final class OutgoingFrames implements SocketOut {
 
     OutgoingFrames(int capacity) {
         this.capacity = capacity;
+        this.head = new Node(null);
+        this.tail = new AtomicReference<>(head);
+    }
+
+    private void offer(Object item) {
+        Node node = new Node(item);
+        tail.getAndSet(node).next = node;
+    }
+
+    /** The stage's side: the next item or null; a writer between its exchange and its link looks empty for now. */
+    private Object take() {
+        Node next = head.next;
+        if (next == null) return null;
+        head = next;
+        Object item = next.item;
+        next.item = null;
+        return item;
     }
 
     @Override
@@ -57,21 +90,21 @@ final class OutgoingFrames implements SocketOut {
             }
             return;
         }
-        queue.offer(frame);
+        offer(frame);
         wake();
     }
 
     @Override
     public void close(int code, String reason) {
         if (!closed.compareAndSet(false, true)) return;
-        queue.offer(new Close(code, reason));
+        offer(new Close(code, reason));
         wake();
     }
 
     /** Asks for a keep-alive ping (ignored once closed); the stage sends it after what waits before it. */
     void ping() {
         if (closed.get()) return;
-        queue.offer(PING);
+        offer(PING);
         wake();
     }
 
@@ -100,11 +133,12 @@ final class OutgoingFrames implements SocketOut {
      * null, the next write wakes the stage.
      */
     Object poll() {
-        Object item = queue.poll();
+        Object item = take();
         if (item == null) {
             wakeupNeeded.set(true);
-            // A writer may have appended between the poll and the flag: look once more.
-            item = queue.poll();
+            // A writer may have linked its frame between the look and the flag: look once more. One still between
+            // its exchange and its link sees the flag once it linked, and wakes the stage.
+            item = take();
             if (item == null) return null;
             // Taken after all: a wake-up may still come; the stage ignores one it has nothing to do for.
             wakeupNeeded.set(false);
@@ -115,7 +149,9 @@ final class OutgoingFrames implements SocketOut {
 
     /** Drops what waits (after an overflow or once the socket ended). */
     void clear() {
-        queue.clear();
+        while (take() != null) {
+            // dropped
+        }
         waiting.set(0);
     }
 

@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatcher0;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.civicpress.realtime.config.RealtimeConfig;
 import org.civicpress.realtime.metrics.RealtimeMetrics;
@@ -35,6 +36,7 @@ final class RealtimeRoutes extends AllDirectives {
     static final ContentType METRICS_CONTENT_TYPE = ContentTypes.parse(RealtimeMetrics.CONTENT_TYPE);
 
     private final String path;
+    private final PathMatcher0 roomPath;
     private final ServerState state;
     private final RealtimeMetrics metrics;
     private final RoomSockets sockets;
@@ -65,6 +67,7 @@ final class RealtimeRoutes extends AllDirectives {
         this.admin = admin;
         this.history = history;
         this.path = trimSlashes(path);
+        this.roomPath = separateOnSlashes(this.path);
         this.state = state;
         this.metrics = metrics;
         this.sockets = new RoomSockets(
@@ -81,7 +84,14 @@ final class RealtimeRoutes extends AllDirectives {
     Route route() {
         return HttpErrors.withCorrelationAndJsonErrors(correlationId -> concat(
                 hocuspocusRoute(correlationId),
-                pathPrefix(separateOnSlashes(path), () -> path(segment(), roomId -> room(roomId, correlationId))),
+                pathPrefix(roomPath, () -> path(segment(), roomId -> room(roomId, correlationId))),
+                // The route tree below is built per request, and only for requests the WebSocket paths did not take:
+                // a reconnect storm of thousands of upgrades does not pay for the pages, admin and history routes.
+                extractRequestContext(notAWebSocket -> others(correlationId))));
+    }
+
+    private Route others(String correlationId) {
+        return concat(
                 new PageRoutes(path, hocuspocusPath)
                         .route(), // GET /demo, /assets/*: the browser pages (PageRoutes.PAGES)
                 admin == null ? reject() : admin.route(correlationId), // GET /api/cluster, /api/rooms, /api/events
@@ -97,7 +107,7 @@ final class RealtimeRoutes extends AllDirectives {
                                 () -> complete(HttpResponse.create()
                                         .withEntity(
                                                 METRICS_CONTENT_TYPE,
-                                                metrics.scrape().getBytes(StandardCharsets.UTF_8))))))));
+                                                metrics.scrape().getBytes(StandardCharsets.UTF_8)))))));
     }
 
     private Route readiness() {

@@ -274,15 +274,16 @@ final class RoomSockets {
                 return null;
             }
             RoomAccess access = principal.accessTo(roomId);
-            CorrelationIds.withMdc(
-                    correlationId,
-                    () -> log.info(
-                            "WebSocket {} for room {} from {}: user {} ({})",
-                            connectionId,
-                            roomId,
-                            remote,
-                            principal.userId(),
-                            access));
+            // Who got in with which access: INFO for an authenticated user, DEBUG for anonymous connections (a
+            // reconnect storm of thousands would otherwise write thousands of lines saying nobody).
+            if (userId != null || log.isDebugEnabled()) {
+                String line = "WebSocket {} for room {} from {}: user {} ({})";
+                Object[] args = {connectionId, roomId, remote, principal.userId(), access};
+                CorrelationIds.withMdc(correlationId, () -> {
+                    if (userId != null) log.info(line, args);
+                    else log.debug(line, args);
+                });
+            }
             if (principal.expiresAt() != null) {
                 expiry.schedule(principal.expiresAt(), () -> {
                     CorrelationIds.withMdc(
