@@ -12,8 +12,9 @@
  * the same doc, they keep updates whose dependencies are missing (pending) durable, and re-using them
  * costs no re-encoding. A client update is validated by applying it to the in-memory doc (ycrdt decodes
  * the whole update before mutating anything, so a bad update throws and leaves the doc unchanged); the
- * event handler skips re-applying the batch it was just handed ({@code appliedAhead}) and applies
- * events normally during recovery. Each journaled update records who sent it: the user id of the
+ * event handler skips re-applying the batch it was just handed ({@code appliedAhead}); during recovery
+ * it collects the replayed updates and applies them merged ({@code Y.mergeUpdates}, 1,024 at a time and
+ * the rest when recovery completes): one transaction instead of one per update, the same document. Each journaled update records who sent it: the user id of the
  * connection's Join (null = anonymous), the connection id ({@code "api"} for initial content from the
  * CivicPress API, {@code "rollback"} for an admin rollback, {@code RestoreTo}) and the server time it reached
  * the room. A rollback is a server-made update computed against the room's own doc ({@code history.DocRestore})

@@ -86,17 +86,33 @@ public final class Ydoc {
         }
     }
 
+    /**
+     * Updates merged per apply. A one-shot JVM spends most of its time cold (interpreted code, JIT,
+     * GC copying a growing document): merging a chunk (one pass over encoded structs, no document)
+     * and applying it as one transaction is several times cheaper than one transaction per update,
+     * and the document is the same (Yjs: applying a merge of updates = applying them). Chunks bound
+     * what the merge holds at once; 1,024 measured as fast as any size from 256 to 4,096.
+     */
+    static final int MERGE_CHUNK = 1024;
+
     private static int dump(Options opts, List<byte[]> updates, long totalBytes, PrintStream out) {
         Doc doc = new Doc();
-        for (int i = 0; i < updates.size(); i++) {
+        for (int from = 0; from < updates.size(); from += MERGE_CHUNK) {
+            int to = Math.min(updates.size(), from + MERGE_CHUNK);
+            List<byte[]> chunk = updates.subList(from, to);
+            byte[] merged;
             try {
-                if (opts.v2) {
-                    Y.applyUpdateV2(doc, updates.get(i), null);
-                } else {
-                    Y.applyUpdate(doc, updates.get(i));
-                }
+                merged = opts.v2 ? Updates.mergeUpdatesV2(chunk) : Updates.mergeUpdates(chunk);
             } catch (InvalidUpdateException e) {
-                throw new InvalidUpdateException("update #" + (i + 1) + ": " + e.getMessage(), e);
+                // one of them is malformed: apply them one by one to name it (nothing of the chunk applied yet)
+                applyEach(opts, doc, updates, from, to);
+                continue;
+            }
+            try {
+                apply(opts, doc, merged);
+            } catch (InvalidUpdateException e) {
+                String which = to - from == 1 ? "update #" + to : "updates #" + (from + 1) + "-#" + to;
+                throw new InvalidUpdateException(which + ": " + e.getMessage(), e);
             }
         }
         if (!opts.untyped) {
@@ -116,6 +132,24 @@ public final class Ydoc {
         out.println("pending: " + (doc.hasPending() ? "yes (updates with missing dependencies are waiting)" : "no"));
         out.println("json: " + json);
         return OK;
+    }
+
+    private static void applyEach(Options opts, Doc doc, List<byte[]> updates, int from, int to) {
+        for (int i = from; i < to; i++) {
+            try {
+                apply(opts, doc, updates.get(i));
+            } catch (InvalidUpdateException e) {
+                throw new InvalidUpdateException("update #" + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void apply(Options opts, Doc doc, byte[] update) {
+        if (opts.v2) {
+            Y.applyUpdateV2(doc, update, null);
+        } else {
+            Y.applyUpdate(doc, update);
+        }
     }
 
     private static int merge(Options opts, List<byte[]> updates, PrintStream out) {

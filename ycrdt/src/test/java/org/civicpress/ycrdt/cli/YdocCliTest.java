@@ -14,8 +14,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.civicpress.ycrdt.Y;
 import org.civicpress.ycrdt.lib0.Encoder;
 import org.civicpress.ycrdt.lib0.Json;
+import org.civicpress.ycrdt.types.YText;
+import org.civicpress.ycrdt.utils.Doc;
+import org.civicpress.ycrdt.utils.DocOptions;
+import org.civicpress.ycrdt.utils.TopLevelTypes;
 import org.civicpress.ycrdt.utils.Updates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +124,73 @@ class YdocCliTest {
                 "dump", "--json", "--untyped", "--stream", stream("s6.bin", v1).toString());
         assertEquals(0, r.code, r.err);
         assertEquals(untypedJson, r.out.strip());
+    }
+
+    /**
+     * dump merges the updates in chunks of {@link Ydoc#MERGE_CHUNK} before applying them: over
+     * several chunks, two clients typing into each other's text, deleting and setting map keys, every
+     * printed figure (state vector, struct count, state size, JSON content) is what applying them one
+     * by one gives.
+     */
+    @Test
+    void chunkedMergeDumpsWhatApplyingOneByOneGives() throws Exception {
+        Doc a = new Doc(DocOptions.defaults().withClientId(1));
+        Doc b = new Doc(DocOptions.defaults().withClientId(2));
+        List<byte[]> updates = new ArrayList<>();
+        a.onUpdate((u, origin, t) -> {
+            updates.add(u);
+            if (origin == null) {
+                Y.applyUpdate(b, u, "sync");
+            }
+        });
+        b.onUpdate((u, origin, t) -> {
+            updates.add(u);
+            if (origin == null) {
+                Y.applyUpdate(a, u, "sync");
+            }
+        });
+        java.util.Random random = new java.util.Random(11);
+        int total = Ydoc.MERGE_CHUNK * 2 + 100;
+        while (updates.size() < total) {
+            Doc d = random.nextBoolean() ? a : b;
+            YText text = d.getText("text");
+            int len = text.length();
+            int op = random.nextInt(10);
+            if (op < 6 || len == 0) {
+                text.insert(random.nextInt(len + 1), Character.toString('a' + random.nextInt(26)));
+            } else if (op < 9) {
+                int at = random.nextInt(len);
+                text.delete(at, Math.min(len - at, 1 + random.nextInt(3)));
+            } else {
+                d.getMap("meta").set("k" + random.nextInt(5), random.nextInt(100));
+            }
+        }
+        // each update appears twice (from its doc and echoed by the other's update event): harmless
+        Doc oneByOne = new Doc();
+        for (byte[] u : updates) {
+            Y.applyUpdate(oneByOne, u);
+        }
+        Result r = run("dump", "--stream", stream("many.bin", updates).toString());
+        assertEquals(0, r.code, r.err);
+        assertTrue(
+                r.out.contains(
+                        "state vector: " + new java.util.TreeMap<>(Y.decodeStateVector(Y.encodeStateVector(oneByOne)))),
+                r.out);
+        long structs =
+                oneByOne.store.clients.values().stream().mapToLong(List::size).sum();
+        assertTrue(r.out.contains("structs: " + structs + "\n"), r.out);
+        assertTrue(r.out.contains("state as update: " + Y.encodeStateAsUpdate(oneByOne).length + " bytes"), r.out);
+        TopLevelTypes.inferAll(oneByOne);
+        // same content; a map's key order follows the order its entries were integrated in, which merging changes
+        // (as in Yjs applying a merged update)
+        assertSameDoc(
+                oneByOne.toJSONString(),
+                r.out.lines()
+                        .filter(l -> l.startsWith("json: "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(6));
+        assertEquals(a.getText("text").toString(), b.getText("text").toString());
     }
 
     @Test
