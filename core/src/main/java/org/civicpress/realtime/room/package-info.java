@@ -64,8 +64,10 @@
  *
  * <h2>Connections</h2>
  * The {@code connection} package depends on this one, never the other way round: a connection joins with
- * the ref the room answers to ({@code Room.ToConnection}: {@code Joined}, {@code CloseWith}), its socket
- * and its node's relay (both from the {@code delivery} package).
+ * the ref the room answers to ({@code Room.ToConnection}: {@code Joined}, {@code CloseWith}) and its node's
+ * relay (from the {@code delivery} package). When that relay is this node's, the room takes the connection's
+ * socket from it (registered there before the join) and writes frames straight into the socket's queue; client
+ * messages come straight from the socket's stream ({@code FromClient}), not through the connection actor.
  *
  * <h2>Re-joins</h2>
  * A connection whose room incarnation stopped joins the new one with {@code Join.rejoin()} set. Its
