@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Main class of the realtime server. Start order: configuration, database schema, actor system,
  * services (hooks, webhooks, metrics, this server as {@link RunningServer}), HTTP bind (not ready: /ready 503),
- * management endpoint, cluster membership (self-join when there are no seed nodes), room sharding, ready.
+ * management endpoint, cluster membership (self-join when there are no seed nodes), room sharding, warm-up (the
+ * journal plugins and the shard coordinator, which the first join would otherwise wait for: StartupWarmUp), ready.
  * Each step is logged (at DEBUG, its outcome at INFO, "Realtime server ready: ws://..." last); a failing step is
  * logged with the reason and the process exits with status 1.
  */
@@ -110,6 +112,10 @@ public final class RealtimeServer {
     }
 
     private static void startServices(ActorSystem<Void> system, RealtimeConfig config) {
+        // The journal plugins start (and answer a throw-away recovery) while the HTTP, management and cluster
+        // steps run; the node reports ready only after (StartupWarmUp).
+        CompletableFuture<Long> persistenceWarmUp =
+                CompletableFuture.supplyAsync(() -> StartupWarmUp.persistence(system), RealtimeServer::warmUpThread);
         ServerState state = new ServerState();
         RunningServer server = new RunningServer(system, config.host(), config.path(), state);
         ServiceContainer services = step("services (hooks, webhooks, metrics)", () -> {
@@ -181,6 +187,12 @@ public final class RealtimeServer {
             Room.init(system, roomSettings, RoomServices.from(config, hooks, metrics));
             return null;
         });
+        step("warm-up (persistence plugins, shard coordinator)", () -> {
+            long sharding = StartupWarmUp.sharding(system);
+            long persistence = persistenceWarmUp.join(); // bounded inside; never fails
+            log.info("Warmed up: journal answered in {} ms, shard coordinator in {} ms", persistence, sharding);
+            return null;
+        });
 
         // Stop accepting, hand the rooms off, and only then tell clients to reconnect (1012): see GracefulLeave.
         GracefulLeave.register(system, binding, routes.openSockets(), state);
@@ -223,6 +235,12 @@ public final class RealtimeServer {
             Thread.sleep(50);
         }
         log.info("Cluster member {} is Up", cluster.selfMember().address());
+    }
+
+    private static void warmUpThread(Runnable task) {
+        Thread thread = new Thread(task, "realtime-warm-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     static DatabaseSettings databaseSettings(RealtimeConfig config) {

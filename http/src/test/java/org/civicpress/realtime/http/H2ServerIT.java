@@ -102,6 +102,10 @@ class H2ServerIT extends RealtimeServerScenarios {
             List<String> firstLines = lines.subList(0, Math.min(30, lines.size()));
             String head = String.join("\n", firstLines);
             assertTrue(head.contains("Realtime server ready: ws://127.0.0.1:" + port + "/realtime/<roomId>"), head);
+            // The first join must not wait for the journal plugins or the shard coordinator (StartupWarmUp).
+            int readyLine = indexOf(lines, "Realtime server ready:");
+            assertTrue(indexOf(lines, "Auto-starting journal plugin `jdbc-journal`") < readyLine, head);
+            assertTrue(indexOf(lines, "Warmed up: journal answered in") < readyLine, head);
             assertTrue(
                     lines.stream().anyMatch(line -> line.contains("WARN") && line.contains("ANONYMOUS ACCESS IS ON")),
                     "the anonymous default is announced loudly: " + head);
@@ -149,5 +153,13 @@ class H2ServerIT extends RealtimeServerScenarios {
             JsonNode closed = probe.await("closed", Duration.ofSeconds(30));
             return closed.path("code").asInt();
         }
+    }
+
+    /** Index of the first line containing {@code text}; fails when there is none. */
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) return i;
+        }
+        throw new AssertionError("no line with '" + text + "' in\n" + String.join("\n", lines));
     }
 }
