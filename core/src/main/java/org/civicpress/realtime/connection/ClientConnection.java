@@ -28,7 +28,8 @@ import org.civicpress.realtime.room.RoomSettings;
 /**
  * One actor per WebSocket. It joins its room (through sharding), points the socket's {@link RoomRoute} at the
  * room incarnation that answered {@link Room.Joined} (the socket's messages then go straight there, not through
- * this actor), closes the socket when the room says so, and watches the incarnation: when it stops (passivation, persist failure, rebalance) the connection joins again;
+ * this actor), closes the socket when the room says so, and watches the incarnation: when it stops
+ * (passivation, persist failure, rebalance) the connection joins again;
  * that join is flagged {@link Room.Join#rejoin()}, so the new incarnation sends its SyncStep1 (the
  * y-websocket client sends back whatever the room lacks) and the whole document (whatever the client
  * missed while the old incarnation stopped).
@@ -37,7 +38,8 @@ import org.civicpress.realtime.room.RoomSettings;
  * handed off and the local region stops); the socket stays open until the server's 1012 after the hand-off.
  *
  * <p>Read-only connections ({@link RoomAccess#READ}): every frame that could change the document (an Update,
- * a SyncStep2 with content, {@link SyncProtocol#mayChangeDocument}) is dropped by the route, before any room sees it:
+ * a SyncStep2 with content, {@link SyncProtocol#mayChangeDocument}) is dropped by the route, before any room sees
+ * it:
  * never applied, journaled or broadcast; counted as {@code realtime_messages_rejected_total{reason="read_only"}}.
  * The socket stays open: the client keeps receiving the room's updates and may send awareness and SyncStep1.
  */
