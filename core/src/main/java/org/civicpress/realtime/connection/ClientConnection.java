@@ -75,141 +75,80 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     static final Duration JOIN_RETRY = Duration.ofSeconds(3);
 
     /**
-     * {@code userId} null = anonymous; {@code access}: what the authenticated principal may do in the room
-     * (READ or WRITE; NONE is never admitted); {@code locator} null = cluster sharding of this ActorSystem.
-     * {@code correlationId}: the id the HTTP layer gave the upgrade request (null = none); it goes into
-     * the MDC of every log line of this connection, with roomId, clientId (= connectionId), userId, node.
+     * Who a connection is: its room, its id, the peer's address, the user ({@code userId} null = anonymous), what
+     * the authenticated principal may do in the room ({@code access}: READ or WRITE; NONE is never admitted) and
+     * the id the HTTP layer gave the upgrade request ({@code correlationId}, null = none). All of it but the
+     * address goes into the MDC of every log line of the connection (roomId, clientId = connectionId, userId,
+     * correlationId, with the node).
      */
-    public static Behavior<Command> create(
+    public record Identity(
             String roomId,
             String connectionId,
             String remoteAddress,
             String userId,
             RoomAccess access,
-            String correlationId,
-            SocketOut socket,
-            RoomSettings settings,
-            RoomLocator locator) {
-        return create(
-                roomId,
-                connectionId,
-                remoteAddress,
-                userId,
-                access,
-                correlationId,
-                socket,
-                settings,
-                locator,
-                false,
-                null);
+            String correlationId) {
+        public Identity {
+            if (access == null || !access.canRead()) {
+                throw new IllegalArgumentException("a connection needs READ or WRITE access, got " + access);
+            }
+        }
+    }
+
+    /** A y-websocket connection behind {@code socket}; {@code locator} null = cluster sharding of this ActorSystem. */
+    public static Behavior<Command> create(Identity id, SocketOut socket, RoomSettings settings, RoomLocator locator) {
+        return create(id, socket, settings, locator, false, null);
     }
 
     /**
      * Starts the connection of a y-websocket socket (its actor lives under /system) and returns what the socket
      * hands its messages to: the connection's {@link RoomRoute}, straight to the room incarnation.
      */
-    public static SocketIn start(
-            ActorSystem<?> system,
-            String roomId,
-            String connectionId,
-            String remoteAddress,
-            String userId,
-            RoomAccess access,
-            String correlationId,
-            SocketOut socket,
-            RoomSettings settings) {
-        RoomRoute route = route(connectionId, access, NodeMetrics.get(system), settings);
+    public static SocketIn start(ActorSystem<?> system, Identity id, SocketOut socket, RoomSettings settings) {
+        RoomRoute route = route(id, NodeMetrics.get(system), settings);
         ActorRef<Command> connection = system.systemActorOf(
-                create(
-                        roomId,
-                        connectionId,
-                        remoteAddress,
-                        userId,
-                        access,
-                        correlationId,
-                        socket,
-                        settings,
-                        null,
-                        false,
-                        route),
-                "connection-" + connectionId,
-                Props.empty());
+                create(id, socket, settings, null, false, route), "connection-" + id.connectionId(), Props.empty());
         route.ownedBy(connection);
         return route;
     }
 
     /**
-     * One document of a Hocuspocus socket: as above, and the room also sends this connection its extension
-     * frames (durable acks, stateless messages: {@code RoomExtensionFrames}) on {@code socket}.
+     * One document of a Hocuspocus socket: as {@link #create}, and the room also sends this connection its
+     * extension frames (durable acks, stateless messages: {@code RoomExtensionFrames}) on {@code socket}.
      */
     public static Behavior<Command> createWithExtensionFrames(
-            String roomId,
-            String connectionId,
-            String remoteAddress,
-            String userId,
-            RoomAccess access,
-            String correlationId,
-            SocketOut socket,
-            RoomSettings settings,
-            RoomLocator locator) {
-        return create(
-                roomId,
-                connectionId,
-                remoteAddress,
-                userId,
-                access,
-                correlationId,
-                socket,
-                settings,
-                locator,
-                true,
-                null);
+            Identity id, SocketOut socket, RoomSettings settings, RoomLocator locator) {
+        return create(id, socket, settings, locator, true, null);
     }
 
-    private static RoomRoute route(
-            String connectionId, RoomAccess access, RealtimeMetrics metrics, RoomSettings settings) {
-        return new RoomRoute(connectionId, access, metrics, 2L * settings.maxMessageBytes());
+    private static RoomRoute route(Identity id, RealtimeMetrics metrics, RoomSettings settings) {
+        return new RoomRoute(id.connectionId(), id.access(), metrics, 2L * settings.maxMessageBytes());
     }
 
     private static Behavior<Command> create(
-            String roomId,
-            String connectionId,
-            String remoteAddress,
-            String userId,
-            RoomAccess access,
-            String correlationId,
+            Identity id,
             SocketOut socket,
             RoomSettings settings,
             RoomLocator locator,
             boolean extensionFrames,
             RoomRoute startedRoute) {
-        if (access == null || !access.canRead()) {
-            throw new IllegalArgumentException("a connection needs READ or WRITE access, got " + access);
-        }
         Map<String, String> mdc = new HashMap<>();
-        mdc.put("roomId", roomId);
-        mdc.put("clientId", connectionId);
+        mdc.put("roomId", id.roomId());
+        mdc.put("clientId", id.connectionId());
         mdc.put("node", settings.nodeName());
-        if (userId != null) mdc.put("userId", userId);
-        if (correlationId != null) mdc.put("correlationId", correlationId);
+        if (id.userId() != null) mdc.put("userId", id.userId());
+        if (id.correlationId() != null) mdc.put("correlationId", id.correlationId());
         return Behaviors.withMdc(
                 Command.class,
                 Map.copyOf(mdc),
                 Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClientConnection(
                         ctx,
                         timers,
-                        roomId,
-                        connectionId,
-                        remoteAddress,
-                        userId,
-                        correlationId,
+                        id,
                         socket,
-                        settings,
                         locator != null ? locator : RoomLocator.sharding(ctx.getSystem()),
                         extensionFrames,
-                        startedRoute != null
-                                ? startedRoute
-                                : route(connectionId, access, NodeMetrics.get(ctx.getSystem()), settings)))));
+                        startedRoute != null ? startedRoute : route(id, NodeMetrics.get(ctx.getSystem()), settings)))));
     }
 
     private final TimerScheduler<Command> timers;
@@ -242,24 +181,19 @@ public final class ClientConnection extends AbstractBehavior<ClientConnection.Co
     private ClientConnection(
             ActorContext<Command> ctx,
             TimerScheduler<Command> timers,
-            String roomId,
-            String connectionId,
-            String remoteAddress,
-            String userId,
-            String correlationId,
+            Identity id,
             SocketOut socket,
-            RoomSettings settings,
             RoomLocator locator,
             boolean extensionFrames,
             RoomRoute route) {
         super(ctx);
         this.extensionFrames = extensionFrames;
         this.timers = timers;
-        this.roomId = roomId;
-        this.connectionId = connectionId;
-        this.remoteAddress = remoteAddress;
-        this.userId = userId;
-        this.correlationId = correlationId;
+        this.roomId = id.roomId();
+        this.connectionId = id.connectionId();
+        this.remoteAddress = id.remoteAddress();
+        this.userId = id.userId();
+        this.correlationId = id.correlationId();
         this.socket = socket;
         this.locator = locator;
         this.route = route;

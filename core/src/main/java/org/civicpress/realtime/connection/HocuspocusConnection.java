@@ -300,12 +300,13 @@ public final class HocuspocusConnection extends AbstractBehavior<HocuspocusConne
         doc.connection = getContext()
                 .spawn(
                         ClientConnection.createWithExtensionFrames(
-                                doc.name,
-                                doc.connectionId,
-                                remoteAddress,
-                                authenticated.principal().userIdOrNull(),
-                                access,
-                                correlationId,
+                                new ClientConnection.Identity(
+                                        doc.name,
+                                        doc.connectionId,
+                                        remoteAddress,
+                                        authenticated.principal().userIdOrNull(),
+                                        access,
+                                        correlationId),
                                 doc.out,
                                 roomSettings,
                                 locator),

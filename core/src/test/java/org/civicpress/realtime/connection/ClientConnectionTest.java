@@ -50,12 +50,7 @@ class ClientConnectionTest {
         TestProbe<Room.Command> room2 = kit.createTestProbe();
         AtomicReference<ActorRef<Room.Command>> current = new AtomicReference<>(room1.getRef());
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                "doc",
-                "c1",
-                "127.0.0.1",
-                "u1",
-                RoomAccess.WRITE,
-                null,
+                new ClientConnection.Identity("doc", "c1", "127.0.0.1", "u1", RoomAccess.WRITE, null),
                 SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 roomId -> current.get()));
@@ -102,12 +97,7 @@ class ClientConnectionTest {
         TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                "doc",
-                "c2",
-                "127.0.0.1",
-                null,
-                RoomAccess.WRITE,
-                null,
+                new ClientConnection.Identity("doc", "c2", "127.0.0.1", null, RoomAccess.WRITE, null),
                 SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 roomId -> room.getRef()));
@@ -124,12 +114,7 @@ class ClientConnectionTest {
         TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         TestProbe<Room.Command> room = kit.createTestProbe();
         kit.spawn(ClientConnection.create(
-                "doc",
-                "c3",
-                "127.0.0.1",
-                null,
-                RoomAccess.WRITE,
-                null,
+                new ClientConnection.Identity("doc", "c3", "127.0.0.1", null, RoomAccess.WRITE, null),
                 SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 roomId -> room.getRef()));
@@ -147,12 +132,7 @@ class ClientConnectionTest {
                 new AtomicReference<>(kit.spawn(Room.create("doc-real", settings, RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                "doc-real",
-                "c4",
-                "127.0.0.1",
-                null,
-                RoomAccess.WRITE,
-                null,
+                new ClientConnection.Identity("doc-real", "c4", "127.0.0.1", null, RoomAccess.WRITE, null),
                 SocketOut.toActor(socket.getRef()),
                 settings,
                 roomId -> current.get()));
@@ -190,12 +170,7 @@ class ClientConnectionTest {
                 kit.spawn(Room.create("doc-ro", settings, RoomServices.defaults(HookSystem.inProcess()), null));
         TestProbe<SocketOut.Written> readerSocket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> reader = kit.spawn(ClientConnection.create(
-                "doc-ro",
-                "r1",
-                "127.0.0.1",
-                "rita",
-                RoomAccess.READ,
-                null,
+                new ClientConnection.Identity("doc-ro", "r1", "127.0.0.1", "rita", RoomAccess.READ, null),
                 SocketOut.toActor(readerSocket.getRef()),
                 settings,
                 roomId -> room));
@@ -224,12 +199,7 @@ class ClientConnectionTest {
 
         TestProbe<SocketOut.Written> writerSocket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> writer = kit.spawn(ClientConnection.create(
-                "doc-ro",
-                "w1",
-                "127.0.0.1",
-                "wanda",
-                RoomAccess.WRITE,
-                null,
+                new ClientConnection.Identity("doc-ro", "w1", "127.0.0.1", "wanda", RoomAccess.WRITE, null),
                 SocketOut.toActor(writerSocket.getRef()),
                 settings,
                 roomId -> room));
@@ -263,12 +233,7 @@ class ClientConnectionTest {
         ActorRef<Room.Command> room = kit.spawn(Room.create("doc-corr", settings, RoomServices.defaults(hooks), null));
         TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                "doc-corr",
-                "c5",
-                "127.0.0.1",
-                null,
-                RoomAccess.WRITE,
-                "req-77",
+                new ClientConnection.Identity("doc-corr", "c5", "127.0.0.1", null, RoomAccess.WRITE, "req-77"),
                 SocketOut.toActor(socket.getRef()),
                 settings,
                 roomId -> room));

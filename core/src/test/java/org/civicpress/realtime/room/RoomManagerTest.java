@@ -69,23 +69,13 @@ class RoomManagerTest {
         try {
             TestProbe<SocketOut.Written> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                    "managed-1",
-                    "c1",
-                    "127.0.0.1",
-                    "alice",
-                    RoomAccess.WRITE,
-                    null,
+                    new ClientConnection.Identity("managed-1", "c1", "127.0.0.1", "alice", RoomAccess.WRITE, null),
                     SocketOut.toActor(socket.getRef()),
                     settings,
                     null));
             TestProbe<SocketOut.Written> anonymousSocket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> anonymous = kit.spawn(ClientConnection.create(
-                    "managed-1",
-                    "c2",
-                    "127.0.0.1",
-                    null,
-                    RoomAccess.WRITE,
-                    null,
+                    new ClientConnection.Identity("managed-1", "c2", "127.0.0.1", null, RoomAccess.WRITE, null),
                     SocketOut.toActor(anonymousSocket.getRef()),
                     settings,
                     null));

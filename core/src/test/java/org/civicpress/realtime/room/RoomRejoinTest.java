@@ -108,12 +108,7 @@ class RoomRejoinTest {
                 kit.spawn(Room.create(roomId, fastSettings(), RoomServices.defaults(hooks), null)));
         TestProbe<SocketOut.Written> socket = kit.createTestProbe();
         ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                roomId,
-                "c1",
-                "127.0.0.1",
-                null,
-                RoomAccess.WRITE,
-                null,
+                new ClientConnection.Identity(roomId, "c1", "127.0.0.1", null, RoomAccess.WRITE, null),
                 SocketOut.toActor(socket.getRef()),
                 fastSettings(),
                 id -> current.get()));

@@ -67,12 +67,7 @@ class ShardedRoomTest {
         try {
             TestProbe<SocketOut.Written> socket = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn = kit.spawn(ClientConnection.create(
-                    "sharded-1",
-                    "c1",
-                    "127.0.0.1",
-                    null,
-                    RoomAccess.WRITE,
-                    null,
+                    new ClientConnection.Identity("sharded-1", "c1", "127.0.0.1", null, RoomAccess.WRITE, null),
                     SocketOut.toActor(socket.getRef()),
                     settings,
                     null));
@@ -91,12 +86,7 @@ class ShardedRoomTest {
             // a new connection starts a new incarnation that recovered U1
             TestProbe<SocketOut.Written> socket2 = kit.createTestProbe();
             ActorRef<ClientConnection.Command> conn2 = kit.spawn(ClientConnection.create(
-                    "sharded-1",
-                    "c2",
-                    "127.0.0.1",
-                    null,
-                    RoomAccess.WRITE,
-                    null,
+                    new ClientConnection.Identity("sharded-1", "c2", "127.0.0.1", null, RoomAccess.WRITE, null),
                     SocketOut.toActor(socket2.getRef()),
                     settings,
                     null));

@@ -297,7 +297,10 @@ final class RoomSockets {
                 });
             }
             return ClientConnection.start(
-                    system, roomId, connectionId, remote, userId, access, correlationId, socket, roomSettings);
+                    system,
+                    new ClientConnection.Identity(roomId, connectionId, remote, userId, access, correlationId),
+                    socket,
+                    roomSettings);
         });
     }
 
